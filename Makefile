@@ -1,0 +1,71 @@
+# The single front door: README, CI and editors run these targets.
+#   make book    set up .venv if needed, build the HTML book into _build/html
+#   make test    set up (Python and Debian packages) if needed, build, run every test
+#   make serve   serve the built book on http://127.0.0.1:8000
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+BUILD := _build
+JB := $(BIN)/jupyter-book
+PORT ?= 8000
+
+# Debian packages: Chromium drives the browser tests and draws the static charts (kaleido);
+# TeX, poppler and epubcheck make and check the PDF and EPUB editions.
+BROWSER_DEBS := chromium
+PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+              texlive-xetex fonts-freefont-otf xindy poppler-utils epubcheck
+
+.PHONY: book test serve validate lock clean system-deps print-deps browser-deps
+
+book: $(READY)
+	$(JB) build . -n -W --keep-going
+	@echo
+	@echo "The book is built. Open $(CURDIR)/$(BUILD)/html/index.html, or run 'make serve'."
+
+$(READY): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || $(call apt_install,python3-venv)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+# apt_install: install the named Debian packages that are missing (needs root, or sudo).
+define apt_install
+missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else \
+    echo "Missing Debian packages: $$missing. Install them as root: apt-get install $$missing"; exit 1; fi; \
+  echo "Installing Debian packages: $$missing"; \
+  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+    || { echo "Could not install: $$missing. Install them with: apt-get install $$missing"; exit 1; }; \
+fi
+endef
+
+browser-deps:
+	@$(call apt_install,$(BROWSER_DEBS))
+
+print-deps:
+	@$(call apt_install,$(PRINT_DEBS))
+
+system-deps: browser-deps print-deps
+
+test: system-deps book
+	$(BIN)/python -m pytest
+
+serve:
+	@test -f $(BUILD)/html/index.html || { echo "Run 'make book' first."; exit 1; }
+	@echo "Serving the book at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILD)/html
+
+lock: $(READY)
+	$(BIN)/pip install --quiet -r requirements.in
+	{ echo "# Exact pins of everything the book installs, made by \`make lock\` from requirements.in. Do not edit by hand."; \
+	  $(BIN)/pip freeze --exclude-editable; } > requirements.txt
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,91 @@
+"""Plotly charts in the HTML book, offline, without a CDN and without inlining plotly.js.
+
+In a kernel, plotly emits the mime type `application/vnd.plotly.v1+json`, which myst-nb 1.4
+cannot render. This plug-in (registered in pyproject.toml under `myst_nb.mime_renderers`) turns
+that JSON into a placeholder `<div>` plus the figure JSON in a `<script type="application/json">`.
+`_static/plotly-figures.js` draws every placeholder with plotly.js, which the Sphinx extension
+below copies once into `_static/` from the installed plotly package and adds only to pages that
+have a chart. The PDF and EPUB builders prefer the PNG that the print build asks kernels for.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+from pathlib import Path
+
+import plotly
+from docutils import nodes
+from sphinx.application import Sphinx
+
+MIME = "application/vnd.plotly.v1+json"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+STATIC = Path(__file__).parent / "static"
+
+
+class PlotlyRenderer:
+    """myst-nb mime renderer: interactive plotly JSON for HTML, images for print builders."""
+
+    mime_priority_overrides = [
+        ("html", MIME, 5),
+        ("dirhtml", MIME, 5),
+        ("singlehtml", MIME, 5),
+        # print editions: never the JSON, the kernel's PNG instead
+        ("latex", MIME, None),
+        ("epub", MIME, None),
+    ]
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        if data.mime_type != MIME or inline:
+            return None
+        figure = data.content if isinstance(data.content, dict) else json.loads(data.string)
+        # Figures keep plotly's own layout and config; the page script adds nothing but the div.
+        payload = json.dumps({"data": figure.get("data", []), "layout": figure.get("layout", {}),
+                              "config": figure.get("config", {"responsive": True})},
+                             separators=(",", ":")).replace("</", "<\\/")
+        alt = figure.get("layout", {}).get("meta", {}).get("alt", "") if isinstance(
+            figure.get("layout", {}).get("meta"), dict) else ""
+        markup = (f'<div class="plotly-figure" role="img" aria-label="{html.escape(alt)}">'
+                  f'<script type="application/json" class="plotly-json">{payload}</script>'
+                  "</div>")
+        return [nodes.raw("", markup, format="html")]
+
+
+def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        target = static / "plotly.min.js"
+        if not target.exists() or target.stat().st_size != PLOTLY_JS.stat().st_size:
+            shutil.copyfile(PLOTLY_JS, target)
+
+
+def _scripts_for_charts(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if doctree is not None and any(MIME in n.astext() or "plotly-figure" in n.astext()
+                                   for n in doctree.findall(nodes.raw)):
+        app.add_js_file("plotly.min.js")
+        app.add_js_file("plotly-figures.js")
+
+
+def _kernel_renderer(app: Sphinx) -> None:
+    """Choose what the notebook kernels emit, by edition; notebooks themselves stay untouched.
+
+    HTML wants only plotly's JSON (no Chrome needed). Print editions also want a PNG, drawn by
+    kaleido with Chromium, and keep their own execution cache: jupyter-cache keys on code only,
+    so outputs made for one edition must never be served to the other.
+    """
+    if app.builder.format == "html" and app.builder.name != "epub":
+        os.environ["PLOTLY_RENDERER"] = "plotly_mimetype"
+        app.config.html_static_path.append(str(STATIC))
+    else:
+        os.environ["PLOTLY_RENDERER"] = "plotly_mimetype+png"
+        app.config.nb_execution_cache_path = str(Path(app.outdir).parent / ".jupyter_cache_print")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", _kernel_renderer, priority=400)  # before myst-nb reads its config
+    app.connect("html-page-context", _scripts_for_charts)
+    app.connect("build-finished", _copy_plotly)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
