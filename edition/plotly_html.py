@@ -43,10 +43,11 @@ class PlotlyRenderer:
         figure = data.content if isinstance(data.content, dict) else json.loads(data.string)
         # Figures keep plotly's own layout and config; the page script adds nothing but the div.
         payload = json.dumps({"data": figure.get("data", []), "layout": figure.get("layout", {}),
-                              "config": figure.get("config", {"responsive": True})},
+                              "config": {"responsive": True, "displaylogo": False, **figure.get("config", {})}},
                              separators=(",", ":")).replace("</", "<\\/")
-        alt = figure.get("layout", {}).get("meta", {}).get("alt", "") if isinstance(
-            figure.get("layout", {}).get("meta"), dict) else ""
+        # Alt text lives once, in the cell's `mystnb: image: alt:` metadata, for HTML and print alike.
+        options = data.cell_metadata.get("mystnb", {})
+        alt = options.get("image", {}).get("alt") or options.get("figure", {}).get("caption", "")
         markup = (f'<div class="plotly-figure" role="img" aria-label="{html.escape(alt)}">'
                   f'<script type="application/json" class="plotly-json">{payload}</script>'
                   "</div>")
