@@ -1,7 +1,10 @@
 # The single front door: README, CI and editors run these targets.
 #   make book    set up .venv if needed, build the HTML book into _build/html
 #   make test    set up (Python and Debian packages) if needed, build, run every test
+#   make pdf     the PDF edition (xelatex) into _build/latex/book.pdf
+#   make epub    the EPUB 3 edition into _build/epub/book.epub, checked by epubcheck
 #   make serve   serve the built book on http://127.0.0.1:8000
+#   make validate  check the dataset in data/
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,6 +13,11 @@ READY := $(VENV)/.ready
 BUILD := _build
 JB := $(BIN)/jupyter-book
 PORT ?= 8000
+PDF := $(BUILD)/latex/book.pdf
+EPUB := $(BUILD)/epub/book.epub
+# Print editions: kaleido draws the notebooks' charts as PNG with Debian's Chromium.
+PRINT_ENV := BROWSER_PATH=/usr/bin/chromium
+EPUBCHECK := java -jar /usr/share/java/epubcheck.jar
 
 # Debian packages: Chromium drives the browser tests and draws the static charts (kaleido);
 # TeX, poppler and epubcheck make and check the PDF and EPUB editions.
@@ -17,12 +25,25 @@ BROWSER_DEBS := chromium
 PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
               texlive-xetex fonts-freefont-otf xindy poppler-utils epubcheck
 
-.PHONY: book test serve validate lock clean system-deps print-deps browser-deps
+.PHONY: book pdf epub test serve validate lock clean system-deps print-deps browser-deps
 
 book: $(READY)
 	$(JB) build . -n -W --keep-going
 	@echo
 	@echo "The book is built. Open $(CURDIR)/$(BUILD)/html/index.html, or run 'make serve'."
+
+# The PDF only stays in place when every step succeeded (a failed xelatex run can leave one).
+pdf: $(READY) print-deps browser-deps
+	@rm -f $(PDF)
+	$(PRINT_ENV) $(JB) build . --builder pdflatex -n -W --keep-going || { rm -f $(PDF); exit 1; }
+	@test -f $(PDF) || { echo "No PDF was made: see $(BUILD)/latex/book.log"; exit 1; }
+	@echo "The PDF is built: $(CURDIR)/$(PDF)"
+
+epub: $(READY) print-deps browser-deps
+	@rm -f $(EPUB)
+	$(PRINT_ENV) $(JB) build . --builder custom --custom-builder epub -n -W --keep-going || { rm -f $(EPUB); exit 1; }
+	$(EPUBCHECK) --quiet $(EPUB) || { echo "epubcheck rejects $(EPUB)"; rm -f $(EPUB); exit 1; }
+	@echo "The EPUB is built: $(CURDIR)/$(EPUB)"
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -54,8 +75,12 @@ print-deps:
 
 system-deps: browser-deps print-deps
 
-test: system-deps book
+test: system-deps book pdf epub
 	$(BIN)/python -m pytest
+
+# Check data/ (schema, keys, links, dates, sources, paragraph labels); one line per problem.
+validate: $(READY)
+	$(BIN)/python -m edition.validate
 
 serve:
 	@test -f $(BUILD)/html/index.html || { echo "Run 'make book' first."; exit 1; }

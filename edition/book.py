@@ -10,6 +10,7 @@ import re
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 # Paragraph labels of the essay: cr-1, wt-3, wg-14, lo-2, end-5 (see chapters/editing.md).
 LABEL = re.compile(r"^(cr|wt|wg|lo|end)-\d+$")
@@ -36,6 +37,24 @@ class ParagraphLabels(SphinxTransform):
             mark = nodes.reference("", label, refid=label, classes=["para-label", "editorial"])
             mark["reftitle"] = f"Paragraph {label}: cite it as “{label}”"
             para.insert(0, mark)
+
+
+class ParagraphLabelsInMargin(SphinxPostTransform):
+    """LaTeX only: print each paragraph label in the margin, not in the line.
+
+    The label stays a link in the doctree (HTML and EPUB place it with CSS), but LaTeX would set
+    it inline, glued to the paragraph's first word. A post-transform for the LaTeX builder swaps
+    it for \\editionparalabel (edition/latex/edition.sty: a \\marginpar in small grey type); the
+    paragraph's own anchor stays for cross-references.
+    """
+
+    default_priority = 200
+    builders = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for mark in list(self.document.findall(nodes.reference)):
+            if "para-label" in mark["classes"] and LABEL.match(mark.astext()):
+                mark.replace_self(nodes.raw("", rf"\editionparalabel{{{mark.astext()}}}", format="latex"))
 
 
 class EditorialTitle(SphinxTransform):
@@ -76,4 +95,7 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(EditorialTitle)
     app.add_transform(NoteAnchors)
     app.add_transform(ParagraphLabels)
+    app.add_post_transform(ParagraphLabelsInMargin)
+    app.setup_extension("edition.latex")  # the rest of the PDF edition's structure
+    app.setup_extension("edition.epub")  # the EPUB edition: no scripts, its own CSS
     return {"parallel_read_safe": True, "parallel_write_safe": True}

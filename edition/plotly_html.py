@@ -70,6 +70,11 @@ def _scripts_for_charts(app: Sphinx, pagename, templatename, context, doctree) -
         app.add_js_file("plotly-figures.js")
 
 
+def edition_of(app: Sphinx) -> str:
+    """"html" for the web book, "print" for the PDF and EPUB editions (which want static images)."""
+    return "html" if app.builder.format == "html" and app.builder.name != "epub" else "print"
+
+
 def _kernel_renderer(app: Sphinx) -> None:
     """Choose what the notebook kernels emit, by edition; notebooks themselves stay untouched.
 
@@ -77,7 +82,7 @@ def _kernel_renderer(app: Sphinx) -> None:
     kaleido with Chromium, and keep their own execution cache: jupyter-cache keys on code only,
     so outputs made for one edition must never be served to the other.
     """
-    if app.builder.format == "html" and app.builder.name != "epub":
+    if edition_of(app) == "html":
         os.environ["PLOTLY_RENDERER"] = "plotly_mimetype"
         app.config.html_static_path.append(str(STATIC))
     else:

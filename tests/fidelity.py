@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 from bs4 import BeautifulSoup
 
+from edition.essay import ESSAY
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_567e60ce91505345.txt"
 HTML = ROOT / "_build" / "html"
@@ -36,10 +38,12 @@ def seed_parts(seed: Path = SEED) -> tuple[list[str], list[str]]:
 
 
 def essay_pages(root: Path = ROOT) -> list[str]:
-    """Doc names of the essay's pages, in the order of the first part of _toc.yml."""
+    """Doc names of the essay's pages, in _toc.yml's reading order (the notebooks between them left out)."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    part = next(p for p in toc["parts"] if p["caption"] == "The essay")
-    return [c["file"] for c in part["chapters"] if not c.get("notebook")]
+    listed = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    pages = [f for f in listed if f.removeprefix("chapters/") in ESSAY]
+    assert len(pages) == len(ESSAY), f"_toc.yml must list every essay page: {ESSAY}"
+    return pages
 
 
 def _text(node) -> list[str]:

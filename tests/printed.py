@@ -1,0 +1,202 @@
+"""Read the PDF edition back as words: essay body and author's notes, apart, in reading order.
+
+`pdftohtml -xml` gives every run of text with its position, size and font. The PDF's look
+(edition/latex/edition.sty) makes the parts tell apart:
+- page furniture (running heads, page numbers) sits above or below the text block;
+- whatever the editors add (paragraph labels in the margin, boxed notes, remarks) is sans serif;
+- the author's notes are serif, smaller than the body; a note's number in the text is a small
+  run of digits on a body line.
+Words hyphenated at a line end are joined back where the seed has them joined.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from fidelity import ROOT, words
+
+PDF = ROOT / "_build" / "latex" / "book.pdf"
+LATEX_LOG = ROOT / "_build" / "latex" / "book.log"
+
+
+@dataclass
+class Run:
+    page: int
+    top: float
+    left: float
+    width: float
+    size: float
+    family: str
+    text: str
+
+
+def runs(pdf: Path = PDF) -> list[Run]:
+    out = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", str(pdf)],
+                         check=True, capture_output=True, text=True).stdout
+    root = ET.fromstring(out)
+    found = []
+    for page in root.iter("page"):
+        fonts = {f.get("id"): f for f in root.iter("fontspec")}
+        for t in page.iter("text"):
+            font = fonts[t.get("font")]
+            found.append(Run(int(page.get("number")), float(t.get("top")), float(t.get("left")),
+                             float(t.get("width")), float(font.get("size")), font.get("family"),
+                             "".join(t.itertext())))
+    return found
+
+
+def _furniture_band(all_runs: list[Run], body_size: float) -> tuple[float, float]:
+    """(top, bottom) of the text block: running heads are above the highest line of body type,
+    page-number footers are the lowest runs of all (footnotes stay above them)."""
+    head = min(r.top for r in all_runs if r.size == body_size) - 2
+    foot = max(r.top for r in all_runs if r.text.strip().isdigit()) - 4
+    return head, foot
+
+
+def _lines_to_text(parts: list[Run]) -> str:
+    """Join runs: no space where one run ends where the next begins on the same line."""
+    text, prev = "", None
+    for r in parts:
+        if prev is not None:
+            same_line = abs(r.top - prev.top) <= 8
+            touching = same_line and -1 <= r.left - (prev.left + prev.width) <= 2
+            text += "" if touching else " "
+        text += r.text
+        prev = r
+    return text
+
+
+def classify(all_runs: list[Run]):
+    """Per page: (body runs, note runs), furniture and the editors' sans serif runs left out."""
+    body_size = Counter(r.size for r in all_runs if "Sans" not in r.family).most_common(1)[0][0]
+    head, foot = _furniture_band(all_runs, body_size)
+    serif = [r for r in all_runs if "Sans" not in r.family and head < r.top < foot]
+    pages: dict[int, tuple[list[Run], list[Run]]] = {}
+    for r in serif:
+        body, notes = pages.setdefault(r.page, ([], []))
+        if r.size >= body_size * 0.9:
+            body.append(r)
+        elif r.text.strip().isdigit() and any(abs(o.top - r.top) <= 8 and o.size >= body_size * 0.9
+                                               for o in serif if o.page == r.page):
+            body.append(r)  # a note's number in the running text
+        else:
+            notes.append(r)
+    return pages
+
+
+def dehyphenate(tokens: list[str], expected: list[str]) -> list[str]:
+    """Join "counter-" + "revolution" where the expected text has the word whole, with or without
+    its hyphen. After the first word that differs, tokens are kept as they are."""
+    out, i, j = [], 0, 0
+    while j < len(tokens):
+        tok = tokens[j]
+        want = expected[i] if i < len(expected) else None
+        if tok != want and tok.endswith("-") and j + 1 < len(tokens) and want in (
+                tok[:-1] + tokens[j + 1], tok + tokens[j + 1]):
+            out.append(want)
+            j += 2
+        elif tok == want:
+            out.append(tok)
+            j += 1
+        else:
+            return out + tokens[j:]
+        i += 1
+    return out
+
+
+def _find(seq: list[str], sub: list[str], start: int = 0) -> int:
+    for k in range(start, len(seq) - len(sub) + 1):
+        if seq[k:k + len(sub)] == sub:
+            return k
+    return -1
+
+
+def page_title(docname: str) -> tuple[str, bool]:
+    """(title, editorial_title?) of a page of the book, from its source."""
+    for suffix in (".md", ".ipynb"):
+        path = ROOT / (docname + suffix)
+        if path.exists():
+            break
+    text = path.read_text(encoding="utf-8")
+    if suffix == ".ipynb":
+        import json
+        cells = json.loads(text)["cells"]
+        text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        meta = {}
+    else:
+        meta = yaml.safe_load(text.split("---")[1]) if text.startswith("---") else {}
+    title = next(line[2:].strip() for line in text.splitlines() if line.startswith("# "))
+    return title, bool((meta or {}).get("editorial_title"))
+
+
+def toc_parts() -> list[tuple[str, list[str]]]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [(p["caption"], [c["file"] for c in p["chapters"]]) for p in toc["parts"]]
+
+
+def essay_words_from_pdf(pdf: Path, seed_body: list[str]) -> tuple[list[str], list[str]]:
+    """(body words, notes words) of the essay's pages in the PDF, in reading order.
+
+    Every page of _toc.yml starts a new PDF page with its title: the PDF's words are cut at the
+    titles, the essay's pages kept (their titles too, unless the title is the editors'), and
+    part-title pages skipped."""
+    from fidelity import essay_pages
+    pages = classify(runs(pdf))
+    captions = [words(caption) for caption, _ in toc_parts()]
+    chapters = [doc for _, docs in toc_parts() for doc in docs]
+    essay = set(essay_pages())
+    tokens, token_pages, notes_by_page, started = [], [], {}, False
+    first_title = words(page_title(chapters[0])[0])
+    for number in sorted(pages):
+        body, notes = pages[number]
+        page_words = words(_lines_to_text(body))
+        started = started or page_words[: len(first_title)] == first_title
+        if not started or page_words in captions:
+            continue
+        tokens += page_words
+        token_pages += [number] * len(page_words)
+        notes_by_page[number] = words(_lines_to_text(notes))
+    starts = []
+    for doc in chapters:
+        title = words(page_title(doc)[0])
+        at = _find(tokens, title, starts[-1][1] + 1 if starts else 0)
+        assert at >= 0, f"chapter title {' '.join(title)!r} not found in the PDF"
+        starts.append((doc, at, len(title)))
+    body, essay_page_numbers = [], []
+    for k, (doc, at, n) in enumerate(starts):
+        end = starts[k + 1][1] if k + 1 < len(starts) else len(tokens)
+        if doc in essay:
+            body += tokens[at + n if page_title(doc)[1] else at:end]
+            essay_page_numbers += sorted(set(token_pages[at:end]))
+    notes = [w for number in dict.fromkeys(essay_page_numbers) for w in notes_by_page[number]]
+    return dehyphenate(body, seed_body), notes
+
+
+def figure_captions() -> list[str]:
+    """Captions of the notebooks' figures (`mystnb: figure: caption:` in code cells)."""
+    captions = []
+    for part, chapters in toc_parts():
+        for doc in chapters:
+            for suffix in (".md", ".ipynb"):
+                path = ROOT / (doc + suffix)
+                if not path.exists():
+                    continue
+                if suffix == ".ipynb":
+                    import json
+                    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+                        fig = cell.get("metadata", {}).get("mystnb", {}).get("figure", {})
+                        if fig.get("caption"):
+                            captions.append(fig["caption"])
+                else:
+                    text = path.read_text(encoding="utf-8")
+                    for block in re.findall(r"```\{code-cell\}[^\n]*\n---\n(.*?)\n---\n", text, re.S):
+                        fig = (yaml.safe_load(block) or {}).get("mystnb", {}).get("figure", {})
+                        if fig.get("caption"):
+                            captions.append(fig["caption"])
+    return captions

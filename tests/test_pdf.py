@@ -1,0 +1,103 @@
+"""The PDF edition (`make pdf`, which `make test` runs first): complete, faithful, clean."""
+import re
+import subprocess
+
+import pytest
+
+from fidelity import first_difference, seed_parts, words
+from printed import LATEX_LOG, PDF, dehyphenate, essay_words_from_pdf, figure_captions, page_title, toc_parts
+
+
+@pytest.fixture(scope="session")
+def pdf():
+    if not PDF.exists():
+        pytest.fail("The PDF is not built: run `make pdf` (make test does it for you).")
+    return PDF
+
+
+@pytest.fixture(scope="session")
+def pdf_words(pdf):
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return words(text)
+
+
+@pytest.fixture(scope="session")
+def essay_words(pdf):
+    return essay_words_from_pdf(pdf, seed_parts()[0])
+
+
+def contains(haystack: list[str], needle: list[str]) -> bool:
+    """needle's words appear in order in haystack, allowing line-end hyphenation."""
+    joined = " ".join(haystack)
+    pattern = r"\s?".join(re.escape(w) for w in needle)  # "counter-" + "revolution" too
+    return re.search(pattern.replace(r"\-", r"\-?"), joined) is not None
+
+
+def test_title_page(pdf_words):
+    first = " ".join(pdf_words[:60])
+    for text in ["The Communist Left in Russia 1918-1930 Part 2", "C. D. Ward", "A teaching edition",
+                 "International Communist Current"]:
+        assert text in first, f"the title page lacks {text!r}"
+
+
+def test_every_chapter_title(pdf_words):
+    for caption, chapters in toc_parts():
+        assert contains(pdf_words, words(caption)), f"part {caption!r} is missing"
+        for doc in chapters:
+            title = page_title(doc)[0]
+            assert contains(pdf_words, words(title)), f"chapter {title!r} ({doc}) is missing"
+
+
+def test_every_figure_caption(pdf_words):
+    for caption in figure_captions():
+        assert contains(pdf_words, words(caption)), f"figure caption {caption!r} is missing"
+
+
+def test_at_least_one_raster_image_per_figure(pdf):
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True,
+                             text=True).stdout.splitlines()[2:]
+    images = [line for line in listing if line.split()[2] == "image"]
+    assert len(images) >= len(figure_captions())
+
+
+def test_body_and_notes_in_pdf(essay_words):
+    seed_body, seed_notes = seed_parts()
+    body, notes = essay_words
+    problem = first_difference(seed_body, body, "essay body (PDF)") or first_difference(
+        seed_notes, dehyphenate(notes, seed_notes), "notes (PDF)")
+    assert problem is None, problem
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
+def test_each_note_is_a_footnote(n, essay_words):
+    _, seed_notes = seed_parts()
+    _, notes = essay_words
+    notes = dehyphenate(notes, seed_notes)
+    start = [i for i, w in enumerate(seed_notes) if w == str(n)][0]
+    assert notes[start:start + 12] == seed_notes[start:start + 12], f"note {n} is not printed as a note"
+
+
+@pytest.mark.parametrize("mutation", ["drop", "change", "swap"])
+def test_pdf_check_catches_one_word_mutated(essay_words, mutation):
+    """The check is not vacuous: one word dropped, changed or moved in the PDF's text fails it."""
+    seed_body, _ = seed_parts()
+    body = list(essay_words[0])
+    k = next(i for i in range(len(body)) if body[i:i + 3] == ["leading", "a", "miserable"]) + 2
+    if mutation == "drop":
+        del body[k]
+    elif mutation == "change":
+        body[k] = "miserabel"
+    else:
+        body[k - 1], body[k] = body[k], body[k - 1]
+    problem = first_difference(seed_body, body, "essay body (PDF)")
+    assert problem is not None and "miserable" in problem
+
+
+def test_latex_log_is_clean(pdf):
+    log = LATEX_LOG.read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log, [l for l in log.splitlines() if "Missing character" in l][:5]
+    errors = [l for l in log.splitlines() if l.startswith("! ")]
+    assert not errors, errors[:5]
+    overfull = [l for l in log.splitlines() if l.startswith("Overfull \\hbox")]
+    assert not overfull, overfull[:5]
