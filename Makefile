@@ -5,6 +5,9 @@
 #   make epub    the EPUB 3 edition into _build/epub/book.epub, checked by epubcheck
 #   make serve   serve the built book on http://127.0.0.1:8000
 #   make validate  check the dataset in data/
+#   make classroom  the notebooks, data and helpers in one zip for lab machines (WHEELS=1: offline)
+#   make book SOLUTIONS=show  the teacher's edition: every worked solution open
+#   make bench   build times and page weights
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -25,10 +28,13 @@ BROWSER_DEBS := chromium
 PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
               texlive-xetex fonts-freefont-otf xindy poppler-utils epubcheck
 
-.PHONY: book pdf epub test serve validate lock clean system-deps print-deps browser-deps
+.PHONY: book pdf epub test serve validate classroom bench lock clean system-deps print-deps browser-deps
+
+# SOLUTIONS=show builds the teacher's edition (worked solutions open); the default hides them.
+SOLUTIONS ?=
 
 book: $(READY)
-	$(JB) build . -n -W --keep-going
+	EDITION_SOLUTIONS=$(SOLUTIONS) $(JB) build . -n -W --keep-going
 	@echo
 	@echo "The book is built. Open $(CURDIR)/$(BUILD)/html/index.html, or run 'make serve'."
 
@@ -81,6 +87,15 @@ test: system-deps book pdf epub
 # Check data/ (schema, keys, links, dates, sources, paragraph labels); one line per problem.
 validate: $(READY)
 	$(BIN)/python -m edition.validate
+
+# Build times and page weights on this machine (medians of 3 runs, in a scratch copy).
+bench: $(READY)
+	$(BIN)/python tools/bench.py
+
+# The classroom zip (see edition/classroom.py): _build/classroom/communist-left-classroom.zip;
+# WHEELS=1 adds every package's wheel (communist-left-classroom-offline.zip) for machines with no internet.
+classroom: $(READY)
+	$(BIN)/python -m edition.classroom $(if $(WHEELS),--wheels)
 
 serve:
 	@test -f $(BUILD)/html/index.html || { echo "Run 'make book' first."; exit 1; }

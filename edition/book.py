@@ -98,4 +98,5 @@ def setup(app: Sphinx) -> dict:
     app.add_post_transform(ParagraphLabelsInMargin)
     app.setup_extension("edition.latex")  # the rest of the PDF edition's structure
     app.setup_extension("edition.epub")  # the EPUB edition: no scripts, its own CSS
+    app.setup_extension("edition.apparatus")  # text and data linked both ways
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -10,15 +10,29 @@ text width. It is switched off in `_config.yml` and the little it did for this b
 """
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 from sphinx.util.i18n import format_date
+
+logger = logging.getLogger(__name__)
 
 # Paragraph classes that the style file sets apart (environment sphinxclass<name>).
 STYLED_PARAGRAPHS = ("attribution", "signature", "editorial-heading-note")
 FRONT_MATTER_TITLE = "Introduction"
+# Tables whose column widths this module computes are set one size smaller (container class
+# "print-table", see edition.sty); a DataFrame too wide for that is set smaller still, with less
+# space between columns and its numbers' headings turned upright ("print-table-wide"). Widths are
+# measured in characters of the table's serif type: (characters in a line of the 132 mm text
+# width, the two \tabcolsep of a column in characters). FreeSerif averages about 0.5 em.
+TABLE_LAYOUTS = {"print-table": (72, 3), "print-table-wide": (82, 2)}
+# How much wider than an average serif character a character of each kind of text is.
+MONO, HEAD = 1.25, 1.15  # FreeMono (inline code); the header row's sans serif
+ROTATED = 1.6            # a heading turned upright takes a line's height
 
 
 def _raw(latex: str) -> nodes.raw:
@@ -95,10 +109,150 @@ class StyledParagraphs(SphinxPostTransform):
                 box.append(para)
 
 
+class _DataFrameHTML(HTMLParser):
+    """The rows of pandas' HTML table (`<table class="dataframe">`): [(in_head, [(text, span)])]."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[bool, list[tuple[str, int]]]] = []
+        self.after: list[str] = []  # text after the table ("60 rows × 5 columns")
+        self.spans = False
+        self._head = self._table_done = False
+        self._cell: list[str] | None = None
+        self._style = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "style":
+            self._style = True
+        elif tag == "thead":
+            self._head = True
+        elif tag == "tbody":
+            self._head = False
+        elif tag == "tr":
+            self.rows.append((self._head, []))
+        elif tag in ("th", "td"):
+            self._cell = []
+            self.spans = self.spans or "colspan" in attrs or "rowspan" in attrs
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._style = False
+        elif tag in ("th", "td") and self._cell is not None and self.rows:
+            self.rows[-1][1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "table":
+            self._table_done = True
+
+    def handle_data(self, data):
+        if self._style:
+            return
+        if self._cell is not None:
+            self._cell.append(data)
+        elif self._table_done and data.strip():
+            self.after.append(" ".join(data.split()))
+
+
+class DataFrameTables(SphinxPostTransform):
+    """A pandas DataFrame printed by a notebook becomes a real table in print.
+
+    In the PDF, myst-nb would show a DataFrame's text/plain form: at 80 columns pandas splits a
+    wide frame into blocks of columns with backslashes, which the page then wraps again. The
+    print build asks for the text/html form instead (`nb_mime_priority_overrides` in
+    `_config.yml`), and this transform turns pandas' HTML table into a docutils table with the
+    same cells; PrintLayout sizes it. HTML and EPUB keep pandas' own HTML.
+    """
+
+    default_priority = 690
+    builders = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for raw in list(self.document.findall(nodes.raw)):
+            if "html" not in raw.get("format", "").split() or "text_html" not in raw["classes"]:
+                continue
+            parsed = _DataFrameHTML()
+            parsed.feed(raw.astext())
+            if 'class="dataframe"' not in raw.astext() or parsed.spans or not parsed.rows:
+                # Only plain DataFrames are known here; anything else would vanish from print.
+                logger.warning("a notebook's HTML output cannot be printed (not a plain pandas "
+                               "DataFrame)", location=raw)
+                continue
+            raw.replace_self(self._table(parsed))
+
+    @staticmethod
+    def _table(parsed: _DataFrameHTML) -> nodes.container:
+        width = max(len(cells) for _, cells in parsed.rows)
+        tgroup = nodes.tgroup(cols=width)
+        tgroup += [nodes.colspec(colwidth=1) for _ in range(width)]
+        head, body = nodes.thead(), nodes.tbody()
+        for in_head, cells in parsed.rows:
+            row = nodes.row()
+            for text in cells + [""] * (width - len(cells)):
+                row += nodes.entry("", nodes.paragraph("", text)) if text else nodes.entry()
+            (head if in_head else body).append(row)
+        if len(head):
+            tgroup += head
+        tgroup += body
+        table = nodes.table("", tgroup, classes=["dataframe"])
+        layout = "print-table"
+        if sum(_column_widths(table, TABLE_LAYOUTS[layout])[0]) > TABLE_LAYOUTS[layout][0]:
+            # Too wide even with every column as narrow as its longest word: typically a count
+            # matrix (years by kinds) whose headings are words and whose cells are numbers.
+            layout = "print-table-wide"
+            DataFrameTables._upright_headings(table)
+        box = nodes.container("", nodes.container("", table, classes=[layout]), classes=["output"])
+        for text in parsed.after:
+            box += nodes.container("", nodes.paragraph("", text), classes=["dataframe-shape"])
+        return box
+
+
+    @staticmethod
+    def _upright_headings(table: nodes.table) -> None:
+        """Turn the headings of columns of short cells (numbers) upright, to read bottom to top."""
+        body = [row.children for row in table.findall(nodes.row) if isinstance(row.parent, nodes.tbody)]
+        for row in table.findall(nodes.row):
+            if not isinstance(row.parent, nodes.thead):
+                continue
+            for i, entry in enumerate(row.children[1:], start=1):  # not the index's heading
+                short = all(len(cells[i].astext()) <= 4 for cells in body if len(cells) > i)
+                para = entry.next_node(nodes.paragraph)
+                if short and para is not None:
+                    para.insert(0, nodes.raw("", r"\rotatebox{90}{", format="latex"))
+                    para.append(nodes.raw("", "}", format="latex"))
+                    entry["classes"].append("upright")
+
+
+def _column_widths(table: nodes.table, layout: tuple[int, int]) -> tuple[list[float], list[float]]:
+    """(need, want) of each column, in characters: its longest word (what LaTeX cannot break,
+    which would stick out of its column as an overfull line) and its longest cell (up to 60
+    characters), each with the space between columns."""
+    line_chars, padding = layout
+    colspecs = list(table.findall(nodes.colspec))
+    need = [0.0] * len(colspecs)
+    want = [8.0] * len(colspecs)
+    for row in table.findall(nodes.row):
+        in_head = isinstance(row.parent, nodes.thead)
+        for i, entry in enumerate(row.children[: len(colspecs)]):
+            if "upright" in entry["classes"]:
+                need[i] = max(need[i], ROTATED)
+                continue
+            want[i] = max(want[i], min(60, len(entry.astext())))
+            for text in entry.findall(nodes.Text):
+                if isinstance(text.parent, nodes.raw):
+                    continue
+                scale = MONO if isinstance(text.parent, nodes.literal) else 1.0
+                scale *= HEAD if in_head else 1.0
+                need[i] = max([need[i]] + [scale * len(w) for w in text.split()])
+    need = [n + padding for n in need]
+    want = [max(w + padding, n) for w, n in zip(want, need)]
+    return need, want
+
+
 class PrintLayout(SphinxPostTransform):
     """What a page of print needs instead of a web page's: no "dropdown" on the editors' notes
     (they print as boxed notes, see div.note_* in latex_elements.sphinxsetup), no rule before
-    the notes (LaTeX has its footnote rule), and long tables allowed to break across pages."""
+    the notes (LaTeX has its footnote rule), long tables allowed to break across pages, and
+    column widths that fit the longest word of each column."""
 
     default_priority = 700
     builders = ("latex",)
@@ -109,22 +263,34 @@ class PrintLayout(SphinxPostTransform):
         for node in list(self.document.findall(nodes.transition)):
             if "footnotes" in node["classes"]:
                 node.parent.remove(node)
-        for table in self.document.findall(nodes.table):
-            if len(list(table.findall(nodes.row))) > 6:
-                self._breakable(table)
+        for table in list(self.document.findall(nodes.table)):
+            long = len(list(table.findall(nodes.row))) > 6
+            if long or "dataframe" in table["classes"]:
+                self._sized(table, long)
 
     @staticmethod
-    def _breakable(table: nodes.table) -> None:
-        """A longtable, with wrapping columns as wide as their longest cell (within limits)."""
+    def _sized(table: nodes.table, long: bool) -> None:
+        """Wrapping columns as wide as their longest cell, but never narrower than their longest
+        word. Long tables become longtables, which break across pages. The table is set in the
+        style of its container (print-table unless DataFrameTables chose otherwise)."""
         table["classes"] = [c for c in table["classes"] if c != "colwidths-auto"]
-        table["classes"] += ["longtable", "colwidths-given"]
-        colspecs = list(table.findall(nodes.colspec))
-        longest = [8] * len(colspecs)
-        for row in table.findall(nodes.row):
-            for i, entry in enumerate(row.children[: len(colspecs)]):
-                longest[i] = max(longest[i], min(60, len(entry.astext())))
-        for colspec, width in zip(colspecs, longest):
-            colspec["colwidth"] = width
+        table["classes"] += ["colwidths-given"] + (["longtable"] if long else [])
+        box = table.parent
+        if not (isinstance(box, nodes.container) and set(box["classes"]) & set(TABLE_LAYOUTS)):
+            box = nodes.container("", classes=["print-table"])
+            table.replace_self(box)
+            box.append(table)
+        layout = TABLE_LAYOUTS[next(c for c in box["classes"] if c in TABLE_LAYOUTS)]
+        need, want = _column_widths(table, layout)
+        line_chars = layout[0]
+        spare = line_chars - sum(need)
+        if sum(want) <= line_chars or spare <= 0:
+            widths = want if sum(want) <= line_chars else need
+        else:  # every column gets its longest word, the rest of the line goes by what they want
+            extra = [w - n for w, n in zip(want, need)]
+            widths = [n + spare * e / sum(extra) for n, e in zip(need, extra)]
+        for colspec, width in zip(table.findall(nodes.colspec), widths):
+            colspec["colwidth"] = max(1, round(width * 10))
 
 
 def _date(app: Sphinx) -> None:
@@ -138,5 +304,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _date)
     app.add_post_transform(BookStructure)
     app.add_post_transform(StyledParagraphs)
+    app.add_post_transform(DataFrameTables)
     app.add_post_transform(PrintLayout)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

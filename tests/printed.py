@@ -2,7 +2,8 @@
 
 `pdftohtml -xml` gives every run of text with its position, size and font. The PDF's look
 (edition/latex/edition.sty) makes the parts tell apart:
-- page furniture (running heads, page numbers) sits above or below the text block;
+- page furniture (running heads, page numbers) sits above or below the text block, whose top
+  is the highest line of body type (the serif size that carries the most text);
 - whatever the editors add (paragraph labels in the margin, boxed notes, remarks) is sans serif;
 - the author's notes are serif, smaller than the body; a note's number in the text is a small
   run of digits on a body line.
@@ -74,7 +75,14 @@ def _lines_to_text(parts: list[Run]) -> str:
 
 def classify(all_runs: list[Run]):
     """Per page: (body runs, note runs), furniture and the editors' sans serif runs left out."""
-    body_size = Counter(r.size for r in all_runs if "Sans" not in r.family).most_common(1)[0][0]
+    # The body size is the serif size that carries the most text. Counting runs instead would
+    # pick the notebooks' code (\small, split by the syntax colours into a run per token), which
+    # has the running heads' size: the heads would then pass for body text.
+    chars = Counter()
+    for r in all_runs:
+        if "Sans" not in r.family and "Mono" not in r.family:
+            chars[r.size] += len(r.text)
+    body_size = chars.most_common(1)[0][0]
     head, foot = _furniture_band(all_runs, body_size)
     serif = [r for r in all_runs if "Sans" not in r.family and head < r.top < foot]
     pages: dict[int, tuple[list[Run], list[Run]]] = {}
@@ -179,7 +187,8 @@ def essay_words_from_pdf(pdf: Path, seed_body: list[str]) -> tuple[list[str], li
 
 
 def figure_captions() -> list[str]:
-    """Captions of the notebooks' figures (`mystnb: figure: caption:` in code cells)."""
+    """Captions of the notebooks' printed figures (`mystnb: figure: caption:` in code cells, not
+    in worked solutions)."""
     captions = []
     for part, chapters in toc_parts():
         for doc in chapters:
@@ -195,6 +204,8 @@ def figure_captions() -> list[str]:
                             captions.append(fig["caption"])
                 else:
                     text = path.read_text(encoding="utf-8")
+                    # Worked solutions are left out of the printed editions (edition/teaching.py).
+                    text = re.sub(r"```\{solution-start\}.*?```\{solution-end\}", "", text, flags=re.S)
                     for block in re.findall(r"```\{code-cell\}[^\n]*\n---\n(.*?)\n---\n", text, re.S):
                         fig = (yaml.safe_load(block) or {}).get("mystnb", {}).get("figure", {})
                         if fig.get("caption"):

@@ -6,6 +6,8 @@ medians over --repeat runs: the machine is shared and noisy, so single timings m
 from __future__ import annotations
 
 import argparse
+import csv
+import os
 import re
 import shutil
 import statistics
@@ -22,7 +24,8 @@ JB = [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "-n", "-W
 def build(copy: Path) -> tuple[float, list[float]]:
     """(wall seconds, seconds of each notebook executed) for one build of the copy."""
     start = time.perf_counter()
-    out = subprocess.run(JB, cwd=copy, capture_output=True, text=True)
+    # the copy's own edition package (and so its own data/) comes first on the path
+    out = subprocess.run(JB, cwd=copy, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(copy)})
     took = time.perf_counter() - start
     if out.returncode:
         sys.exit(f"build failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
@@ -32,6 +35,17 @@ def build(copy: Path) -> tuple[float, list[float]]:
 def edit(path: Path) -> None:
     """A real edit that changes no meaning: one more trailing newline."""
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+
+def edit_csv(path: Path) -> None:
+    """A real, valid data edit: one more word in the first row's summary."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["summary"] += " (edited)"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=rows[0].keys(), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def main() -> None:
@@ -52,7 +66,7 @@ def main() -> None:
             t, nbs = build(copy); nochange.append(t); executed["no change"] = len(nbs)
             edit(copy / "chapters" / "workers-truth.md")
             t, nbs = build(copy); chapter.append(t); executed["one chapter edited"] = len(nbs)
-            edit(copy / "data" / "events.csv")
+            edit_csv(copy / "data" / "events.csv")
             t, nbs = build(copy); csv.append(t); executed["events.csv edited"] = len(nbs)
         html = copy / "_build" / "html"
         pages = [p for p in html.rglob("*.html") if "_static" not in p.parts]

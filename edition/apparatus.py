@@ -1,0 +1,283 @@
+"""Sphinx plug-in: the essay's text and the dataset, linked both ways.
+
+- Editor's notes on disputed facts: for every row of data/disputes.csv, a note at the paragraph
+  where the essay makes the claim, saying what the essay says, what other sources say, and which
+  sources, each cited (read time, so every edition has them; anchor `dispute-<id>`).
+- "Data behind this paragraph": under each paragraph that dataset rows cite, a collapsed list of
+  those rows (date as recorded, what, source) with links to the figures that draw them (HTML only).
+- Chart marks to paragraphs: chart pages get an index from paragraph label to its URL, which
+  `plotly-figures.js` uses when a reader clicks a mark that cites the essay.
+- The `editorial-notes` directive lists every editor's note on disputes on one page.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from functools import lru_cache
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+
+from edition.book import LABEL, paragraph_labels
+from edition.data import DATA_DIR, load
+from edition.essay import CHAPTERS, ESSAY
+
+# Which figure of the notebooks draws a row: (figure name, test on the row). Kept in step with
+# the notebooks' filters; tests/test_apparatus.py checks every name is a figure of the book.
+FIGURES = {
+    "events": [
+        ("fig-chronology", lambda r: not r["outside_period"]),
+        ("fig-lifespans", lambda r: r["kind"] in ("founding", "dissolution") and isinstance(r["group_id"], str)),
+        ("fig-repression-timeline", lambda r: r["category"] == "repression" and not r["outside_period"]),
+        ("fig-miasnikov", lambda r: "miasnikov" in str(r["person_ids"]) and not r["outside_period"]),
+    ],
+    "publications": [("fig-publications", lambda r: r["kind"] != "periodical"
+                      and "1921" <= str(r["date_start"])[:4] <= "1938")],
+    "memberships": [("fig-swimlanes", lambda r: r["from_start"] is not None and r["to_end"] is not None)],
+    "size_estimates": [("fig-sizes", lambda r: r["group_id"] in (
+        "workers-truth", "workers-group", "krp-russia", "workers-opposition",
+        "democratic-centralism", "group-of-fifteen", "left-opposition"))],
+}
+NOTE_LABEL = re.compile(r"^note-(\d)$")
+
+
+def _blank(value) -> bool:
+    return value is None or value != value  # None, NaN, NaT
+
+
+def _labels(value) -> list[str]:
+    """The paragraph labels of a ';'-list cell (empty cells are NaN in pandas)."""
+    return [label for label in value.split(";") if label] if isinstance(value, str) else []
+
+
+@lru_cache(maxsize=1)
+def _tables(stamp: tuple) -> dict:
+    return {name: load(name) for name in
+            ("events", "publications", "memberships", "size_estimates", "sources", "disputes", "people", "groups")}
+
+
+def tables() -> dict:
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(DATA_DIR.glob("*")))
+    return _tables(stamp)
+
+
+def reference(source_id: str) -> str:
+    src = tables()["sources"].set_index("source_id").loc[source_id]
+    who = "" if _blank(src["author"]) else f"{src['author']}, "
+    return f"{who}{src['title']}"
+
+
+def rows_by_paragraph() -> dict[str, list[dict]]:
+    """label -> the dataset rows citing it: table, id, date, what, source, figures."""
+    t = tables()
+    people = t["people"].set_index("person_id")["name"]
+    groups = t["groups"].set_index("group_id")["short_name"]
+    what = {
+        "events": lambda r: r["summary"],
+        "publications": lambda r: r["title"],
+        "memberships": lambda r: f"{people.get(r['person_id'], r['person_id'])}: {r['role']} "
+                                 f"({groups.get(r['group_id'], r['group_id'])})",
+        "size_estimates": lambda r: f"{groups.get(r['group_id'])}: {r['measure']} "
+                                    f"{'' if _blank(r['low']) else r['low']}–{'' if _blank(r['high']) else r['high']}"
+                                    f" (estimated by {r['estimated_by']})",
+    }
+    found = defaultdict(list)
+    for table, describe in what.items():
+        frame = t[table]
+        key = frame.columns[0]
+        for r in frame.astype(object).where(frame.notna(), None).to_dict("records"):
+            if not r.get("paragraph"):
+                continue
+            dated = r.get("date_start") or r.get("from_start")
+            row = dict(table=table, id=r[key], date=r.get("date_text") or "undated", what=describe(r),
+                       source=reference(r["source_id"]), dispute=r.get("dispute_id"),
+                       figures=[name for name, test in FIGURES.get(table, []) if dated is not None and test(r)])
+            for label in r["paragraph"].split(";"):
+                found[label].append(row)
+    return found
+
+
+def _xref(target: str, text: str, reftype: str = "ref") -> addnodes.pending_xref:
+    ref = addnodes.pending_xref("", nodes.inline("", text), refdomain="std", reftype=reftype,
+                                reftarget=target, refexplicit=True, refwarn=True)
+    return ref
+
+
+def _anchor_paragraph(doctree, label: str, labelled: dict) -> nodes.Element | None:
+    """The node after which a note about `label` goes: the paragraph, or for note-N the
+    paragraph that holds note N's marker."""
+    if label in labelled:
+        return labelled[label]
+    m = NOTE_LABEL.match(label)
+    if m:
+        for ref in doctree.findall(nodes.footnote_reference):
+            if ref.astext() == m.group(1):
+                node = ref.parent
+                while node.parent is not None and not isinstance(node.parent, nodes.section):
+                    node = node.parent
+                return node
+    return None
+
+
+def _after(node: nodes.Element, new: nodes.Node) -> None:
+    """Insert `new` after `node`, and after any editor's notes already there."""
+    parent = node.parent
+    index = parent.index(node) + 1
+    while index < len(parent.children) and "editorial" in parent[index].get("classes", []) \
+            and isinstance(parent[index], nodes.admonition):
+        index += 1
+    parent.insert(index, new)
+
+
+def dispute_block(d: dict, with_topic: bool) -> list[nodes.Node]:
+    """What the editors say of one dispute: the essay's version, the others, the sources of each."""
+    t = tables()
+    versions = []
+    for table in ("events", "publications", "people", "size_estimates"):
+        frame = t[table]
+        if "dispute_id" in frame:
+            versions += frame[frame["dispute_id"] == d["dispute_id"]]["source_id"].tolist()
+    out = []
+    rows = [("The essay says", d["essay_says"]), ("Other sources say", d["others_say"]),
+            ("The editors' view", d["editors_view"]),
+            ("Sources", "; ".join(reference(s) for s in dict.fromkeys(versions)) + ".")]
+    for head, text in ([(d["topic"], None)] if with_topic else []) + rows:
+        para = nodes.paragraph()
+        para += nodes.strong("", head if text is None else f"{head}: ")
+        if text is not None:
+            para += nodes.Text(text)
+        out.append(para)
+    return out
+
+
+def dispute_note(disputes: list[dict], anchored: bool = False) -> nodes.admonition:
+    """One editor's note for the disputes about one paragraph; with `anchored`, each dispute
+    gets its anchor `dispute-<id>` (registered by DisputeNotes, so {ref} can link to it)."""
+    title = (f"Editor's note: {disputes[0]['topic']}" if len(disputes) == 1
+             else f"Editor's note: {len(disputes)} disputed facts")
+    note = nodes.admonition(classes=["editorial", "editor-note", "dispute", "dropdown"])
+    note += nodes.title("", title)
+    for d in disputes:
+        block = nodes.container(classes=["dispute-entry"])
+        block += dispute_block(d, with_topic=len(disputes) > 1)
+        if anchored:
+            block["dispute_target"] = f"dispute-{d['dispute_id']}"
+        note += block
+    return note
+
+
+class DisputeNotes(SphinxTransform):
+    """Editor's notes on the dataset's disputes, at their paragraphs (every edition)."""
+
+    default_priority = 840  # before Sphinx collects the targets (SphinxDomains, 850)
+
+    def apply(self) -> None:
+        if self.env.docname.removeprefix("chapters/") in ESSAY:
+            self.place_notes()
+        for block in self.document.findall(nodes.container):
+            if block.get("dispute_target"):  # a target for {ref}, id and all
+                block["names"] = [block["dispute_target"]]
+                self.document.note_explicit_target(block, block)
+
+    def place_notes(self) -> None:
+        for path in sorted(DATA_DIR.glob("*")):
+            self.env.note_dependency(str(path))  # data changes refresh the essay's pages
+        labelled = dict(paragraph_labels(self.document))
+        at = defaultdict(list)  # the paragraph each dispute's note stands at (its first label)
+        for d in tables()["disputes"].to_dict("records"):
+            labels = _labels(d["paragraph"])
+            anchor = _anchor_paragraph(self.document, labels[0], labelled) if labels else None
+            if anchor is not None:
+                at[id(anchor)].append((anchor, d))
+        for pairs in at.values():
+            _after(pairs[0][0], dispute_note([d for _, d in pairs], anchored=True))
+
+
+class DataBehind(SphinxPostTransform):
+    """Under each paragraph with data, a collapsed list of its rows and links to their figures."""
+
+    default_priority = 5  # before Sphinx resolves the figure references it adds (priority 10)
+    builders = ("html", "dirhtml", "singlehtml")
+
+    def run(self) -> None:
+        if self.env.docname.removeprefix("chapters/") not in ESSAY:
+            return
+        rows = rows_by_paragraph()
+        for label, node in paragraph_labels(self.document):
+            if label not in rows:
+                continue
+            box = nodes.admonition(classes=["editorial", "data-behind", "dropdown"])
+            box += nodes.title("", f"Data behind {label} ({len(rows[label])} rows)")
+            items = nodes.bullet_list()
+            for r in rows[label]:
+                item = nodes.paragraph()
+                item += nodes.strong("", r["date"])
+                item += nodes.Text(f" · {r['what']} · {r['source']} ")
+                item += nodes.literal("", f"{r['table']}/{r['id']}")
+                if r["dispute"]:
+                    item += nodes.Text(" · ")
+                    item += _xref(f"dispute-{r['dispute']}", "disputed")
+                items += nodes.list_item("", item)
+            box += items
+            figures = sorted({f for r in rows[label] for f in r["figures"]})
+            if figures:
+                shown = nodes.paragraph()
+                shown += nodes.Text("Shown in ")
+                for i, name in enumerate(figures):
+                    shown += nodes.Text(", " if i else "")
+                    shown += _xref(name, "Fig. {number}", reftype="numref")
+                shown += nodes.Text(".")
+                box += shown
+            _after(node, box)
+
+
+class EditorialNotes(SphinxDirective):
+    """All the editor's notes on disputed facts, with links to their paragraphs."""
+
+    def run(self):
+        out = []
+        for d in tables()["disputes"].to_dict("records"):
+            para = nodes.paragraph()
+            labels = _labels(d["paragraph"])
+            if labels:  # the note stands at its paragraph too (DisputeNotes)
+                para += nodes.Text("The essay, at " + ", ".join(labels) + ": ")
+                para += _xref(f"dispute-{d['dispute_id']}", "read the note in place")
+                para += nodes.Text(".")
+                note = dispute_note([d])
+            else:  # the essay is silent: this page is the note's only place
+                para += nodes.Text("Not stated by the essay; the dataset records the disagreement.")
+                note = dispute_note([d], anchored=True)
+            out.append(para)
+            note["classes"] = [c for c in note["classes"] if c != "dropdown"]
+            out.append(note)
+        for path in sorted(DATA_DIR.glob("*")):
+            self.env.note_dependency(str(path))
+        return out
+
+
+def _paragraph_index(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """On pages with charts: label -> URL of the paragraph, for clicks on chart marks."""
+    if doctree is None or "plotly-figure" not in str(context.get("body", "")):
+        return
+    labels = app.env.get_domain("std").anonlabels  # paragraph targets are anonymous labels
+    index = {label: f"{context['pathto'](doc)}#{anchor}" for label, (doc, anchor) in labels.items()
+             if LABEL.match(label)}
+    for name in ESSAY:  # the author's notes: anchors note-N (edition.book.NoteAnchors)
+        source = (CHAPTERS / f"{name}.md").read_text(encoding="utf-8")
+        for number in re.findall(r"^\[\^(\d)\]:", source, flags=re.M):
+            index[f"note-{number}"] = f"{context['pathto'](f'chapters/{name}')}#note-{number}"
+    app.add_js_file(None, body=json.dumps(index, sort_keys=True), type="application/json",
+                    id="paragraph-index")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_transform(DisputeNotes)
+    app.add_post_transform(DataBehind)
+    app.add_directive("editorial-notes", EditorialNotes)
+    app.connect("html-page-context", _paragraph_index)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,71 @@
+"""The book's bibliography (`references.bib`), generated from the `sources` table.
+
+    python -m edition.bibliography            # write references.bib at the repository root
+    python -m edition.bibliography --check    # exit 1 if references.bib differs from sources.csv
+
+One BibTeX entry per row of data/sources.csv, its key the row's `source_id`, so the book can cite
+any source of the essay or of the dataset with {cite}`source_id`. Nothing is added that the
+table does not say: no year, publisher or place is guessed. Every entry is `@misc` (all fields
+optional), authors are kept whole in braces (corporate authors stay as written), and the
+source's own date is kept as written (`note`), not parsed.
+"""
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+from edition.data import DATA_DIR
+
+ROOT = DATA_DIR.parent
+BIB = ROOT / "references.bib"
+HEADER = ("% Generated from data/sources.csv by `python -m edition.bibliography`: do not edit by hand.\n"
+          "% One entry per source; the key is the source_id. Fields are the table's, as written.\n")
+
+
+def _braced(text: str) -> str:
+    """A BibTeX value in braces; LaTeX's special characters escaped so that pybtex reads them back."""
+    text = " ".join(text.split())
+    for char in "&%#_$":
+        text = text.replace(char, "\\" + char)
+    return "{" + text.replace("{", "").replace("}", "") + "}"
+
+
+def entry(row: dict) -> str:
+    fields = []
+    if row["author"]:
+        fields.append(("author", "{" + _braced(row["author"]) + "}"))  # one name, as written
+    if row["title"]:
+        fields.append(("title", "{" + _braced(row["title"]) + "}"))  # keep its capitals
+    if row["container"]:
+        fields.append(("howpublished", _braced(row["container"])))
+    if row["date_text"]:
+        fields.append(("note", _braced(row["date_text"])))
+    if row["url"]:
+        fields.append(("url", "{" + " ".join(row["url"].split()) + "}"))
+    if row["language"]:
+        fields.append(("language", _braced(row["language"])))
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+    return f"@misc{{{row['source_id']},\n{body}\n}}\n"
+
+
+def render(data_dir: Path = DATA_DIR) -> str:
+    with (data_dir / "sources.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return HEADER + "\n" + "\n".join(entry(r) for r in rows)
+
+
+def main(argv: list[str]) -> int:
+    text = render()
+    if "--check" in argv:
+        if not BIB.exists() or BIB.read_text(encoding="utf-8") != text:
+            print(f"{BIB.name} is out of date with data/sources.csv: run `python -m edition.bibliography`.")
+            return 1
+        return 0
+    BIB.write_text(text, encoding="utf-8")
+    print(f"Wrote {BIB} ({text.count('@misc')} entries).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

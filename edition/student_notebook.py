@@ -1,0 +1,143 @@
+"""A book notebook (MyST text in chapters/) as a plain Jupyter notebook for students.
+
+    from edition.student_notebook import student_notebook
+    nb = student_notebook(Path("chapters/chronology.md"))   # an nbformat v4 notebook, no outputs
+
+The code cells are the book's, unchanged. The Markdown is made plain for JupyterLab and classic
+Jupyter, which do not know MyST: roles become their text ({term}`NEP` -> NEP, a citation ->
+"(author, title)"), directives become bold-titled paragraphs, exercises are numbered, and each
+worked solution is replaced by an empty cell for the student's answer (the solutions are in the
+book's teacher edition). Used by the book build (the .ipynb downloads, edition/teaching.py) and
+by the classroom zip (edition/classroom.py).
+"""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$\n?",
+                   re.S | re.M)
+ROLE = re.compile(r"\{(?P<role>[\w:]+)\}`(?P<text>[^`]*)`")
+TARGET = re.compile(r"^\([\w-]+\)=[ \t]*\n", re.M)
+ATTRS = re.compile(r"^\{[.#][^}\n]*\}[ \t]*\n", re.M)
+OPTION = re.compile(r"^:[\w-]+:[^\n]*\n", re.M)
+SOLUTION_END = re.compile(r"^(`{3,})\{solution-end\}[^\n]*\n(?:.*?\n)??\1[ \t]*$", re.M | re.S)
+ANSWER = "# Your answer here: write your code, run it, and compare with the book's worked solution.\n"
+
+INTRO = ("*This notebook comes from the teaching edition of C. D. Ward's essay \"The Communist Left in "
+         "Russia 1918-1930 Part 2\". Run it from the folder that holds `edition/` and `data/` (the "
+         "classroom zip, or the book's repository): run the cells from top to bottom "
+         "(**Run > Run All Cells**). Words marked as glossary terms in the book are explained on its "
+         "Glossary page; the worked solutions to the exercises are in the book's teacher edition.*")
+
+
+def _titles() -> dict[str, str]:
+    found = {}
+    for page in CHAPTERS.glob("*.md"):
+        heading = next((l[2:].strip() for l in page.read_text(encoding="utf-8").splitlines() if l.startswith("# ")), None)
+        if heading:
+            found[page.stem] = heading
+    return found
+
+
+def _sources() -> dict[str, str]:
+    path = DATA / "sources.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as f:
+        return {r["source_id"]: ", ".join(x for x in (r["author"], r["title"]) if x) for r in csv.DictReader(f)}
+
+
+def _role(match: re.Match, titles: dict, sources: dict) -> str:
+    role, text = match["role"], match["text"]
+    shown, _, target = text.partition(" <")
+    target = target.rstrip(">") if target else shown
+    if role.startswith("cite"):
+        return "(" + "; ".join(sources.get(k.strip(), k.strip()) for k in text.split(",")) + ")"
+    if role == "doc" and not _:
+        return f"*{titles.get(Path(shown).name, shown)}*"
+    if role == "numref" and not _:
+        return f"the book's figure `{shown}`"
+    return shown
+
+
+def plain_markdown(text: str, counter: list[int] | None = None) -> str:
+    """MyST Markdown -> Markdown that JupyterLab and classic Jupyter render."""
+    titles, sources = _titles(), _sources()
+    counter = counter if counter is not None else [0]
+
+    def directive(m: re.Match) -> str:
+        name, arg, body = m["name"], m["arg"].strip(), m["body"]
+        body = OPTION.sub("", body.lstrip("\n") if not body.startswith(":") else body).strip("\n")
+        body = FENCE.sub(directive, body + "\n").strip("\n")
+        if name in ("solution", "solution-start", "solution-end"):
+            return ""
+        if name == "exercise":
+            counter[0] += 1
+            title = "Exercise" + (f": {arg}" if arg else "")
+            return f"**{title}**\n\n{body}\n"
+        if name in ("code-block", "code"):
+            return f"```{arg}\n{body}\n```\n"
+        title = arg or name.replace("-", " ").capitalize()
+        quoted = "\n".join("> " + line if line else ">" for line in body.split("\n"))
+        return f"> **{title}**\n>\n{quoted}\n"
+
+    text = FENCE.sub(directive, text)
+    text = TARGET.sub("", text)
+    text = ATTRS.sub("", text)
+    text = ROLE.sub(lambda m: _role(m, titles, sources), text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+def student_notebook(path: Path) -> nbformat.NotebookNode:
+    """The notebook at `path` (MyST text) for students: plain Markdown, no solutions, no outputs."""
+    source = jupytext.read(path)
+    cells, counter, in_solution = [], [0], False
+    for cell in source.cells:
+        if cell.cell_type == "markdown":
+            text = cell.source
+            if in_solution:
+                if "{solution-end}" not in text:
+                    continue
+                text = SOLUTION_END.split(text, 1)[-1]
+                in_solution = False
+            starts = re.search(r"^`{3,}\{solution-start\}", text, re.M)
+            before = text[: starts.start()] if starts else text
+            had_solution = bool(re.search(r"\{solution\}", before))
+            md = plain_markdown(before, counter)
+            if md:
+                cells.append(nbformat.v4.new_markdown_cell(md))
+            if starts:
+                in_solution = True
+                cells.append(nbformat.v4.new_code_cell(ANSWER))
+            elif had_solution:
+                cells.append(nbformat.v4.new_markdown_cell("*Your answer:* "))
+        elif cell.cell_type == "code":
+            if in_solution:
+                continue
+            meta = {k: v for k, v in cell.metadata.items() if k in ("mystnb", "tags")}
+            cells.append(nbformat.v4.new_code_cell(cell.source, metadata=meta))
+        else:
+            cells.append(cell)
+    if cells and cells[0].cell_type == "markdown":
+        cells.insert(1, nbformat.v4.new_markdown_cell(INTRO))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                   "language_info": {"name": "python"}}
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"{path.stem}-{i}"
+    nbformat.validate(nb)
+    return nb
+
+
+def write(path: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(student_notebook(path), str(target))
+    return target

@@ -1,0 +1,146 @@
+"""Sphinx plug-in for the classroom edition: worked solutions, notebook downloads, launch buttons.
+
+- Solutions (sphinx-exercise). `edition_solutions` (in `_config.yml`, or the environment variable
+  EDITION_SOLUTIONS, which `make book SOLUTIONS=show` sets) is "hide" (the default: each worked
+  solution is a closed dropdown) or "show" (the teacher's edition: solutions open). The printed
+  editions (PDF, EPUB) leave the solutions out; they say so where the exercises are.
+- Notebook downloads. Every notebook page offers its notebook as a real `.ipynb` (plain Markdown,
+  no solutions, no outputs; see edition/student_notebook.py), written at the end of the build to
+  `_sources/<page>.ipynb`: the theme's download menu lists it, and a link at the top of the page
+  names it.
+- Launch buttons. `launch_buttons` in `_config.yml` only take effect once `repository: url:` is set
+  to the repository's public address; without it the book has none (and builds without warnings).
+"""
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
+
+from edition.freshness import is_notebook
+
+LOG = logging.getLogger(__name__)
+MODES = ("hide", "show")
+JB_DEFAULT_REPOSITORY = "https://github.com/executablebooks/jupyter-book"
+
+
+def _solutions_mode(app: Sphinx, config) -> None:
+    mode = os.environ.get("EDITION_SOLUTIONS") or config.edition_solutions
+    if mode not in MODES:
+        raise ValueError(f"edition_solutions (or EDITION_SOLUTIONS) must be one of {MODES}, not {mode!r}")
+    config.edition_solutions = mode
+
+
+def _launch_buttons_need_a_repository(app: Sphinx, config) -> None:
+    options = config.html_theme_options
+    url = (options.get("repository_url") or "").strip()
+    if not url or url.rstrip("/") == JB_DEFAULT_REPOSITORY:
+        options.pop("launch_buttons", None)
+
+
+def _is_solution(node) -> bool:
+    from sphinx_exercise.nodes import solution_node
+    return isinstance(node, solution_node)
+
+
+class Solutions(SphinxPostTransform):
+    """HTML: a closed dropdown, or open in the teacher's edition. Print: left out."""
+
+    default_priority = 900  # after sphinx-exercise's own post-transforms
+
+    def run(self, **kwargs) -> None:
+        printed = self.app.builder.name in ("latex", "epub")
+        mode = self.config.edition_solutions
+        for node in list(self.document.findall(_is_solution)):
+            if printed:
+                node.parent.remove(node)
+                continue
+            node["classes"] = [c for c in node["classes"] if c != "dropdown"]
+            if mode == "hide":
+                node["classes"].append("dropdown")
+        if printed:
+            for node in list(self.document.findall(nodes.Element)):
+                if "exercises-intro" in node.get("classes", []):
+                    note = nodes.paragraph("", "The worked solutions are in the web edition of the book.",
+                                           classes=["editorial"])
+                    node.parent.insert(node.parent.index(node) + 1, note)  # beside, not inside, the paragraph
+        # sphinx-exercise gives every exercise's body the same id; ids must be unique (EPUB checks)
+        for section in self.document.findall(nodes.section):
+            if "exercise-content" in section["ids"] or "solution-content" in section["ids"]:
+                owner = section.parent["ids"][0] if section.parent.get("ids") else ""
+                section["ids"] = [f"{owner}-content" if owner else i for i in section["ids"]]
+
+
+def notebook_docs(app: Sphinx) -> list[str]:
+    found = []
+    for docname in sorted(app.env.found_docs):
+        path = Path(app.env.doc2path(docname))
+        if path.suffix == ".md" and is_notebook(path.read_text(encoding="utf-8")):
+            found.append(docname)
+    return found
+
+
+def _web(app: Sphinx) -> bool:
+    return app.builder.format == "html" and app.builder.name != "epub"
+
+
+class DownloadLink(SphinxPostTransform):
+    """Put "Download this notebook (.ipynb)" under a notebook page's title (web edition only)."""
+
+    default_priority = 100
+
+    def run(self, **kwargs) -> None:
+        if not _web(self.app) or self.env.docname not in notebook_docs(self.app):
+            return
+        docname = self.env.docname
+        href = relative_uri(self.app.builder.get_target_uri(docname), f"_sources/{docname}.ipynb")
+        name = Path(docname).name + ".ipynb"
+        guide = relative_uri(self.app.builder.get_target_uri(docname), self.app.builder.get_target_uri("chapters/teachers-guide"))
+        markup = (f'<div class="edition-download editorial"><a class="edition-download-button" href="{html.escape(href)}" '
+                  f'download="{html.escape(name)}">Download this notebook ({html.escape(name)})</a> '
+                  f'<span>to run it in JupyterLab or Jupyter Notebook. It needs the book\'s <code>data/</code> and '
+                  f'<code>edition/</code> folders beside it: your teacher\'s classroom zip has them all '
+                  f'(see the <a href="{html.escape(guide)}#running-the-notebooks-offline">teacher\'s guide</a>).</span></div>')
+        title = self.document.next_node(nodes.title)
+        section = title.parent if title is not None else self.document
+        section.insert(section.index(title) + 1 if title is not None else 0, nodes.raw("", markup, format="html"))
+
+
+def _ipynb_in_download_menu(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if _web(app) and doctree is not None and pagename in notebook_docs(app):
+        context["ipynb_source"] = pagename + ".ipynb"
+
+
+def _binder_opens_the_ipynb(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Binder's postBuild (binder/postBuild) writes each notebook as .ipynb beside its .md."""
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []) if isinstance(group, dict) else []:
+            url = button.get("url", "")
+            if "binder" in url and url.endswith(f"{pagename}.md"):
+                button["url"] = url[: -len(".md")] + ".ipynb"
+
+
+def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not _web(app):
+        return
+    from edition.student_notebook import write
+    for docname in notebook_docs(app):
+        write(Path(app.env.doc2path(docname)), Path(app.outdir) / "_sources" / f"{docname}.ipynb")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("edition_solutions", "hide", "env", types=[str])
+    app.connect("config-inited", _solutions_mode)
+    app.connect("config-inited", _launch_buttons_need_a_repository)
+    app.add_post_transform(Solutions)
+    app.add_post_transform(DownloadLink)
+    app.connect("html-page-context", _ipynb_in_download_menu, priority=400)
+    app.connect("html-page-context", _binder_opens_the_ipynb, priority=600)
+    app.connect("build-finished", _write_notebooks)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

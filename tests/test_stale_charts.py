@@ -1,0 +1,45 @@
+"""The stale-chart guard: after a CSV in data/ changes, the next build re-executes exactly the
+notebooks that read it, and their charts show the change; a build with nothing changed executes
+no notebook."""
+import csv
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+
+from edition.freshness import is_notebook
+from notebooks import build, copy_book
+
+MARK = "Edited in a test copy"
+
+
+def chart_text(page) -> str:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return " ".join(json.dumps(json.loads(s.get_text())) for s in soup.select("script.plotly-json"))
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    book = copy_book(tmp_path_factory.mktemp("stale") / "book")
+    assert build(book) == ["chronology", "membership", "publications", "repression"]
+    return book
+
+
+def test_nothing_changed_executes_nothing(book):
+    assert build(book) == []
+
+
+def test_editing_a_csv_reexecutes_its_readers_and_updates_the_chart(book):
+    events = book / "data" / "events.csv"
+    rows = list(csv.DictReader(events.open(encoding="utf-8", newline="")))
+    row = next(r for r in rows if r["event_id"] == "ev-essay-wt-founded")
+    assert MARK not in chart_text(book / "_build/html/chapters/chronology.html")
+    row["summary"] = f"{row['summary']} ({MARK})"
+    with events.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=rows[0].keys(), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    readers = sorted(p.stem for p in (book / "chapters").glob("*.md")
+                     if is_notebook(p.read_text()) and 'load("events")' in p.read_text())
+    assert build(book) == readers  # publications.md does not read events: it stays cached
+    assert MARK in chart_text(book / "_build/html/chapters/chronology.html")
