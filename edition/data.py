@@ -96,3 +96,12 @@ def _typed(column: pd.Series, field: dict) -> pd.Series:
     if enum:
         return pd.Series(pd.Categorical(column.where(~empty), categories=enum), index=column.index, name=column.name)
     return column.mask(empty)  # empty text becomes missing
+
+
+def references(data_dir: Path | str | None = None) -> pd.Series:
+    """A short reference ("Author, Title"; the essay is "the essay") for every source, indexed
+    by source_id: `events["source"] = events["source_id"].map(references())`."""
+    sources = load("sources", data_dir)
+    text = (sources["author"].fillna("") + ", " + sources["title"]).str.strip(", ")
+    text = text.mask(sources["source_id"] == "essay", "the essay")
+    return pd.Series(text.values, index=sources["source_id"], name="reference")

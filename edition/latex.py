@@ -1,7 +1,8 @@
 """The printed edition (Sphinx's LaTeX builder, xelatex): book structure and the editors' marks.
 
 Loaded by edition.book. Every transform here runs for the LaTeX builder only, on the whole book
-assembled into one doctree, so the HTML and EPUB editions are untouched. The look itself is in
+assembled into one doctree, so the HTML and EPUB editions are untouched. The editor's notes of the
+essay's pages become endnotes (edition/endnotes.py). The look itself is in
 `edition/latex/edition.sty`, named in `_config.yml` (latex_elements, latex_additional_files).
 
 Jupyter Book's own LaTeX layer (`use_jupyterbook_latex`) would turn the toc's parts into \\part,
@@ -18,6 +19,8 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
+
+from edition.endnotes import EditorsNotesAsEndnotes
 
 logger = logging.getLogger(__name__)
 
@@ -306,4 +309,5 @@ def setup(app: Sphinx) -> dict:
     app.add_post_transform(StyledParagraphs)
     app.add_post_transform(DataFrameTables)
     app.add_post_transform(PrintLayout)
+    app.add_post_transform(EditorsNotesAsEndnotes)  # editor's notes: margin marks, endnotes
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,9 +9,11 @@ have a chart. The PDF and EPUB builders prefer the PNG that the print build asks
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -20,6 +22,20 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 MIME = "application/vnd.plotly.v1+json"
+MIDNIGHT = re.compile(r'"(\d{4}-\d\d-\d\d)T00:00:00(?:\.0+)?"')
+FRACTION = re.compile(r'(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.0+"')
+HOUSE = "edition"  # the name a page uses for the shared house template
+
+
+@functools.cache
+def house_template() -> dict:
+    """The chart template as a kernel serialises it (edition.charts makes it the default)."""
+    import plotly.io as pio
+    from plotly.utils import PlotlyJSONEncoder
+
+    import edition.charts  # noqa: F401  (registers the template)
+
+    return json.loads(json.dumps(pio.templates[pio.templates.default].to_plotly_json(), cls=PlotlyJSONEncoder))
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 STATIC = Path(__file__).parent / "static"
 
@@ -41,10 +57,16 @@ class PlotlyRenderer:
         if data.mime_type != MIME or inline:
             return None
         figure = data.content if isinstance(data.content, dict) else json.loads(data.string)
-        # Figures keep plotly's own layout and config; the page script adds nothing but the div.
-        payload = json.dumps({"data": figure.get("data", []), "layout": figure.get("layout", {}),
+        layout = dict(figure.get("layout", {}))
+        # The house template (8 KB) is the same in every chart: pages name it, and
+        # _static/edition-template.js holds it once (like plotly.js, cached by the browser).
+        if layout.get("template") == house_template():
+            layout["template"] = HOUSE
+        payload = json.dumps({"data": figure.get("data", []), "layout": layout,
                               "config": {"responsive": True, "displaylogo": False, **figure.get("config", {})}},
                              separators=(",", ":")).replace("</", "<\\/")
+        # lighter pages: "1923-05-25T00:00:00.000000" -> "1923-05-25", "T12:00:00.000000" -> "T12:00:00"
+        payload = FRACTION.sub(r'\1"', MIDNIGHT.sub(r'"\1"', payload))
         # Alt text lives once, in the cell's `mystnb: image: alt:` metadata, for HTML and print alike.
         options = data.cell_metadata.get("mystnb", {})
         alt = options.get("image", {}).get("alt") or options.get("figure", {}).get("caption", "")
@@ -61,12 +83,15 @@ def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
         target = static / "plotly.min.js"
         if not target.exists() or target.stat().st_size != PLOTLY_JS.stat().st_size:
             shutil.copyfile(PLOTLY_JS, target)
+        template = json.dumps(house_template(), separators=(",", ":"))
+        (static / "edition-template.js").write_text(f"window.EDITION_TEMPLATE = {template};\n", encoding="utf-8")
 
 
 def _scripts_for_charts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if doctree is not None and any(MIME in n.astext() or "plotly-figure" in n.astext()
                                    for n in doctree.findall(nodes.raw)):
         app.add_js_file("plotly.min.js")
+        app.add_js_file("edition-template.js")
         app.add_js_file("plotly-figures.js")
 
 

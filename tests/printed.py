@@ -6,7 +6,10 @@
   is the highest line of body type (the serif size that carries the most text);
 - whatever the editors add (paragraph labels in the margin, boxed notes, remarks) is sans serif;
 - the author's notes are serif, smaller than the body; a note's number in the text is a small
-  run of digits on a body line.
+  run of digits on a body line;
+- the editor's notes are endnotes (edition/endnotes.py): sans serif, in a chapter after the
+  essay's last page, whose title ends the essay's text; only their markers (E1, E2, ...) are in
+  the essay's margin, sans serif too.
 Words hyphenated at a line end are joined back where the seed has them joined.
 """
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from edition.endnotes import TITLE as ENDNOTES
 from fidelity import ROOT, words
 
 PDF = ROOT / "_build" / "latex" / "book.pdf"
@@ -176,14 +180,48 @@ def essay_words_from_pdf(pdf: Path, seed_body: list[str]) -> tuple[list[str], li
         at = _find(tokens, title, starts[-1][1] + 1 if starts else 0)
         assert at >= 0, f"chapter title {' '.join(title)!r} not found in the PDF"
         starts.append((doc, at, len(title)))
+    # The editor's notes follow the essay's last page, under a title in the chapters' type: the
+    # essay's text ends there (the notes themselves are sans serif, left out already).
+    bounds = [at for _, at, _ in starts]
+    last_essay = max(at for doc, at, _ in starts if doc in essay)
+    endnotes_at = _find(tokens, words(ENDNOTES), last_essay + 1)
+    bounds = sorted(bounds + ([endnotes_at] if endnotes_at >= 0 else []))
     body, essay_page_numbers = [], []
-    for k, (doc, at, n) in enumerate(starts):
-        end = starts[k + 1][1] if k + 1 < len(starts) else len(tokens)
+    for doc, at, n in starts:
+        end = next((b for b in bounds if b > at), len(tokens))
         if doc in essay:
             body += tokens[at + n if page_title(doc)[1] else at:end]
             essay_page_numbers += sorted(set(token_pages[at:end]))
     notes = [w for number in dict.fromkeys(essay_page_numbers) for w in notes_by_page[number]]
     return dehyphenate(body, seed_body), notes
+
+
+def page_texts(pdf: Path = PDF) -> list[str]:
+    """The text of every page, in every font, as pdftotext reads it (page 1 first)."""
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return out.split("\f")
+
+
+def chapter_texts(pdf: Path = PDF) -> dict[str, str]:
+    """The text of each chapter's pages, every font (editors' boxes and margins too), by docname;
+    the editor's notes under ENDNOTES. A chapter starts on the first page after the previous
+    chapter's start that begins with its title (later pages begin with a running head)."""
+    from fidelity import essay_pages
+    order = []
+    for doc in [doc for _, docs in toc_parts() for doc in docs]:
+        order.append((doc, page_title(doc)[0]))
+        if doc == essay_pages()[-1]:
+            order.append((ENDNOTES, ENDNOTES))
+    texts, starts, k = page_texts(pdf), [], 0
+    for key, title in order:
+        title = words(title)
+        while k < len(texts) and words(texts[k])[: len(title)] != title:
+            k += 1
+        assert k < len(texts), f"no page begins with the title {' '.join(title)!r}"
+        starts.append((key, k))
+    ends = [k for _, k in starts[1:]] + [len(texts)]
+    return {key: "\n".join(texts[k:end]) for (key, k), end in zip(starts, ends)}
 
 
 def figure_captions() -> list[str]:

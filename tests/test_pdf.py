@@ -1,11 +1,16 @@
 """The PDF edition (`make pdf`, which `make test` runs first): complete, faithful, clean."""
 import re
 import subprocess
+import unicodedata
+from collections import Counter
 
 import pytest
 
-from fidelity import first_difference, seed_parts, words
-from printed import LATEX_LOG, PDF, dehyphenate, essay_words_from_pdf, figure_captions, page_title, toc_parts
+from edition.data import load
+from edition.essay import CHAPTERS
+from fidelity import essay_pages, first_difference, seed_parts, words
+from printed import (ENDNOTES, LATEX_LOG, PDF, chapter_texts, dehyphenate, essay_words_from_pdf,
+                     figure_captions, page_title, toc_parts)
 
 
 @pytest.fixture(scope="session")
@@ -92,6 +97,69 @@ def test_pdf_check_catches_one_word_mutated(essay_words, mutation):
         body[k - 1], body[k] = body[k], body[k - 1]
     problem = first_difference(seed_body, body, "essay body (PDF)")
     assert problem is not None and "miserable" in problem
+
+
+@pytest.fixture(scope="session")
+def chapters(pdf):
+    return chapter_texts(pdf)
+
+
+def squash(text: str) -> str:
+    """Text without spaces and hyphens, so that a line break (hyphenated or not) cannot hide it."""
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text))
+
+
+def hand_written_notes() -> list[tuple[str, str]]:
+    """(title, text) of each "Editor's note" box written in the essay's chapter files."""
+    found = []
+    for doc in essay_pages():
+        source = (CHAPTERS / f"{doc.removeprefix('chapters/')}.md").read_text(encoding="utf-8")
+        found += re.findall(r"^:::\{admonition\} Editor's note: (.*)\n:class: .*\n(.*)$", source, re.M)
+    return found
+
+
+def endnote_numbers(text: str) -> list[int]:
+    """The numbers of the endnotes: each note's first line begins "E7 wg-4, p. 32"."""
+    return [int(n) for n in re.findall(r"^E(\d+) ", text, re.M)]
+
+
+def margin_markers(text: str) -> list[int]:
+    """The markers in the margin, a line of their own: "E5", or "E10, E11" for notes at one place."""
+    lines = re.findall(r"^E\d+(?:, E\d+)*$", text, re.M)
+    return [int(n) for line in lines for n in re.findall(r"\d+", line)]
+
+
+def test_editors_notes_are_endnotes_after_the_essay(chapters):
+    """Every editor's note of the essay's pages is in the chapter "Editor's notes", numbered
+    E1, E2, ... with the paragraph it belongs to; each number stands once in the essay's margin."""
+    notes = chapters[ENDNOTES]
+    disputes = [d for d in load("disputes").itertuples() if isinstance(d.paragraph, str) and d.paragraph]
+    assert disputes and hand_written_notes()
+    for d in disputes:
+        assert squash(d.topic) in squash(notes), f"no endnote on {d.dispute_id!r}"
+        first = d.paragraph.split(";")[0]
+        if not first.startswith("note-"):  # a note on an author's note names the paragraph holding it
+            assert squash(f"{first}, p.") in squash(notes), f"the endnote on {d.dispute_id!r} lacks {first}"
+    for title, text in hand_written_notes():
+        assert squash(title) in squash(notes) and squash(text) in squash(notes), title
+    numbered = endnote_numbers(notes)
+    assert numbered == list(range(1, len(numbered) + 1)), numbered  # in order, none left out
+    assert len(numbered) > len(hand_written_notes())
+    in_margin = Counter(n for doc in essay_pages() for n in margin_markers(chapters[doc]))
+    assert in_margin == Counter(numbered), "each endnote's marker stands once in the essay's pages"
+
+
+def test_no_editors_note_box_in_the_essay(chapters):
+    """The essay's pages keep the editors' other boxes but no editor's note, nor its text."""
+    essay = "\n".join(chapters[doc] for doc in essay_pages())
+    for phrase in ["Editor's note", "The essay says:", "Other sources say:", "The editors' view:"]:
+        assert phrase not in essay, f"{phrase!r} is still in the essay's pages"
+    for d in load("disputes").itertuples():
+        assert squash(d.topic) not in squash(essay), d.dispute_id
+    for title, text in hand_written_notes():
+        assert squash(text) not in squash(essay), title
+    for box in ["Before you read: objectives and key terms", "Discussion questions"]:
+        assert essay.count(box) == len(essay_pages()), f"{box!r} should stay on every essay page"
 
 
 def test_latex_log_is_clean(pdf):

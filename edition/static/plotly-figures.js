@@ -8,6 +8,8 @@ document.addEventListener("DOMContentLoaded", () => {
 
   document.querySelectorAll("div.plotly-figure").forEach((div) => {
     const spec = JSON.parse(div.querySelector("script.plotly-json").textContent);
+    // the house template is shipped once, in _static/edition-template.js
+    if (spec.layout.template === "edition") spec.layout.template = window.EDITION_TEMPLATE;
     Plotly.newPlot(div, spec.data, spec.layout, spec.config).then(() => {
       const linked = spec.data.some((trace) => PARAGRAPH.test(trace.hovertemplate || ""));
       if (!linked) return;
