@@ -63,13 +63,17 @@ $(READY): requirements.txt pyproject.toml
 
 # apt_install: install the named Debian packages that are missing (needs root, or sudo).
 define apt_install
-missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); missing=$$(echo $$missing); \
+explain() { echo; echo "Stopped: this step needs Debian packages that are not installed and could not be"; \
+  echo "installed here ($$1): $$missing. Chromium draws the charts for print and runs the browser"; \
+  echo "tests; TeX (xelatex, latexmk), poppler and epubcheck make and check the PDF and EPUB."; \
+  echo "Install them as root with:  apt-get update && apt-get install --no-install-recommends $$missing"; \
+  echo "then run the same make command again. Nothing half-built was left in _build."; echo; exit 1; }; \
 if [ -n "$$missing" ]; then \
-  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else \
-    echo "Missing Debian packages: $$missing. Install them as root: apt-get install $$missing"; exit 1; fi; \
+  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else explain "not root, no sudo"; fi; \
   echo "Installing Debian packages: $$missing"; \
   $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
-    || { echo "Could not install: $$missing. Install them with: apt-get install $$missing"; exit 1; }; \
+    || explain "apt-get failed"; \
 fi
 endef
 
