@@ -1,1 +1,23 @@
-"""The edition's small helper package: data loading and checks, chart style, book plug-ins."""
+"""The edition's small helper package. What is where:
+
+For the notebooks (and students):
+    data.py        load("events") and friends: typed, validated tables from data/
+    validate.py    the checks behind `make validate`, one readable line per problem
+    charts.py      the house chart style, and helpers that draw date ranges and disputes
+    essay.py       the essay's labelled paragraphs as a table
+
+Sphinx plug-ins (loaded from _config.yml; edition.book loads the rest):
+    book.py        paragraph labels, note anchors, editorial page titles
+    plotly_html.py plotly charts offline: one shared plotly.js, PNGs for print
+    freshness.py   re-runs a notebook when the data or edition code it uses changes
+    apparatus.py   text and data linked both ways: editor's notes on disputes, data behind paragraphs
+    datadict.py    the data dictionary on "About the data"
+    whoswho.py     the "Who's who" page from the people table
+    teaching.py    objectives, questions, exercises and solutions (hidden, shown, or left out of print)
+    student_notebook.py  the .ipynb downloads for students
+    latex.py, endnotes.py, epub.py   the PDF and EPUB editions
+
+Tools:
+    bibliography.py  writes references.bib from data/sources.csv
+    classroom.py     `make classroom`: the zip for lab machines
+"""
