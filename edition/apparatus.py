@@ -24,7 +24,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from edition.book import LABEL, paragraph_labels
-from edition.data import DATA_DIR, load
+from edition.data import DATA_DIR, load, references
 from edition.essay import CHAPTERS, ESSAY
 
 # Which figure of the notebooks draws a row: (figure name, test on the row). Kept in step with
@@ -57,8 +57,9 @@ def _labels(value) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _tables(stamp: tuple) -> dict:
-    return {name: load(name) for name in
-            ("events", "publications", "memberships", "size_estimates", "sources", "disputes", "people", "groups")}
+    found = {name: load(name) for name in
+             ("events", "publications", "memberships", "size_estimates", "disputes", "people", "groups")}
+    return found | {"references": references()}
 
 
 def tables() -> dict:
@@ -67,9 +68,7 @@ def tables() -> dict:
 
 
 def reference(source_id: str) -> str:
-    src = tables()["sources"].set_index("source_id").loc[source_id]
-    who = "" if _blank(src["author"]) else f"{src['author']}, "
-    return f"{who}{src['title']}"
+    return tables()["references"][source_id]
 
 
 def rows_by_paragraph() -> dict[str, list[dict]]:

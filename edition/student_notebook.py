@@ -12,15 +12,15 @@ by the classroom zip (edition/classroom.py).
 """
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 import jupytext
 import nbformat
 
+from edition.data import references
+
 CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
-DATA = Path(__file__).resolve().parent.parent / "data"
 
 FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$\n?",
                    re.S | re.M)
@@ -48,11 +48,7 @@ def _titles() -> dict[str, str]:
 
 
 def _sources() -> dict[str, str]:
-    path = DATA / "sources.csv"
-    if not path.exists():
-        return {}
-    with path.open(encoding="utf-8", newline="") as f:
-        return {r["source_id"]: ", ".join(x for x in (r["author"], r["title"]) if x) for r in csv.DictReader(f)}
+    return references().to_dict()
 
 
 def _role(match: re.Match, titles: dict, sources: dict) -> str:

@@ -24,6 +24,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from edition.freshness import is_notebook
+from edition.plotly_html import edition_of
 
 LOG = logging.getLogger(__name__)
 MODES = ("hide", "show")
@@ -87,7 +88,7 @@ def notebook_docs(app: Sphinx) -> list[str]:
 
 
 def _web(app: Sphinx) -> bool:
-    return app.builder.format == "html" and app.builder.name != "epub"
+    return edition_of(app) == "html"
 
 
 class DownloadLink(SphinxPostTransform):
