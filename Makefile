@@ -16,11 +16,6 @@ READY := $(VENV)/.ready
 BUILD := _build
 JB := $(BIN)/jupyter-book
 PORT ?= 8000
-PDF := $(BUILD)/latex/book.pdf
-EPUB := $(BUILD)/epub/book.epub
-# Print editions: kaleido draws the notebooks' charts as PNG with Debian's Chromium.
-PRINT_ENV := BROWSER_PATH=/usr/bin/chromium
-EPUBCHECK := java -jar /usr/share/java/epubcheck.jar
 
 # Debian packages: Chromium drives the browser tests and draws the static charts (kaleido);
 # TeX, poppler and epubcheck make and check the PDF and EPUB editions.
@@ -33,23 +28,18 @@ PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-font
 # SOLUTIONS=show builds the teacher's edition (worked solutions open); the default hides them.
 SOLUTIONS ?=
 
-book: $(READY)
-	EDITION_SOLUTIONS=$(SOLUTIONS) $(JB) build . -n -W --keep-going
-	@echo
-	@echo "The book is built. Open $(CURDIR)/$(BUILD)/html/index.html, or run 'make serve'."
+# Every edition is built by edition/build.py: data checked first, one build at a time, built in
+# _build/.stage and published to _build/<edition> only when the whole build succeeded. V=1 shows all.
+BUILD_BOOK = EDITION_SOLUTIONS=$(SOLUTIONS) $(BIN)/python -m edition.build $(if $(V),--verbose)
 
-# The PDF only stays in place when every step succeeded (a failed xelatex run can leave one).
+book: $(READY)
+	@$(BUILD_BOOK) html
+
 pdf: $(READY) print-deps browser-deps
-	@rm -f $(PDF)
-	$(PRINT_ENV) $(JB) build . --builder pdflatex -n -W --keep-going || { rm -f $(PDF); exit 1; }
-	@test -f $(PDF) || { echo "No PDF was made: see $(BUILD)/latex/book.log"; exit 1; }
-	@echo "The PDF is built: $(CURDIR)/$(PDF)"
+	@$(BUILD_BOOK) pdf
 
 epub: $(READY) print-deps browser-deps
-	@rm -f $(EPUB)
-	$(PRINT_ENV) $(JB) build . --builder custom --custom-builder epub -n -W --keep-going || { rm -f $(EPUB); exit 1; }
-	$(EPUBCHECK) --quiet $(EPUB) || { echo "epubcheck rejects $(EPUB)"; rm -f $(EPUB); exit 1; }
-	@echo "The EPUB is built: $(CURDIR)/$(EPUB)"
+	@$(BUILD_BOOK) epub
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -103,8 +93,7 @@ classroom: $(READY)
 
 serve:
 	@test -f $(BUILD)/html/index.html || { echo "Run 'make book' first."; exit 1; }
-	@echo "Serving the book at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILD)/html
+	@$(BIN)/python -m edition.serve $(PORT) $(BUILD)/html
 
 lock: $(READY)
 	$(BIN)/pip install --quiet -r requirements.in

@@ -12,9 +12,6 @@ from pathlib import Path
 from edition.freshness import is_notebook
 from fidelity import ROOT
 
-JB = Path(sys.executable).parent / "jupyter-book"
-
-
 def notebooks() -> list[Path]:
     return sorted(p for p in (ROOT / "chapters").glob("*.md") if is_notebook(p.read_text(encoding="utf-8")))
 
@@ -30,11 +27,17 @@ def copy_book(target: Path) -> Path:
     return target
 
 
-def build(book: Path) -> list[str]:
-    """Build the HTML book in `book` (its own edition package and data first on the path);
-    return the notebooks that were executed."""
+def build(book: Path, *args: str, check: bool = True) -> list[str]:
+    """Build the HTML book in `book` through its front door (`python -m edition.build`, as `make
+    book` does), its own edition package and data first on the path; return the notebooks executed."""
+    run = front_door(book, "html", *args)
+    if check:
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    executed = re.search(r"notebooks executed: (.*)\.$", run.stdout, re.M)
+    return [] if executed is None or executed.group(1) == "none" else executed.group(1).split(", ")
+
+
+def front_door(book: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(book)}
-    run = subprocess.run([str(JB), "build", ".", "-n", "-W", "--keep-going"], cwd=book, env=env,
-                         capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return sorted(re.findall(r"chapters/([\w-]+)\.md: Executed notebook", run.stdout + run.stderr))
+    return subprocess.run([sys.executable, "-m", "edition.build", *args], cwd=book, env=env,
+                          capture_output=True, text=True)

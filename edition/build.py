@@ -1,0 +1,233 @@
+"""The one way the book is built: `make book`, `make pdf` and `make epub` run this.
+
+    python -m edition.build html|pdf|epub [-v]
+
+1. One build at a time in a folder: a second waits for the first (a lock on _build/.lock).
+2. The data is checked first; bad data stops the build with the validator's one-line messages.
+3. references.bib is brought up to date with data/sources.csv.
+4. Sphinx (through Jupyter Book's configuration) builds into a staging folder, _build/.stage/,
+   which keeps the caches that make the next build fast.
+5. Only a build that succeeded completely (no warning, no failed notebook cell, a PDF with every
+   character printed, an EPUB that epubcheck accepts) replaces the published _build/html,
+   _build/latex or _build/epub. A failed or interrupted build leaves the last good one in place,
+   and the next build reads every page again, so nothing of it can slip through later.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+STAGE = BUILD / ".stage"
+EDITIONS = {"html": ("html", "html"), "pdf": ("latex", "latex"), "epub": ("epub", "epub")}  # name: (builder, folder)
+EXECUTED = re.compile(r"([\w./-]+)\.md: Executed notebook")
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+@contextlib.contextmanager
+def build_lock():
+    """Hold _build/.lock for the whole build; wait (saying so) while another build holds it."""
+    BUILD.mkdir(exist_ok=True)
+    with open(BUILD / ".lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            other = lock.read().strip() or "another process"
+            say(f"Another build is running in this folder ({other}); waiting for it to finish (Ctrl-C to stop waiting).")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"pid {os.getpid()}, started {time.strftime('%H:%M:%S')}")
+        lock.flush()
+        yield
+
+
+def check_data() -> bool:
+    from edition.data import problems as data_problems
+
+    problems = data_problems(ROOT / "data")  # cached for the plug-ins that load data in this process
+    for problem in problems:
+        say(str(problem))
+    if problems:
+        say(f"\nStopped: {len(problems)} problem(s) in data/ (each line says where and what to do). "
+            "Fix them and build again; `make validate` checks the data alone.")
+    return not problems
+
+
+def refresh_bibliography() -> None:
+    """references.bib is made from data/sources.csv; rewritten (atomically) only when it differs."""
+    from edition.bibliography import BIB, render
+
+    text = render()
+    if not BIB.is_file() or BIB.read_text(encoding="utf-8") != text:
+        tmp = BIB.with_suffix(".bib.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, BIB)
+        say(f"{BIB.name} updated from data/sources.csv.")
+
+
+def sphinx(builder: str, folder: str, verbose: bool) -> tuple[bool, str]:
+    """Run Sphinx into the staging folder, in a child process; (succeeded, its status log).
+
+    The child gets Ctrl-C like every process of the terminal (the kernels too); this process only
+    notes it, waits for the child, and reports it plainly instead of the noise of what broke.
+    """
+    outdir = STAGE / folder
+    dirty = STAGE / f"{folder}.unfinished"  # there until this edition's build succeeds
+    fresh = dirty.exists()  # the last build of it failed or was stopped: read every page again
+    STAGE.mkdir(parents=True, exist_ok=True)
+    dirty.touch()
+    log = STAGE / f"{folder}.log"
+    command = [sys.executable, "-m", "edition.build", "--sphinx", builder, folder, str(log)]
+    command += ["--fresh"] if fresh else []
+    command += ["--verbose"] if verbose else []
+    interrupted = []
+    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+    try:
+        child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                 env={**os.environ, "EDITION_DATA_CHECKED": data_state()})
+        for line in child.stdout:
+            if not interrupted and not NOISE.search(line):
+                sys.stdout.write(line)
+                sys.stdout.flush()
+        child.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise KeyboardInterrupt
+    return child.returncode == 0, log.read_text(encoding="utf-8") if log.is_file() else ""
+
+
+NOISE = re.compile(r"Kernel is running over TCP without encryption")  # ipykernel's, on every start
+
+
+def data_state() -> str:
+    """The data as validated by this process, for the child to trust instead of validating again."""
+    from edition.data import state_digest
+
+    return state_digest(ROOT / "data")
+
+
+def run_sphinx(builder: str, folder: str, log_path: str, fresh: bool, verbose: bool) -> int:
+    """In the child: Sphinx, configured from _config.yml by Jupyter Book, into the staging folder."""
+    from jupyter_book.sphinx import build_sphinx
+
+    overrides = {"external_toc_path": (ROOT / "_toc.yml").as_posix(), "latex_individualpages": False, "nitpicky": True}
+    with open(log_path, "w", encoding="utf-8") as log:
+        status = _Tee(log, sys.stdout if verbose else None)
+        warnings = _Tee(log, sys.stdout)
+        with contextlib.redirect_stdout(status), contextlib.redirect_stderr(warnings):
+            result = build_sphinx(ROOT, STAGE / folder, noconfig=True, path_config=str(ROOT / "_config.yml"),
+                                  confoverrides=overrides, builder=builder, doctreedir=STAGE / ".doctrees",
+                                  warningiserror=True, keep_going=True, freshenv=fresh)
+    return 0 if result == 0 else 1
+
+
+class _Tee(io.TextIOBase):
+    """Write to several streams (the build's log, and the terminal unless quiet)."""
+
+    def __init__(self, *streams):
+        self.streams = [s for s in streams if s is not None]
+
+    def write(self, text):
+        for s in self.streams:
+            s.write(text)
+        return len(text)
+
+    def flush(self):
+        for s in self.streams:
+            s.flush()
+
+
+def make_pdf(outdir: Path) -> bool:
+    """xelatex (through the Makefile Sphinx writes), then the checks that the PDF prints every word."""
+    run = subprocess.run(["make", "all-pdf"], cwd=outdir, capture_output=True, text=True)
+    (outdir / "make-pdf.log").write_text(run.stdout + run.stderr, encoding="utf-8")
+    pdf = outdir / "book.pdf"
+    if run.returncode != 0 or not pdf.is_file():
+        say(f"xelatex failed: see {outdir / 'book.log'} (last lines below).")
+        say("\n".join((run.stdout + run.stderr).splitlines()[-15:]))
+        return False
+    return True
+
+
+def check_epub(outdir: Path) -> bool:
+    epub = outdir / "book.epub"
+    run = subprocess.run(["java", "-jar", "/usr/share/java/epubcheck.jar", "--quiet", str(epub)],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        say(f"epubcheck rejects the EPUB:\n{run.stdout}{run.stderr}")
+        return False
+    return True
+
+
+def publish(folder: str) -> Path:
+    """Replace _build/<folder> with the staged one: copy beside it, then swap by renaming."""
+    target, new, old = BUILD / folder, BUILD / f".{folder}.new", BUILD / f".{folder}.old"
+    for leftover in (new, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(STAGE / folder, new, symlinks=True)
+    if target.exists():
+        os.rename(target, old)
+    os.rename(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--sphinx"]:  # the child process of sphinx() below
+        return run_sphinx(*argv[1:4], fresh="--fresh" in argv, verbose="--verbose" in argv)
+    parser.add_argument("edition", choices=sorted(EDITIONS))
+    parser.add_argument("-v", "--verbose", action="store_true", help="show everything Sphinx says")
+    args = parser.parse_args(argv)
+    builder, folder = EDITIONS[args.edition]
+    if args.edition != "html":
+        os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")  # kaleido draws the print charts
+    started = time.monotonic()
+    try:
+        with build_lock():
+            if not check_data():
+                return 1
+            refresh_bibliography()
+            ok, log = sphinx(builder, folder, args.verbose)
+            if ok and args.edition == "pdf":
+                ok = make_pdf(STAGE / folder)
+            if ok and args.edition == "epub":
+                ok = check_epub(STAGE / folder)
+            if not ok:
+                say(f"\nThe {args.edition.upper()} build failed (see the lines above; the full log is "
+                    f"{(STAGE / f'{folder}.log').relative_to(ROOT)}). Nothing was published: "
+                    f"the last good {args.edition.upper()} is still in _build/{folder}.")
+                return 1
+            (STAGE / f"{folder}.unfinished").unlink(missing_ok=True)
+            target = publish(folder)
+    except KeyboardInterrupt:
+        say(f"\nInterrupted: nothing was published; the last good book is still in _build/{folder}. "
+            "The next build picks up where this one stopped.")
+        return 130
+    executed = sorted({Path(m).name for m in EXECUTED.findall(log)})
+    say(f"Built in {time.monotonic() - started:.0f} s; notebooks executed: {', '.join(executed) or 'none'}.")
+    where = {"html": target / "index.html", "pdf": target / "book.pdf", "epub": target / "book.epub"}[args.edition]
+    say(f"Open {where}" + (" (or run `make serve`)." if args.edition == "html" else "."))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

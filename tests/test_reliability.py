@@ -1,0 +1,149 @@
+"""The build never publishes a stale or broken book, whatever happens to it.
+
+On one scratch copy of the book, in order: bad data stops the build before Sphinx with the
+validator's line and no traceback; a notebook cell that fails stops publication and names the
+notebook and the cell; Ctrl-C in the middle of executing leaves the last good book published and
+the next build finishes the job; two builds started together take turns; editing a source's title
+reaches the chart hovers and the bibliography. Each step checks the published page against the
+data, never against the code under test.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from bs4 import BeautifulSoup
+
+from notebooks import build, copy_book, front_door
+
+pytestmark = pytest.mark.book
+
+
+def chart_json(book, page="chronology") -> str:
+    soup = BeautifulSoup((book / f"_build/html/chapters/{page}.html").read_text(encoding="utf-8"), "html.parser")
+    return " ".join(json.dumps(json.loads(s.get_text()), ensure_ascii=False) for s in soup.select("script.plotly-json"))
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def edit_row(book, table, key, column, change):
+    path = book / "data" / f"{table}.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    row = next(r for r in rows if next(iter(r.values())) == key)
+    before = row[column]
+    row[column] = change(before)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=rows[0].keys(), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return before, row[column]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    book = copy_book(tmp_path_factory.mktemp("reliable") / "book")
+    build(book)
+    return book
+
+
+def test_bad_data_stops_the_build_with_one_line_and_keeps_the_book(book):
+    page = book / "_build/html/chapters/chronology.html"
+    published = digest(page)
+    before, _ = edit_row(book, "events", "ev-essay-wt-founded", "date_start", lambda v: "1923-13-45")
+    try:
+        run = front_door(book, "html")
+        output = run.stdout + run.stderr
+        assert run.returncode == 1
+        assert "Traceback" not in output and "please report" not in output
+        assert "data/events.csv, row " in output and "column date_start: '1923-13-45' is not a valid date" in output
+        assert digest(page) == published
+    finally:
+        edit_row(book, "events", "ev-essay-wt-founded", "date_start", lambda v: before)
+
+
+def test_a_failing_cell_is_named_and_nothing_is_published(book):
+    notebook = book / "chapters" / "repression.md"
+    source = notebook.read_text(encoding="utf-8")
+    page = book / "_build/html/chapters/repression.html"
+    published, charts = digest(page), chart_json(book, "repression").count('"data"')
+    notebook.write_text(source + '\n```{code-cell} ipython3\nmissing_column = events["no such column"]\n```\n',
+                        encoding="utf-8")
+    try:
+        run = front_door(book, "html")
+        output = run.stdout + run.stderr
+        assert run.returncode == 1, output[-2000:]
+        cells = source.count("```{code-cell}") + 1
+        assert (f"chapters/repression.md: code cell {cells} ('missing_column = events[\"no such column\"]') "
+                "failed: KeyError: 'no such column'") in output, output[-3000:]
+        assert "Nothing was published" in output
+        assert digest(page) == published
+        assert chart_json(book, "repression").count('"data"') == charts
+        # Running again without a fix must not publish the broken page either.
+        again = front_door(book, "html")
+        assert again.returncode == 1 and digest(page) == published
+    finally:
+        notebook.write_text(source, encoding="utf-8")
+    build(book)
+    assert "no such column" not in page.read_text(encoding="utf-8")
+
+
+def _start(book, *args):
+    env = {**os.environ, "PYTHONPATH": str(book)}
+    return subprocess.Popen([sys.executable, "-m", "edition.build", "html", *args], cwd=book, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def test_ctrl_c_while_executing_then_the_next_build_catches_up(book):
+    before, after = edit_row(book, "events", "ev-essay-wt-founded", "summary", lambda v: v + " (interrupted edit)")
+    assert "interrupted edit" not in chart_json(book)
+    published = digest(book / "_build/html/chapters/chronology.html")
+    run = _start(book, "--verbose")
+    seen = []
+    for line in run.stdout:
+        seen.append(line)
+        if "Executing notebook" in line:
+            time.sleep(2)  # inside the first notebook's kernel
+            os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+            break
+    rest = run.communicate(timeout=120)[0]
+    assert run.returncode == 130, "".join(seen)[-2000:] + rest[-2000:]
+    assert "Interrupted: nothing was published" in rest
+    assert digest(book / "_build/html/chapters/chronology.html") == published
+    executed = build(book)
+    assert "chronology" in executed
+    assert "interrupted edit" in chart_json(book)
+
+
+def test_two_builds_at_once_take_turns_and_both_see_the_change(book):
+    edit_row(book, "events", "ev-essay-wt-founded", "summary", lambda v: v + " (concurrent edit)")
+    first = _start(book)
+    time.sleep(1)
+    second = _start(book)
+    out1, out2 = first.communicate(timeout=600)[0], second.communicate(timeout=600)[0]
+    assert first.returncode == 0 and second.returncode == 0, out1[-2000:] + out2[-2000:]
+    assert "Another build is running in this folder" in out2
+    assert "chronology" in out1.split("notebooks executed:")[1]
+    assert "notebooks executed: none" in out2  # the first recorded its work; nothing left to redo
+    assert "concurrent edit" in chart_json(book)
+
+
+def test_a_source_title_edit_reaches_hovers_and_bibliography(book):
+    events = list(csv.DictReader((book / "data/events.csv").open(encoding="utf-8")))
+    cited = next(e["source_id"] for e in events if e["source_id"] != "essay")
+    edit_row(book, "sources", cited, "title", lambda v: v + " (retitled in a test)")
+    build(book)
+    assert "retitled in a test" in (book / "references.bib").read_text(encoding="utf-8")
+    assert "retitled in a test" in chart_json(book) + chart_json(book, "repression") + chart_json(book, "membership")
+    bibliography = BeautifulSoup((book / "_build/html/chapters/bibliography.html").read_text(encoding="utf-8"),
+                                 "html.parser").get_text()
+    assert "retitled in a test" in bibliography
