@@ -1,6 +1,7 @@
 # The single front door: README, CI and editors run these targets.
 #   make book    set up .venv if needed, build the HTML book into _build/html
 #   make test    set up (Python and Debian packages) if needed, build, run every test
+#   make check   the fast tests only (data, validator, bad inputs): no book build
 #   make pdf     the PDF edition (xelatex) into _build/latex/book.pdf
 #   make epub    the EPUB 3 edition into _build/epub/book.epub, checked by epubcheck
 #   make serve   serve the built book on http://127.0.0.1:8000
@@ -23,7 +24,7 @@ BROWSER_DEBS := chromium
 PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
               texlive-xetex fonts-freefont-otf xindy poppler-utils epubcheck
 
-.PHONY: book pdf epub test serve validate classroom bench lock clean system-deps print-deps browser-deps
+.PHONY: book pdf epub test check serve validate classroom bench lock clean system-deps print-deps browser-deps
 
 # SOLUTIONS=show builds the teacher's edition (worked solutions open); the default hides them.
 SOLUTIONS ?=
@@ -77,6 +78,10 @@ system-deps: browser-deps print-deps
 
 test: system-deps book pdf epub
 	$(BIN)/python -m pytest
+
+# The fast loop: validator, bad inputs, pure functions; no book build.
+check: $(READY)
+	$(BIN)/python -m pytest -m check -q
 
 # Check data/ (schema, keys, links, dates, sources, paragraph labels); one line per problem.
 validate: $(READY)

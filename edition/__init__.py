@@ -6,10 +6,16 @@ For the notebooks (and students):
     charts.py      the house chart style, and helpers that draw date ranges and disputes
     essay.py       the essay's labelled paragraphs as a table
 
+The build (make book, pdf, epub, serve):
+    build.py       the front door: one build at a time, data checked first, staged build
+                   published only when it all succeeded
+    serve.py       `make serve`
+    readlog.py     what a notebook's kernel read, so freshness.py knows when to run it again
+
 Sphinx plug-ins (loaded from _config.yml; edition.book loads the rest):
     book.py        paragraph labels, note anchors, editorial page titles
     plotly_html.py plotly charts offline: one shared plotly.js, PNGs for print
-    freshness.py   re-runs a notebook when the data or edition code it uses changes
+    freshness.py   re-runs a notebook when a file it read, or the edition package, changes
     apparatus.py   text and data linked both ways: editor's notes on disputes, data behind paragraphs
     datadict.py    the data dictionary on "About the data"
     whoswho.py     the "Who's who" page from the people table

@@ -91,7 +91,21 @@ class NoteAnchors(SphinxTransform):
                     fn["backrefs"] = [f"{new}-ref" if b == old_ref else b for b in fn["backrefs"]]
 
 
+def _data_must_be_valid(app: Sphinx, config) -> None:
+    """Stop a build of bad data before any page is read, with the validator's lines (edition/build.py
+    checks first; this catches a direct `jupyter-book build`)."""
+    from sphinx.errors import ConfigError
+
+    from edition.data import problems
+
+    found = problems()
+    if found:
+        lines = "\n".join(str(p) for p in found)
+        raise ConfigError(f"{len(found)} problem(s) in data/; fix them and build again:\n{lines}")
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _data_must_be_valid)
     app.add_transform(EditorialTitle)
     app.add_transform(NoteAnchors)
     app.add_transform(ParagraphLabels)
