@@ -30,11 +30,11 @@ def copy_book(target: Path) -> Path:
     return target
 
 
-def build(book: Path) -> list[str]:
+def build(book: Path, *options: str) -> list[str]:
     """Build the HTML book in `book` (its own edition package and data first on the path);
-    return the notebooks that were executed."""
+    return the notebooks that were executed. `options` go to jupyter-book ("--builder", "latex")."""
     env = {**os.environ, "PYTHONPATH": str(book)}
-    run = subprocess.run([str(JB), "build", ".", "-n", "-W", "--keep-going"], cwd=book, env=env,
+    run = subprocess.run([str(JB), "build", ".", "-n", "-W", "--keep-going", *options], cwd=book, env=env,
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return sorted(re.findall(r"chapters/([\w-]+)\.md: Executed notebook", run.stdout + run.stderr))
