@@ -19,6 +19,7 @@ Sphinx plug-ins (loaded from _config.yml; edition.book loads the rest):
     apparatus.py   text and data linked both ways: editor's notes on disputes, data behind paragraphs
     datadict.py    the data dictionary on "About the data"
     whoswho.py     the "Who's who" page from the people table
+    datanodes.py   how those two build their nodes: data is only ever text, never parsed as markup
     teaching.py    objectives, questions, exercises and solutions (hidden, shown, or left out of print)
     student_notebook.py  the .ipynb downloads for students
     latex.py, endnotes.py, epub.py   the PDF and EPUB editions

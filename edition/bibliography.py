@@ -7,11 +7,14 @@ One BibTeX entry per row of data/sources.csv, its key the row's `source_id`, so 
 any source of the essay or of the dataset with {cite}`source_id`. Nothing is added that the
 table does not say: no year, publisher or place is guessed. Every entry is `@misc` (all fields
 optional), authors are kept whole in braces (corporate authors stay as written), and the
-source's own date is kept as written (`note`), not parsed.
+source's own date is kept as written (`note`), not parsed. Only http(s) addresses are kept (the
+page links them), and a source_id must be a plain key: the table's text never becomes BibTeX
+syntax of its own.
 """
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +22,11 @@ from edition.data import DATA_DIR
 
 ROOT = DATA_DIR.parent
 BIB = ROOT / "references.bib"
+# A web address as the book links it: http(s) only (a "javascript:" or "file:" address would be a
+# live link on the bibliography page) and nothing that could end the BibTeX value early.
+URL = re.compile(r"https?://[^\s{}\\\"]+", re.I)
+# A source_id that BibTeX reads as one key and nothing more (the validator asks for a slug).
+KEY = re.compile(r"[^\s{}(),=\\#%\"']+")
 HEADER = ("% Generated from data/sources.csv by `python -m edition.bibliography`: do not edit by hand.\n"
           "% One entry per source; the key is the source_id. Fields are the table's, as written.\n")
 
@@ -32,6 +40,8 @@ def _braced(text: str) -> str:
 
 
 def entry(row: dict) -> str:
+    if not KEY.fullmatch(row["source_id"]):
+        raise ValueError(f"source_id {row['source_id']!r} cannot be a BibTeX key: use a slug (a-z, 0-9, -)")
     fields = []
     if row["author"]:
         fields.append(("author", "{" + _braced(row["author"]) + "}"))  # one name, as written
@@ -41,8 +51,9 @@ def entry(row: dict) -> str:
         fields.append(("howpublished", _braced(row["container"])))
     if row["date_text"]:
         fields.append(("note", _braced(row["date_text"])))
-    if row["url"]:
-        fields.append(("url", "{" + " ".join(row["url"].split()) + "}"))
+    url = " ".join(row["url"].split())
+    if url and URL.fullmatch(url):  # anything else is left out: not an address the book links
+        fields.append(("url", "{" + url + "}"))
     if row["language"]:
         fields.append(("language", _braced(row["language"])))
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)

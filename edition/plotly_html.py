@@ -36,6 +36,20 @@ def house_template() -> dict:
     import edition.charts  # noqa: F401  (registers the template)
 
     return json.loads(json.dumps(pio.templates[pio.templates.default].to_plotly_json(), cls=PlotlyJSONEncoder))
+
+
+# In a <script> element the HTML parser looks for "</script" and, after "<!--", for "<script":
+# the figure's JSON (which holds the dataset's text) must contain neither, or a data field could
+# end the element early or make it swallow the page after it.
+SCRIPT_BREAKERS = re.compile(r"<(?=/|!--|script)", re.I)
+
+
+def script_json(value) -> str:
+    """JSON to write inside <script type="application/json">: every "<" that could start one of
+    those sequences is written as the JSON escape \\u003c (JSON.parse reads it back as "<")."""
+    return SCRIPT_BREAKERS.sub(r"\\u003c", json.dumps(value, separators=(",", ":")))
+
+
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 STATIC = Path(__file__).parent / "static"
 
@@ -62,9 +76,8 @@ class PlotlyRenderer:
         # _static/edition-template.js holds it once (like plotly.js, cached by the browser).
         if layout.get("template") == house_template():
             layout["template"] = HOUSE
-        payload = json.dumps({"data": figure.get("data", []), "layout": layout,
-                              "config": {"responsive": True, "displaylogo": False, **figure.get("config", {})}},
-                             separators=(",", ":")).replace("</", "<\\/")
+        payload = script_json({"data": figure.get("data", []), "layout": layout,
+                               "config": {"responsive": True, "displaylogo": False, **figure.get("config", {})}})
         # lighter pages: "1923-05-25T00:00:00.000000" -> "1923-05-25", "T12:00:00.000000" -> "T12:00:00"
         payload = FRACTION.sub(r'\1"', MIDNIGHT.sub(r'"\1"', payload))
         # Alt text lives once, in the cell's `mystnb: image: alt:` metadata, for HTML and print alike.

@@ -29,6 +29,9 @@ TARGET = re.compile(r"^\([\w-]+\)=[ \t]*\n", re.M)
 ATTRS = re.compile(r"^\{[.#][^}\n]*\}[ \t]*\n", re.M)
 OPTION = re.compile(r"^:[\w-]+:[^\n]*\n", re.M)
 SOLUTION_END = re.compile(r"^(`{3,})\{solution-end\}[^\n]*\n(?:.*?\n)??\1[ \t]*$", re.M | re.S)
+# Characters that Markdown (and Jupyter's math) would read as markup: a source's author and title
+# come from data/sources.csv, so in a citation they are escaped and show as typed.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|{}!#])")
 ANSWER = "# Your answer here: write your code, run it, and compare with the book's worked solution.\n"
 
 INTRO = ("*This notebook comes from the teaching edition of C. D. Ward's essay \"The Communist Left in "
@@ -51,12 +54,17 @@ def _sources() -> dict[str, str]:
     return references().to_dict()
 
 
+def _literal(text: str) -> str:
+    """Text (from the dataset) as Markdown that shows it as it is: no link, HTML, emphasis or math."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
 def _role(match: re.Match, titles: dict, sources: dict) -> str:
     role, text = match["role"], match["text"]
     shown, _, target = text.partition(" <")
     target = target.rstrip(">") if target else shown
     if role.startswith("cite"):
-        return "(" + "; ".join(sources.get(k.strip(), k.strip()) for k in text.split(",")) + ")"
+        return "(" + "; ".join(_literal(sources.get(k.strip(), k.strip())) for k in text.split(",")) + ")"
     if role == "doc" and not _:
         return f"*{titles.get(Path(shown).name, shown)}*"
     if role == "numref" and not _:

@@ -4,8 +4,9 @@ For each row of the `people` table: the name and other spellings, birth and deat
 records them (with the source cited), who the person was, the groups and roles from
 `memberships` (each with its source), and the essay's paragraphs that name the person, found by
 the exact spellings in `people.essay_spellings` (edition.essay.paragraphs, plus the author's
-notes). Like edition/datadict.py, it writes MyST and parses it in place, so the page cannot drift
-from the data.
+notes). Generated at every build, so the page cannot drift from the data. Like
+edition/datadict.py it builds the page's nodes itself: no field is ever parsed as MyST (see
+edition/datanodes.py).
 """
 from __future__ import annotations
 
@@ -14,10 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 from docutils import nodes
-from docutils.statemachine import StringList
-from sphinx.util.docutils import SphinxDirective
 
 from edition.data import DATA_DIR, load
+from edition.datanodes import DataDirective, para, strong, text
 from edition.essay import CHAPTERS, ESSAY, _plain, paragraphs
 
 NOTE = re.compile(r"^\[\^(\d+)\]:\s*(.*)$")
@@ -56,11 +56,14 @@ def mentions(spellings: list[str], chapters: Path = CHAPTERS) -> list[tuple[str,
     return found
 
 
-def _split(text) -> list[str]:
-    return [s.strip() for s in str(text).split(";") if s.strip()] if pd.notna(text) else []
+def _split(value) -> list[str]:
+    return [text(s) for s in str(value).split(";") if s.strip()] if pd.notna(value) else []
 
 
-class WhosWho(SphinxDirective):
+class WhosWho(DataDirective):
+    """The people, one section each (returned to the page, so its contents and numbering list
+    them). Every field becomes text or a node attribute, never markup (edition/datanodes.py)."""
+
     def run(self):
         for table in ("people", "memberships", "groups", "sources", "datapackage"):
             self.env.note_dependency(str(DATA_DIR / (f"{table}.json" if table == "datapackage" else f"{table}.csv")))
@@ -70,51 +73,61 @@ class WhosWho(SphinxDirective):
         people = load("people").sort_values("name", key=surname)
         memberships = load("memberships").merge(load("groups")[["group_id", "name"]].rename(columns={"name": "group"}),
                                                 on="group_id")
-        lines = []
+        out = []
         for p in people.itertuples():
-            lines += [f"({'person-' + p.person_id})=", f"## {p.name}", ""]
-            spellings = _split(p.essay_spellings)
-            if spellings:
-                lines += ["**The essay writes:** " + "; ".join(f"“{s}”" for s in spellings)
-                          + (" · **also:** " + "; ".join(_split(p.other_spellings)) if _split(p.other_spellings) else ""), ""]
-            elif _split(p.other_spellings):
-                lines += ["**Also written:** " + "; ".join(_split(p.other_spellings)), ""]
-            born = when(p.born_start, p.born_end, p.born_precision)
-            died = when(p.died_start, p.died_end, p.died_precision)
-            if born or died:
-                dates = "; ".join(x for x in (f"born {born}" if born else "", f"died {died}" if died else "") if x)
-                quoted = f" (the source: “{p.dates_locator}”)" if pd.notna(p.dates_locator) else ""
-                lines += [f"**Dates, as recorded:** {dates}{quoted} {{cite:p}}`{p.dates_source_id}`.", ""]
-            else:
-                lines += ["**Dates:** not recorded in the dataset.", ""]
-            if pd.notna(p.description):
-                lines += [f"{p.description} {{cite:p}}`{p.source_id}`", ""]
-            rows = memberships[memberships["person_id"] == p.person_id]
-            if len(rows):
-                lines += ["**Groups and roles:**", ""]
-                for m in rows.itertuples():
-                    span = " to ".join(x for x in (when(m.from_start, m.from_end, m.from_precision),
-                                                   when(m.to_start, m.to_end, m.to_precision)) if x)
-                    span = f", {span}" if span else ""
-                    lines += [f"- {m.group}: {m.role}{span} {{cite:p}}`{m.source_id}`"]
-                lines += [""]
-            places = mentions(spellings)
-            if places:
-                by_chapter = {}
-                for chapter, label in places:
-                    by_chapter.setdefault(chapter, []).append(label)
-                refs = []
-                for chapter, labels in by_chapter.items():
-                    cited = ", ".join(f"{{ref}}`{l} <{l}>`" if not l.startswith("note") else l.replace("-", " ")
-                                      for l in dict.fromkeys(labels))
-                    refs.append(f"{{doc}}`{chapter}` ({cited})")
-                lines += ["**Named in the essay:** " + "; ".join(refs) + ".", ""]
-            else:
-                lines += ["**Named in the essay:** no (the person appears in the dataset's other sources).", ""]
-        container = nodes.container(classes=["whos-who"])
-        self.state.nested_parse(StringList(lines, source=str(DATA_DIR / "people.csv")), self.content_offset, container,
-                                match_titles=True)
-        return container.children
+            out.append(self.target(f"person-{p.person_id}"))
+            out.append(self.person(p, memberships[memberships["person_id"] == p.person_id]))
+        return out
+
+    def person(self, p, rows) -> nodes.section:
+        section = self.section(text(p.name))
+        spellings = _split(p.essay_spellings)
+        also = _split(p.other_spellings)
+        if spellings:
+            line = para(strong("The essay writes:"), " " + "; ".join(f"“{s}”" for s in spellings))
+            if also:
+                line += [nodes.Text(" · "), strong("also:"), nodes.Text(" " + "; ".join(also))]
+            section += line
+        elif also:
+            section += para(strong("Also written:"), " " + "; ".join(also))
+        born = when(p.born_start, p.born_end, p.born_precision)
+        died = when(p.died_start, p.died_end, p.died_precision)
+        if born or died:
+            dates = "; ".join(x for x in (f"born {born}" if born else "", f"died {died}" if died else "") if x)
+            quoted = f" (the source: “{text(p.dates_locator)}”)" if pd.notna(p.dates_locator) else ""
+            section += para(strong("Dates, as recorded:"), f" {dates}{quoted} ", self.cite(p.dates_source_id), ".")
+        else:
+            section += para(strong("Dates:"), " not recorded in the dataset.")
+        if pd.notna(p.description):
+            section += para(f"{text(p.description)} ", self.cite(p.source_id))
+        if len(rows):
+            section += para(strong("Groups and roles:"))
+            roles = nodes.bullet_list(bullet="-")
+            for m in rows.itertuples():
+                span = " to ".join(x for x in (when(m.from_start, m.from_end, m.from_precision),
+                                               when(m.to_start, m.to_end, m.to_precision)) if x)
+                span = f", {span}" if span else ""
+                roles += nodes.list_item("", para(f"{text(m.group)}: {text(m.role)}{span} ", self.cite(m.source_id)))
+            section += roles
+        places = mentions(spellings)
+        if places:
+            by_chapter = {}
+            for chapter, label in places:
+                by_chapter.setdefault(chapter, []).append(label)
+            line = para(strong("Named in the essay:"), " ")
+            for i, (chapter, labels) in enumerate(by_chapter.items()):
+                line += [nodes.Text("; ")] if i else []
+                line += [self.xref("doc", chapter), nodes.Text(" (")]
+                for j, label in enumerate(dict.fromkeys(labels)):
+                    line += [nodes.Text(", ")] if j else []
+                    line += (nodes.Text(label.replace("-", " ")) if label.startswith("note")
+                             else self.xref("ref", label, label))
+                line += nodes.Text(")")
+            line += nodes.Text(".")
+            section += line
+        else:
+            section += para(strong("Named in the essay:"), " no (the person appears in the dataset's other sources).")
+        return section
 
 
 def setup(app):

@@ -37,6 +37,15 @@ def build(book: Path, *args: str, check: bool = True) -> list[str]:
     return [] if executed is None or executed.group(1) == "none" else executed.group(1).split(", ")
 
 
+def jupyter_book(book: Path, *options: str) -> None:
+    """jupyter-book itself on `book` (e.g. "--builder", "latex" to write the .tex without TeX)."""
+    env = {**os.environ, "PYTHONPATH": str(book)}
+    jb = Path(sys.executable).parent / "jupyter-book"
+    run = subprocess.run([str(jb), "build", ".", "-n", "-W", "--keep-going", *options], cwd=book, env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+
+
 def front_door(book: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(book)}
     return subprocess.run([sys.executable, "-m", "edition.build", *args], cwd=book, env=env,

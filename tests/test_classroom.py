@@ -126,6 +126,12 @@ def test_whos_who_lists_everyone_with_dates_groups_and_chapters(html_dir):
     assert "born 25 February 1889" in text  # Miasnikov, recorded to the day
     miasnikov = soup.select_one("#person-miasnikov").find_parent("section")
     assert "Workers' Group" in miasnikov.get_text() and miasnikov.select("a[href*='workers-group.html#wg-4']")
+    for person in people.itertuples():  # each anchor person-<id> stands at the person's own heading
+        anchor = soup.select_one(f"#person-{person.person_id}")
+        section = anchor if anchor.name == "section" else anchor.find_parent("section")
+        assert section.find("h2").get_text().rstrip("#").strip() == person.name, person.person_id
+    listed = [a.get_text().strip() for a in soup.select("nav#pst-page-toc-nav li.toc-h2 > a")]
+    assert sorted(listed) == sorted(people["name"]), "the page's contents (On this page) list everyone"
 
 
 def test_teachers_solutions_mode_is_configurable():
