@@ -54,6 +54,26 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 STATIC = Path(__file__).parent / "static"
 
 
+# A trace's data (not its template strings, which the notebook writes): plotly.js reads a few HTML
+# tags and links in these, so data that reaches them is entity-escaped and shows as typed.
+DATA_KEYS = ("customdata", "text", "hovertext", "name", "legendgroup", "x", "y", "labels", "parents", "meta")
+
+
+def _escaped(value):
+    if isinstance(value, str):
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
+
+
+def plain_text(trace: dict) -> dict:
+    """The trace with every data string shown as text by plotly.js, never as its pseudo-HTML."""
+    return {key: _escaped(value) if key in DATA_KEYS else value for key, value in trace.items()}
+
+
 class PlotlyRenderer:
     """myst-nb mime renderer: interactive plotly JSON for HTML, images for print builders."""
 
@@ -76,7 +96,7 @@ class PlotlyRenderer:
         # _static/edition-template.js holds it once (like plotly.js, cached by the browser).
         if layout.get("template") == house_template():
             layout["template"] = HOUSE
-        payload = script_json({"data": figure.get("data", []), "layout": layout,
+        payload = script_json({"data": [plain_text(trace) for trace in figure.get("data", [])], "layout": layout,
                                "config": {"responsive": True, "displaylogo": False, **figure.get("config", {})}})
         # lighter pages: "1923-05-25T00:00:00.000000" -> "1923-05-25", "T12:00:00.000000" -> "T12:00:00"
         payload = FRACTION.sub(r'\1"', MIDNIGHT.sub(r'"\1"', payload))

@@ -1,0 +1,56 @@
+"""Pure functions of the build, tested alone (fast tier: no book build)."""
+import json
+
+import pytest
+
+from edition import readlog
+from edition.freshness import failed_cell, is_fresh, last_error_line
+from edition.plotly_html import plain_text
+
+pytestmark = pytest.mark.check
+
+
+def test_chart_data_is_shown_as_text_but_templates_keep_their_markup():
+    trace = {"x": ["<b>bold</b> & co", 1923], "customdata": [["wg-4", "<a href='javascript:x'>"]],
+             "hovertemplate": "<b>%{x}</b><br>%{customdata[0]}", "marker": {"color": "<red>"}}
+    shown = plain_text(trace)
+    assert shown["x"] == ["&lt;b&gt;bold&lt;/b&gt; &amp; co", 1923]
+    assert shown["customdata"] == [["wg-4", "&lt;a href='javascript:x'&gt;"]]
+    assert shown["hovertemplate"] == trace["hovertemplate"]  # written by the notebook, not the data
+    assert shown["marker"] == trace["marker"]
+
+
+def test_read_log_keeps_the_first_hash_of_each_file(tmp_path):
+    log = tmp_path / "reads.txt"
+    log.write_text("# reads\nabc data/events.csv\ndef chapters/x.md\nzzz data/events.csv\n", encoding="utf-8")
+    assert readlog.read_log(log) == {"data/events.csv": "abc", "chapters/x.md": "def"}
+    assert readlog.read_log(tmp_path / "none.txt") is None
+
+
+def test_only_the_books_own_inputs_are_recorded():
+    assert readlog.inside_book(readlog.ROOT / "data" / "events.csv") == "data/events.csv"
+    for ignored in ("_build/html/index.html", ".venv/bin/python", "edition/data.py"):
+        assert readlog.inside_book(readlog.ROOT / ignored) is None
+    assert readlog.inside_book(readlog.ROOT.parent / "elsewhere.csv") is None
+
+
+def test_a_record_is_fresh_only_while_every_input_and_the_package_are_unchanged():
+    events = "data/events.csv"
+    now = readlog.digest(readlog.ROOT / events)
+    assert is_fresh({"package": "p1", "reads": {events: now}}, "p1")
+    assert not is_fresh({"package": "p1", "reads": {events: now}}, "p2")
+    assert not is_fresh({"package": "p1", "reads": {events: "old"}}, "p1")
+    assert not is_fresh({"package": "p1", "reads": {"data/gone.csv": "x"}}, "p1")
+    assert not is_fresh(None, "p1")
+
+
+def test_a_failed_cell_is_named_by_number_and_first_line(tmp_path):
+    notebook = tmp_path / "nb.md"
+    notebook.write_text("---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+                        "    format_version: 0.13\nkernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n# T\n\n```{code-cell} ipython3\nx = 1\n```\n\n"
+                        "```{code-cell} ipython3\ny = x[\"a\"]\nprint(y)\n```\n", encoding="utf-8")
+    traceback = ("An error occurred while executing the following cell:\n------------------\ny = x[\"a\"]\nprint(y)\n"
+                 "------------------\n\n\x1b[0;31mTypeError\x1b[0m: 'int' object is not subscriptable\n")
+    assert failed_cell(notebook, traceback) == "code cell 2 ('y = x[\"a\"]')"
+    assert last_error_line(traceback) == "TypeError: 'int' object is not subscriptable"
+    assert failed_cell(notebook, "something else") == "a code cell"
