@@ -6,7 +6,7 @@ The zip holds one folder, `communist-left-classroom/`:
 
     chronology.ipynb ...      the students' notebooks (edition/student_notebook.py: no solutions)
     data/                     the dataset, whole
-    edition/                  the data side of the package only: loader, validator, charts, essay
+    edition/                  the data side of the package only: loader (and its read log), validator, charts, essay
     chapters/                 the essay's sections (the validator checks paragraph labels against them)
     requirements.txt          exact pins of what the notebooks need (edition/classroom/requirements.txt)
     HOWTO.md                  one page for the lab (edition/classroom/HOWTO.md)
@@ -32,7 +32,7 @@ PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 NAME = "communist-left-classroom"
 NOTEBOOKS = ["chronology", "membership", "publications", "repression"]
-MODULES = ["__init__.py", "data.py", "validate.py", "charts.py", "essay.py"]
+MODULES = ["__init__.py", "data.py", "readlog.py", "validate.py", "charts.py", "essay.py"]
 TEMPLATES = PACKAGE / "classroom"
 
 
