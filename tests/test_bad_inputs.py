@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edition.data import DATA_DIR, FIX_LINE, DataError, load
-from edition.validate import Problem, validate
+from edition.validate import Problem, main, validate
 
 pytestmark = pytest.mark.check
 REPO = Path(__file__).resolve().parent.parent
@@ -690,9 +690,12 @@ def problems(data: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("break_it", CASES)
-def test_bad_input_gives_exactly_one_line(copy, break_it):
+def test_bad_input_gives_exactly_one_line(copy, break_it, capsys):
     expected = break_it(copy)
     assert problems(copy) == [expected]
+    assert main(["data"]) == 1  # the CLI's own entry point, in this process (a handful run as subprocesses below)
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [expected] and err == "1 problem(s) found in data.\n"
 
 
 def test_there_are_many_kinds_of_bad_input():
@@ -752,6 +755,7 @@ def test_crlf_line_ends_are_accepted(copy):
     for table in ("events", "sources"):
         put(copy, table, raw(copy, table).replace(b"\n", b"\r\n"))
     assert problems(copy) == []
+    assert load("events", data_dir=copy).equals(load("events"))
 
 
 def test_blank_lines_at_the_end_are_accepted(copy):
