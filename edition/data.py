@@ -29,8 +29,28 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _checked: dict[tuple, list] = {}  # validation results, per data directory and file state
 
 
+FIX_LINE = "Fix these in data/ and run the cell again (make validate lists them all)."
+SHOWN = 20  # problems listed in the message; `make validate` lists every one
+
+
 class DataError(Exception):
-    """The data package is missing or invalid."""
+    """The data package is missing or invalid.
+
+    `problems` holds one line per problem. In a notebook the error shows as those lines and no
+    traceback (IPython calls _render_traceback_): the student's own code is not at fault.
+    """
+
+    def __init__(self, message: str, problems: list[str] | tuple[str, ...] = ()):
+        super().__init__(message)
+        self.problems = list(problems)
+
+    def _render_traceback_(self) -> list[str]:
+        if not self.problems:
+            return [f"DataError: {line}" if i == 0 else line for i, line in enumerate(str(self).splitlines())]
+        lines = self.problems[:SHOWN]
+        if len(self.problems) > SHOWN:
+            lines.append(f"... and {len(self.problems) - SHOWN} more")
+        return lines + [FIX_LINE]
 
 
 def _state(data_dir: Path) -> tuple:
@@ -68,12 +88,12 @@ def check(data_dir: Path | str | None = None) -> Path:
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     if not (data_dir / "datapackage.json").is_file():
         raise DataError(f"No data package at {data_dir} (datapackage.json not found).")
-    problems_found = problems(data_dir)
-    if problems_found:
-        shown = "\n".join(f"  {p}" for p in problems_found[:20])
-        more = f"\n  ... and {len(problems_found) - 20} more" if len(problems_found) > 20 else ""
-        raise DataError(f"The data package at {data_dir} has {len(problems_found)} problem(s):\n{shown}{more}\n"
-                        f"Run `python -m edition.validate {data_dir}` for the full list.")
+    found = [str(p) for p in problems(data_dir)]
+    if found:
+        shown = "\n".join(f"  {p}" for p in found[:SHOWN])
+        more = f"\n  ... and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
+        raise DataError(f"The data package at {data_dir} has {len(found)} problem(s):\n{shown}{more}\n"
+                        f"Run `python -m edition.validate {data_dir}` for the full list.", found)
     return data_dir
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from edition.data import DATA_DIR, DataError, load
 
+pytestmark = pytest.mark.check
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -72,12 +73,6 @@ def test_end_before_start(copy):
     assert "before date_start" in line
 
 
-def test_unknown_foreign_key(copy):
-    set_cell(copy, "memberships", 3, "group_id", "no-such-group")
-    line = assert_reported(copy, "memberships.csv", "row 3", "column group_id", "'no-such-group'")
-    assert "groups.csv" in line
-
-
 def test_unknown_person_in_list(copy):
     set_cell(copy, "events", 7, "person_ids", "miasnikov;nobody-at-all")
     assert_reported(copy, "events.csv", "row 7", "column person_ids", "'nobody-at-all'")
@@ -101,14 +96,6 @@ def test_unknown_category(copy):
     set_cell(copy, "events", 9, "kind", "banana")
     line = assert_reported(copy, "events.csv", "row 9", "column kind", "'banana'")
     assert "allowed values" in line and "arrest" in line
-
-
-def test_missing_column(copy):
-    records = read(copy, "events")
-    at = records[0].index("place")
-    write(copy, "events", [r[:at] + r[at + 1:] for r in records])
-    line = assert_reported(copy, "events.csv", "row 1", "column place")
-    assert "missing from the header" in line
 
 
 def test_wrong_encoding(copy):
@@ -148,7 +135,8 @@ def test_html_or_script_in_text(copy):
 
 def test_javascript_url(copy):
     set_cell(copy, "sources", 3, "url", "javascript:alert(1)")
-    assert_reported(copy, "sources.csv", "row 3", "column url", "'javascript:alert(1)'")
+    line = assert_reported(copy, "sources.csv", "row 3", "column url", "'javascript:alert(1)'")
+    assert "is not a web address" in line
 
 
 def test_date_outside_period_needs_the_flag(copy):
@@ -173,10 +161,3 @@ def test_missing_descriptor_is_a_clean_error(tmp_path):
     assert "datapackage.json" in run.stdout
     with pytest.raises(DataError):
         load("events", data_dir=tmp_path / "data")
-
-
-def test_broken_json_is_a_clean_error(copy):
-    (copy / "datapackage.json").write_text("{ not json", encoding="utf-8")
-    run = run_cli(copy)
-    assert run.returncode == 1 and "Traceback" not in run.stdout + run.stderr
-    assert "datapackage.json" in run.stdout and "not valid JSON" in run.stdout
