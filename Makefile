@@ -46,10 +46,11 @@ $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || $(call apt_install,python3-venv)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@echo "Setting up $(VENV) with the pinned packages (the log is $(VENV)/setup.log)..."
+	@$(PYTHON) -m venv $(VENV)
+	@{ $(BIN)/pip install --upgrade pip && $(BIN)/pip install -r requirements.txt \
+	   && $(BIN)/pip install --no-deps --no-build-isolation -e . ; } > $(VENV)/setup.log 2>&1 \
+	  || { tail -25 $(VENV)/setup.log; echo "Setting up $(VENV) failed: the whole log is $(VENV)/setup.log"; exit 1; }
 	@touch $@
 
 # apt_install: install the named Debian packages that are missing (needs root, or sudo).
