@@ -26,7 +26,7 @@ EPUBCHECK := java -jar /usr/share/java/epubcheck.jar
 # TeX, poppler and epubcheck make and check the PDF and EPUB editions.
 BROWSER_DEBS := chromium
 PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
-              texlive-xetex fonts-freefont-otf xindy poppler-utils epubcheck
+              texlive-xetex fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri xindy poppler-utils epubcheck
 
 .PHONY: book pdf epub test serve validate classroom bench lock clean system-deps print-deps browser-deps
 
@@ -43,6 +43,7 @@ pdf: $(READY) print-deps browser-deps
 	@rm -f $(PDF)
 	$(PRINT_ENV) $(JB) build . --builder pdflatex -n -W --keep-going || { rm -f $(PDF); exit 1; }
 	@test -f $(PDF) || { echo "No PDF was made: see $(BUILD)/latex/book.log"; exit 1; }
+	@$(BIN)/python -m edition.latex $(BUILD)/latex/book.log || { rm -f $(PDF); exit 1; }
 	@echo "The PDF is built: $(CURDIR)/$(PDF)"
 
 epub: $(READY) print-deps browser-deps
