@@ -22,7 +22,7 @@ PORT ?= 8000
 # TeX, poppler and epubcheck make and check the PDF and EPUB editions.
 BROWSER_DEBS := chromium
 PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
-              texlive-xetex fonts-freefont-otf xindy poppler-utils epubcheck
+              texlive-xetex fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri xindy poppler-utils epubcheck
 
 .PHONY: book pdf epub test check serve validate classroom bench lock clean system-deps print-deps browser-deps
 

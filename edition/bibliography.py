@@ -8,8 +8,25 @@ any source of the essay or of the dataset with {cite}`source_id`. Nothing is add
 table does not say: no year, publisher or place is guessed. Every entry is `@misc` (all fields
 optional), authors are kept whole in braces (corporate authors stay as written), and the
 source's own date is kept as written (`note`), not parsed. Only http(s) addresses are kept (the
-page links them), and a source_id must be a plain key: the table's text never becomes BibTeX
-syntax of its own.
+page links them), and a source_id must be a plain key.
+
+The book prints every field exactly as the table has it (issue 10, "Data is data"), whatever
+characters teachers and students put there. Two things stand in the way, and both are handled
+here:
+
+- BibTeX itself: a value is delimited by braces, which must balance inside it, and pybtex's
+  parser turns every run of whitespace (no-break and ideographic spaces too) into one space.
+  `encode()` writes a cell as LaTeX text that any BibTeX reads: `\\textbraceleft{}` for `{`,
+  `\\&` for `&`, `~` for a no-break space, `-{}-` for two hyphens (LaTeX would print an en dash),
+  and so on; runs of ordinary whitespace (space, tab, newline) become one space.
+- pybtex's styles read a field as LaTeX (`Text.from_latex`: latexcodec, then braces as groups),
+  which can never give back a brace and turns `--` into an en dash or `''` into a curly quote.
+  The book's style `edition` (`Style`, registered by `setup()`; `bibtex_default_style` in
+  `_config.yml`) is unsrt's, but reads each field with `decode()`, the exact inverse of
+  `encode()`. The text then goes into docutils nodes, which Sphinx escapes for each output.
+
+`url` keeps its characters as they are (a `%` or `~` in a web address must stay itself for any
+BibTeX program); only `\\`, braces and unusual spaces are escaped there.
 """
 from __future__ import annotations
 
@@ -23,39 +40,79 @@ from edition.data import DATA_DIR
 ROOT = DATA_DIR.parent
 BIB = ROOT / "references.bib"
 # A web address as the book links it: http(s) only (a "javascript:" or "file:" address would be a
-# live link on the bibliography page) and nothing that could end the BibTeX value early.
+# live link on the bibliography page); anything else is left out of the entry.
 URL = re.compile(r"https?://[^\s{}\\\"]+", re.I)
 # A source_id that BibTeX reads as one key and nothing more (the validator asks for a slug).
 KEY = re.compile(r"[^\s{}(),=\\#%\"']+")
 HEADER = ("% Generated from data/sources.csv by `python -m edition.bibliography`: do not edit by hand.\n"
           "% One entry per source; the key is the source_id. Fields are the table's, as written.\n")
+STYLE = "edition"  # the pybtex style that prints the fields exactly (bibtex_default_style)
+
+# Characters that are not themselves in LaTeX text, or in BibTeX: their LaTeX text commands.
+TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+                "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "$": r"\$", "&": r"\&",
+                "%": r"\%", "#": r"\#", "_": r"\_", "\u00a0": "~"}
+URL_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+# Pairs that TeX fonts would print as one sign ("--" an en dash, "''" a closing quote): kept
+# apart by an empty group.
+LIGATURES = {"--", "''", "``", "?`", "!`", "<<", ">>", ",,"}
+SEPARATOR = "{}"
+_LAYOUT_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # what a CSV cell may hold for layout: one space
 
 
-def _braced(text: str) -> str:
-    """A BibTeX value in braces; LaTeX's special characters escaped so that pybtex reads them back."""
-    text = " ".join(text.split())
-    for char in "&%#_$":
-        text = text.replace(char, "\\" + char)
-    return "{" + text.replace("{", "").replace("}", "") + "}"
+def _symbol(char: str) -> str:
+    return r'\symbol{"%04X}' % ord(char)
+
+
+def encode(text: str, url: bool = False) -> str:
+    """A cell's text as the inside of a BibTeX value that `decode()` reads back exactly (apart
+    from runs of spaces, tabs and newlines, which become one space, none at either end)."""
+    text = _LAYOUT_SPACE.sub(" ", text).strip(" ")
+    escapes = URL_ESCAPES if url else TEXT_ESCAPES
+    out = []
+    for i, char in enumerate(text):
+        if char in escapes:
+            out.append(escapes[char])
+        elif char.isspace() and char != " ":  # pybtex would make it a plain space
+            out.append(_symbol(char))
+        else:
+            out.append(char)
+        if not url and text[i:i + 2] in LIGATURES:
+            out.append(SEPARATOR)
+    return "".join(out)
+
+
+def _decoder(escapes: dict[str, str], separator: bool):
+    inverse = {code: char for char, code in escapes.items()}
+    if separator:
+        inverse[SEPARATOR] = ""
+    codes = sorted(inverse, key=len, reverse=True)
+    pattern = re.compile(r'\\symbol\{"([0-9A-F]{4,6})\}|' + "|".join(re.escape(c) for c in codes))
+    return lambda value: pattern.sub(lambda m: chr(int(m[1], 16)) if m[1] else inverse[m[0]], value)
+
+
+_decode_text = _decoder(TEXT_ESCAPES, separator=True)
+_decode_url = _decoder(URL_ESCAPES, separator=False)
+
+
+def decode(value: str, url: bool = False) -> str:
+    """The text that `encode()` wrote as `value` (one field's value as pybtex parsed it)."""
+    return (_decode_url if url else _decode_text)(value)
 
 
 def entry(row: dict) -> str:
     if not KEY.fullmatch(row["source_id"]):
         raise ValueError(f"source_id {row['source_id']!r} cannot be a BibTeX key: use a slug (a-z, 0-9, -)")
+    row = {**row, "url": row["url"] if URL.fullmatch(" ".join((row["url"] or "").split())) else ""}
+    # (field, cell, kept in an inner pair of braces: the author is one name, as written; the
+    # title keeps its capitals), in the order the style prints them (language is not printed).
+    wanted = [("author", "author", True), ("title", "title", True), ("howpublished", "container", False),
+              ("note", "date_text", False), ("url", "url", False), ("language", "language", False)]
     fields = []
-    if row["author"]:
-        fields.append(("author", "{" + _braced(row["author"]) + "}"))  # one name, as written
-    if row["title"]:
-        fields.append(("title", "{" + _braced(row["title"]) + "}"))  # keep its capitals
-    if row["container"]:
-        fields.append(("howpublished", _braced(row["container"])))
-    if row["date_text"]:
-        fields.append(("note", _braced(row["date_text"])))
-    url = " ".join(row["url"].split())
-    if url and URL.fullmatch(url):  # anything else is left out: not an address the book links
-        fields.append(("url", "{" + url + "}"))
-    if row["language"]:
-        fields.append(("language", _braced(row["language"])))
+    for name, column, inner in wanted:
+        value = encode(row[column] or "", url=name == "url")
+        if value:
+            fields.append((name, "{{" + value + "}}" if inner else "{" + value + "}"))
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
     return f"@misc{{{row['source_id']},\n{body}\n}}\n"
 
@@ -64,6 +121,62 @@ def render(data_dir: Path = DATA_DIR) -> str:
     with (data_dir / "sources.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     return HEADER + "\n" + "\n".join(entry(r) for r in rows)
+
+
+# --- The book's pybtex style: unsrt's @misc entry, each field's text as the table has it. ---
+
+def _unbrace(value: str) -> str:
+    """`{text}` -> `text` when the braces enclose the whole value (author, title: see entry())."""
+    if not (value.startswith("{") and value.endswith("}")):
+        return value
+    depth = 0
+    for i, char in enumerate(value):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return value[1:-1] if i == len(value) - 1 else value
+    return value
+
+
+def _style_class():
+    from pybtex.richtext import String, Text
+    from pybtex.style.formatting.unsrt import Style as UnsrtStyle
+    from pybtex.style.formatting import toplevel
+    from pybtex.style.template import FieldIsMissing, href, node, optional, sentence, words
+
+    @node
+    def exact(children, context, name, url=False):
+        """A field's text as data/sources.csv has it (decoded, not read as LaTeX); a str for a
+        URL, as href() wants."""
+        entry = context["entry"]
+        if name in entry.persons:  # the author: one name, written whole in braces
+            value = " and ".join(str(person) for person in entry.persons[name])
+        elif name in entry.fields:
+            value = entry.fields[name]
+        else:
+            raise FieldIsMissing(name, entry)
+        text = decode(_unbrace(value), url=url)
+        return text if url else Text(String(text))
+
+    class Style(UnsrtStyle):
+        """unsrt's look (author. title. container. date. URL: address.), every field exact."""
+
+        def get_misc_template(self, e):
+            return toplevel[
+                optional[sentence[exact("author")]],
+                optional[sentence[exact("title")]],
+                optional[sentence[exact("howpublished")]],
+                optional[sentence[exact("note")]],
+                optional[sentence[words["URL:", href(exact("url", url=True))[exact("url", url=True)]]]],
+            ]
+
+    return Style
+
+
+def setup(app) -> dict:
+    """Sphinx extension: register the `edition` pybtex style (bibtex_default_style)."""
+    from pybtex.plugin import register_plugin
+    register_plugin("pybtex.style.formatting", STYLE, _style_class())
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def main(argv: list[str]) -> int:

@@ -163,7 +163,9 @@ def make_pdf(outdir: Path) -> bool:
         say(f"xelatex failed: see {outdir / 'book.log'} (last lines below).")
         say("\n".join((run.stdout + run.stderr).splitlines()[-15:]))
         return False
-    return True
+    from edition.latex import main as every_character_printed
+
+    return every_character_printed([str(outdir / "book.log")]) == 0
 
 
 def check_epub(outdir: Path) -> bool:

@@ -95,15 +95,28 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
         path = str(Path(env.doc2path(docname)))
         if not is_fresh(state.get(path), package):
             stale.append(docname)
-            cache_dir = _cache_dir(env)
-            if cache_dir.exists():
-                cache = get_cache(cache_dir)
-                for record in cache.list_cache_records():
-                    if record.uri == path:
-                        cache.remove_cache(record.pk)
+            _forget(_cache_dir(env), Path(path))
     if stale:
         LOG.info("inputs changed (or never recorded) for: %s (will execute again)", ", ".join(stale))
     return [d for d in sorted(set(stale) | reread) if d not in added and d not in changed]
+
+
+def _forget(cache_dir: Path, path: Path) -> None:
+    """Drop every cached execution of this notebook: its own records, and any record that
+    jupyter-cache would match to its code (a copy of the book, a renamed file), so it must run."""
+    if not cache_dir.exists():
+        return
+    cache = get_cache(cache_dir)
+    for record in cache.list_cache_records():
+        if record.uri == str(path):
+            cache.remove_cache(record.pk)
+    try:
+        import jupytext
+
+        while (match := cache.match_cache_notebook(jupytext.read(path))) is not None:
+            cache.remove_cache(match.pk)
+    except KeyError:  # no record matches its code
+        pass
 
 
 def _before_read(app: Sphinx, docname: str, source: list[str]) -> None:

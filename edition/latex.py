@@ -4,6 +4,9 @@ Loaded by edition.book. Every transform here runs for the LaTeX builder only, on
 assembled into one doctree, so the HTML and EPUB editions are untouched. The editor's notes of the
 essay's pages become endnotes (edition/endnotes.py). The look itself is in
 `edition/latex/edition.sty`, named in `_config.yml` (latex_elements, latex_additional_files).
+Right-to-left text (Arabic, Hebrew) is marked for TeX--XeT here; the fonts for every script are
+set in edition.sty. `python -m edition.latex _build/latex/book.log`, which `make pdf` runs after
+xelatex, fails when xelatex could not print a character (no font had it).
 
 Jupyter Book's own LaTeX layer (`use_jupyterbook_latex`) would turn the toc's parts into \\part,
 but its document class needs bbm.sty (Debian: the 1.4 GB texlive-fonts-extra) and sets a 17.5 cm
@@ -11,7 +14,11 @@ text width. It is switched off in `_config.yml` and the little it did for this b
 """
 from __future__ import annotations
 
+import re
+import sys
+import unicodedata
 from html.parser import HTMLParser
+from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
@@ -296,6 +303,66 @@ class PrintLayout(SphinxPostTransform):
             colspec["colwidth"] = max(1, round(width * 10))
 
 
+class RightToLeft(SphinxPostTransform):
+    """Runs of right-to-left text (Arabic, Hebrew, ...) in print: \\editionrtl{...}.
+
+    XeTeX shapes an Arabic word right to left by itself, but sets a paragraph's words left to
+    right: a title of two Arabic words would print them in the wrong order. Each run (from its
+    first right-to-left letter to its last, the spaces, digits and punctuation between them too)
+    is set right to left with TeX--XeT (edition.sty). A simple form of the Unicode bidirectional
+    algorithm, enough for words and titles inside English text; the web does the full one.
+    Code blocks are left as they are (their letters still print, in visual word order).
+    """
+
+    default_priority = 950  # after every transform that moves or makes text (the 900s too)
+    builders = ("latex",)
+    SKIP = (nodes.FixedTextElement, nodes.raw, nodes.math)
+
+    def run(self, **kwargs) -> None:
+        for text in list(self.document.findall(nodes.Text)):
+            runs = rtl_runs(str(text))
+            if not runs or any(isinstance(a, self.SKIP) for a in _ancestors(text)):
+                continue
+            parts, at = [], 0
+            for start, end in runs:
+                parts += [nodes.Text(text[at:start]), _raw(r"\editionrtl{"), nodes.Text(text[start:end]),
+                          _raw("}")]
+                at = end
+            parts.append(nodes.Text(text[at:]))
+            parent = text.parent
+            index = parent.index(text)
+            parent.remove(text)
+            for offset, part in enumerate(p for p in parts if not isinstance(p, nodes.Text) or str(p)):
+                parent.insert(index + offset, part)
+
+
+def _ancestors(node: nodes.Node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def rtl_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each right-to-left run in text: from a letter of a right-to-left script
+    to the last such letter before a left-to-right letter, with the marks on it (vowel signs) and
+    any number after it; the spaces and punctuation around a run stay outside."""
+    runs, start, end = [], None, None
+    for i, char in enumerate(text):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            start = i if start is None else start
+            end = i + 1
+        elif start is not None and (kind in ("AN", "EN") or (kind == "NSM" and end == i)):
+            end = i + 1
+        elif kind == "L" and start is not None:
+            runs.append((start, end))
+            start = None
+    if start is not None:
+        runs.append((start, end))
+    return runs
+
+
 def _date(app: Sphinx) -> None:
     """The title page's date: the day of the build ("27 November 2026"; SOURCE_DATE_EPOCH is
     honoured), in the book's form rather than Sphinx's "Nov 27, 2026"."""
@@ -310,4 +377,59 @@ def setup(app: Sphinx) -> dict:
     app.add_post_transform(DataFrameTables)
     app.add_post_transform(PrintLayout)
     app.add_post_transform(EditorsNotesAsEndnotes)  # editor's notes: margin marks, endnotes
+    app.add_post_transform(RightToLeft)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# --- After xelatex: characters the PDF's fonts could not print (make pdf runs this). ---
+
+LOST = re.compile(r"^Missing character: There is no .*? \(U\+([0-9A-F]{4,6})\) in font (.*?)!$", re.M)
+LOG_WIDTH = 79  # TeX breaks its log's lines at this many characters (max_print_line)
+
+
+def _font_name(spec: str) -> str:
+    """'[FreeSerif.otf]/OT:script=latn;...' -> 'FreeSerif'; 'Noto Serif CJK SC/OT:...' -> 'Noto Serif CJK SC'."""
+    if spec.startswith("["):
+        spec = spec[1:spec.find("]")] if "]" in spec else spec[1:]
+        spec = re.sub(r"\.(otf|ttf|ttc|pfb)$", "", Path(spec).name)
+    return re.split(r"[/:]", spec)[0].strip('"')
+
+
+def lost_characters(log: str) -> dict[str, list[str]]:
+    """Each character xelatex could not print ("Missing character" in its log, whose lines TeX
+    breaks at 79 characters): the fonts that lacked it, in order of appearance."""
+    lines = log.split("\n")
+    log = "".join(line + ("" if len(line) == LOG_WIDTH else "\n") for line in lines)
+    found: dict[str, list[str]] = {}
+    for match in LOST.finditer(log):
+        char, font = chr(int(match[1], 16)), _font_name(match[2])
+        fonts = found.setdefault(char, [])
+        if font not in fonts:
+            fonts.append(font)
+    return found
+
+
+def describe(char: str) -> str:
+    shown = f" {char}" if char.isprintable() and not unicodedata.combining(char) else ""
+    kind = {"Co": "a private-use character", "Cn": "not a character in Unicode"}
+    name = unicodedata.name(char, kind.get(unicodedata.category(char), "no Unicode name"))
+    return f"U+{ord(char):04X}{shown} ({name})"
+
+
+def main(argv: list[str]) -> int:
+    """python -m edition.latex LOG: exit 1, one line per character, if any was not printed."""
+    log = Path(argv[0] if argv else "_build/latex/book.log")
+    lost = lost_characters(log.read_text(encoding="utf-8", errors="replace"))
+    for char, fonts in lost.items():
+        print(f"The PDF's fonts cannot print {describe(char)}: it is not in {', '.join(fonts)}.")
+    if lost:
+        print(f"This PDF was not published: {len(lost)} character(s) would be missing from it (see {log}). "
+              "Find them in data/ or the chapters and replace them, or give the PDF a font that has "
+              "them: a Debian font package in PRINT_DEBS (Makefile) and a fallback for their script "
+              "in edition/latex/edition.sty.")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -249,3 +249,40 @@ def figure_captions() -> list[str]:
                         if fig.get("caption"):
                             captions.append(fig["caption"])
     return captions
+
+
+# --- Exact text: what the data holds, character for character (issue 10, "Data is data"). ---
+
+BIDI_CONTROLS = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def bibliography_entry(source: dict) -> str:
+    """A source's entry as the bibliography must print it: each field of data/sources.csv as
+    written (a run of spaces, tabs or newlines as one space), a period after each, the address."""
+    def cell(column: str) -> str:
+        return re.sub(r"[ \t\n\r\f\v]+", " ", source[column] or "").strip(" ")
+    parts = [cell(c) for c in ("author", "title", "container", "date_text")]
+    text = " ".join(p if p.endswith((".", "?", "!")) else p + "." for p in parts if p)
+    return text + (f" URL: {cell('url')}." if cell("url") else "")
+
+
+def body_texts(pdf: Path = PDF) -> list[str]:
+    """The text of every page's text block, as pdftotext reads it: the page numbers and running
+    heads, in the margins above and below it (latex_elements.sphinxsetup in _config.yml: vmargin
+    26 mm and 30 mm of an A4 page, 297 mm), are cut off."""
+    top, bottom = 26 / 25.4 * 72, 30 / 25.4 * 72
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-x", "0", "-y", str(round(top)), "-W", "1000",
+                          "-H", str(round(297 / 25.4 * 72 - top - bottom)), str(pdf), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    return out.split("\f")
+
+
+def prints(expected: str, text: str) -> bool:
+    """Whether pdftotext's `text` holds `expected`, character for character, apart from what
+    pdftotext itself cannot tell: spaces (poppler rebuilds them from the glyphs' positions, and
+    moves them around a right-to-left run, which it marks with bidi controls that are not in the
+    PDF), line ends (anywhere), and a hyphen at a line's end, which poppler drops whether it is
+    TeX's (hyphenation) or the text's own (the-uncensored-wiki.com)."""
+    flat = re.sub(r"[^\S\n]", "", BIDI_CONTROLS.sub("", text)).replace("\n", "\0")
+    chars = [re.escape(c) + ("?" if c == "-" else "") for c in "".join(expected.split())]
+    return re.search(r"(?:-?\0+)?".join(chars), flat) is not None

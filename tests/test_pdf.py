@@ -9,8 +9,9 @@ import pytest
 from edition.data import load
 from edition.essay import CHAPTERS
 from fidelity import essay_pages, first_difference, seed_parts, words
+from edition.latex import describe, lost_characters
 from printed import (ENDNOTES, LATEX_LOG, PDF, chapter_texts, dehyphenate, essay_words_from_pdf,
-                     figure_captions, page_title, toc_parts)
+                     figure_captions, bibliography_entry, body_texts, page_title, prints, toc_parts)
 
 
 @pytest.fixture(scope="session")
@@ -164,8 +165,22 @@ def test_no_editors_note_box_in_the_essay(chapters):
 
 def test_latex_log_is_clean(pdf):
     log = LATEX_LOG.read_text(encoding="utf-8", errors="replace")
-    assert "Missing character" not in log, [l for l in log.splitlines() if "Missing character" in l][:5]
+    lost = lost_characters(log)
+    assert not lost, [f"{describe(char)} not in {', '.join(fonts)}" for char, fonts in lost.items()]
+    assert "Missing character" not in log
     errors = [l for l in log.splitlines() if l.startswith("! ")]
     assert not errors, errors[:5]
     overfull = [l for l in log.splitlines() if l.startswith("Overfull \\hbox")]
     assert not overfull, overfull[:5]
+
+
+def test_bibliography_prints_every_source_exactly(pdf):
+    """Every source's entry, character for character (the PDF prints what the data holds)."""
+    pages = body_texts(pdf)
+    first = next(i for i, page in enumerate(pages) if words(page)[:1] == ["Bibliography"]
+                 and "Every work the essay cites" in page)
+    # pdftotext may read a page's column of labels ([61], [62], ...) apart from the entries.
+    text = re.sub(r"^\[\d+\]\n", "", "\n".join(pages[first:]), flags=re.M)
+    missing = [s["source_id"] for s in load("sources").fillna("").to_dict("records")
+               if not prints(bibliography_entry(s), text)]
+    assert not missing, f"{len(missing)} entries are not printed exactly: {missing[:5]}"

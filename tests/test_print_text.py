@@ -1,0 +1,242 @@
+"""The editions print what the data holds, exactly (issue 10, "Data is data").
+
+Unit tests: the bibliography's encoding (data/sources.csv -> references.bib -> pybtex -> the
+text sphinxcontrib-bibtex renders) on nasty strings; the right-to-left runs of the PDF; reading
+xelatex's "Missing character" lines.
+
+End to end, in a copy of the book: a source's title full of TeX's special characters and of
+several scripts is printed exactly in the HTML bibliography and in the PDF (`make pdf`); then a
+character no font has makes `make pdf` fail, naming the character, with no PDF left.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pybtex_docutils
+import pytest
+from bs4 import BeautifulSoup
+from pybtex.database.input.bibtex import Parser
+from pybtex.plugin import find_plugin
+
+from edition import bibliography
+from edition.latex import describe, lost_characters, main as check_log, rtl_runs
+from edition.data import load
+from fidelity import ROOT
+from notebooks import build, copy_book
+from printed import BIDI_CONTROLS, bibliography_entry, prints
+
+# Strings a teacher or a student could put in a cell of data/sources.csv.
+NASTY = [
+    "Th{e} Inter~regnum: $5 & 50% #1 a_b x^2 C:\\dir\\ -- 'q' \"q\"",
+    "{", "}", "}{", "{}", "\\", "\\\\", "\\{", "\\}", "a\\", "~", "~~", "$$", "%", "#", "_", "^", "&",
+    "--", "---", "''", "``", "?`", "!`", "<<", ">>", ",,", "\"quoted\"", "'single'", "`back`",
+    "x\u00a0y", "a\u3000b\u2009c\u202fd\u2007e", "\u00a0lead and trail\u00a0",
+    "\\textbraceleft{}", "\\symbol{\"0041}", "\\&", "{\\em emph}", "$x^2_i$", "@misc{x,", "a, b and c",
+    "Smith, John and Jane Doe", "von Neumann", "{{C. D. Ward}}", "%comment",
+    "Жизнь", "Ελλάδα", "中文标题", "العربية الحديثة", "עברית", "हिन्दी", "日本語のかな", "한국어", "emoji 🙂",
+    "combining e\u0301 and a\u0308", "zero\u200bwidth\u200djoiner", "Ab\u00adsoft hyphen",
+]
+
+
+def parse_string(bib: str, _format: str = "bibtex"):
+    """pybtex's BibTeX parser, as sphinxcontrib-bibtex runs it (without pybtex's plugin lookup,
+    slow when called thousands of times)."""
+    return Parser().parse_string(bib)
+
+
+LAYOUT_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def as_printed(text: str) -> str:
+    """What the book must print for a cell: the cell, with runs of spaces, tabs and newlines as
+    one space (as in HTML and TeX), none at either end."""
+    return LAYOUT_SPACE.sub(" ", text).strip(" ")
+
+
+def rendered(row: dict) -> tuple[str, dict]:
+    """(the entry's text as sphinxcontrib-bibtex renders it, the parsed pybtex entry)."""
+    bib = bibliography.entry(row)
+    parsed = parse_string(bib, "bibtex").entries[row["source_id"]]
+    bibliography.setup(None)
+    style = find_plugin("pybtex.style.formatting", bibliography.STYLE)()
+    formatted = next(iter(style.format_entries([parsed])))
+    return pybtex_docutils.Backend().paragraph(formatted).astext(), parsed
+
+
+def source_row(text: str, url: str = "https://example.org/") -> dict:
+    return {"source_id": "k", "author": text, "title": text, "container": text, "date_text": text,
+            "url": url, "language": text}
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_every_field_round_trips(text):
+    want = as_printed(text)
+    shown, parsed = rendered(source_row(text))
+    for name in ("title", "howpublished", "note", "language"):
+        assert bibliography.decode(bibliography._unbrace(parsed.fields[name])) == want, name
+    assert str(parsed.persons["author"][0]) == "{" + bibliography.encode(text) + "}", "one name, whole"
+    # author. title. container. date. (each once, in that order, a period added after each)
+    sentence = lambda s: s if s.endswith((".", "?", "!")) else s + "."
+    assert shown == " ".join([sentence(want)] * 4 + ["URL: https://example.org/."]), shown
+
+
+@pytest.mark.parametrize("url", ["https://fr.wikipedia.org/wiki/Opposition_ouvri%C3%A8re",
+                                 "https://example.org/~user/a_b?q=1&r=2#frag", "https://zh.wikipedia.org/wiki/中文",
+                                 "https://example.org/{x}\\y$^"])
+def test_urls_round_trip(url):
+    shown, parsed = rendered(source_row("t", url))
+    assert bibliography.decode(parsed.fields["url"], url=True) == url
+    assert shown.endswith(f"URL: {url}."), shown
+    assert "%" not in url or "\\%" not in bibliography.encode(url, url=True), "a URL keeps its % as is"
+
+
+def test_round_trip_of_every_kind_of_space_and_random_text():
+    """decode(encode(s)) is s for every character pybtex would take for whitespace, and for
+    random strings of the characters that matter to TeX and BibTeX."""
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in " \t\n\r\f\v"]
+    alphabet = list("{}\\~^$&%#_-'`\"<>,?!@ aZ{}") + ["\u00a0", "中", "ع", "\u0301"] + spaces
+    rng = random.Random(10)
+    samples = spaces + ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(2000)]
+    for text in samples:
+        want = as_printed(text)
+        for url in (False, True):
+            value = "{" + bibliography.encode(text, url) + "}"
+            parsed = parse_string(f"@misc{{k, note = {value}}}", "bibtex").entries["k"].fields["note"]
+            assert bibliography.decode(parsed, url) == want, (text, value)
+
+
+def test_real_bibliography_prints_as_before():
+    """On the dataset as it is (no special characters), the book's style prints every entry as
+    pybtex's unsrt did."""
+    bibliography.setup(None)
+    data = parse_string(bibliography.render(), "bibtex")
+    entries = list(data.entries.values())
+    backend = pybtex_docutils.Backend()
+    unsrt = find_plugin("pybtex.style.formatting", "unsrt")()
+    ours = find_plugin("pybtex.style.formatting", bibliography.STYLE)()
+    for old, new in zip(unsrt.format_entries(entries), ours.format_entries(entries)):
+        assert backend.paragraph(old).astext() == backend.paragraph(new).astext()
+
+
+def test_html_bibliography_prints_every_source_exactly(html_dir):
+    """The built book's bibliography page: every source's entry as data/sources.csv has it."""
+    soup = BeautifulSoup((html_dir / "chapters" / "bibliography.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    shown = {p.get_text() for p in soup.select("div.citation > p")}
+    assert len(shown) > 100
+    missing = [s["source_id"] for s in load("sources").fillna("").to_dict("records")
+               if bibliography_entry(s) not in shown]
+    assert not missing, f"{len(missing)} entries are not shown exactly: {missing[:5]}"
+
+
+@pytest.mark.parametrize("text, runs", [
+    ("abc العربية الحديثة end", ["العربية الحديثة"]),
+    ("Title (العربية).", ["العربية"]),
+    ("سنة 1923 and", ["سنة 1923"]),
+    ("שָׁלוֹם עולם.", ["שָׁלוֹם עולם"]),
+    ("x العربيةُ y", ["العربيةُ"]),
+    ("a عربي b עברית c", ["عربي", "עברית"]),
+    ("no right-to-left text 1923", []),
+])
+def test_right_to_left_runs(text, runs):
+    assert [text[a:b] for a, b in rtl_runs(text)] == runs
+
+
+def test_missing_characters_are_read_from_the_log(tmp_path, capsys):
+    # TeX breaks the log's lines at 79 characters, inside the font's name or anywhere.
+    line = ("Missing character: There is no \ue000 (U+E000) in font [FreeSerif.otf]/OT:script=latn;"
+            "language=dflt;mapping=tex-text;!")
+    wrapped = "\n".join(line[i:i + 79] for i in range(0, len(line), 79))
+    other = "Missing character: There is no \U00013000 (U+13000) in font Noto Serif CJK SC/OT:script=hani;!"
+    log = f"(./book.tex\n{wrapped}\n{other}\n{wrapped}\nOverfull \\hbox\n"
+    assert lost_characters(log) == {"\ue000": ["FreeSerif"], "\U00013000": ["Noto Serif CJK SC"]}
+    (tmp_path / "book.log").write_text(log, encoding="utf-8")
+    assert check_log([str(tmp_path / "book.log")]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "The PDF's fonts cannot print U+E000 (a private-use character): it is not in FreeSerif."
+    assert out[1] == ("The PDF's fonts cannot print U+13000 \U00013000 (EGYPTIAN HIEROGLYPH A001): "
+                      "it is not in Noto Serif CJK SC.")
+    assert "This PDF was not published" in out[2]
+    (tmp_path / "book.log").write_text("(./book.tex\nOutput written on book.pdf\n", encoding="utf-8")
+    assert check_log([str(tmp_path / "book.log")]) == 0
+    assert describe("\u0301") == "U+0301 (COMBINING ACUTE ACCENT)"
+
+
+# --- End to end: a copy of the book, built as HTML and as PDF. ---
+
+TITLE = ("Th{e} Inter~regnum: $5 & 50% #1 a_b x^2 C:\\dir\\ 'q' \"q\" -- "
+         "Жизнь Ελλάδα 中文标题 العربية الحديثة")
+SOURCE = "carr-interregnum"  # cited in the essay's pages, so in the bibliography
+UNPRINTABLE = "\ue000"  # private use: no font has it
+
+
+def _set_cell(book: Path, source_id: str, column: str, value: str) -> None:
+    path = book / "data" / "sources.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+        fields = list(rows[0])
+    assert any(r["source_id"] == source_id for r in rows)
+    for r in rows:
+        if r["source_id"] == source_id:
+            r[column] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _run(book: Path, *command: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(book)}
+    return subprocess.run(list(command), cwd=book, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def nasty_book(tmp_path_factory):
+    book = copy_book(tmp_path_factory.mktemp("print-text"))
+    (book / ".venv").symlink_to(ROOT / ".venv")  # make pdf uses the work tree's environment
+    _set_cell(book, SOURCE, "title", TITLE)
+    run = _run(book, sys.executable, "-m", "edition.bibliography")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert bibliography.encode(TITLE) in (book / "references.bib").read_text(encoding="utf-8")
+    return book
+
+
+def test_nasty_title_in_the_html_bibliography(nasty_book):
+    build(nasty_book)
+    page = nasty_book / "_build" / "html" / "chapters" / "bibliography.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    entries = [p.get_text() for p in soup.select("div.citation > p")]
+    assert f"E. H. Carr. {TITLE}." in entries, [e for e in entries if "Carr" in e]
+
+
+def test_nasty_title_in_the_pdf_then_an_unprintable_character_stops_make_pdf(nasty_book):
+    pdf = nasty_book / "_build" / "latex" / "book.pdf"
+    run = _run(nasty_book, "make", "pdf")
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    log = (nasty_book / "_build" / "latex" / "book.log").read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert prints(TITLE, text), [line for line in text.splitlines() if "regnum" in line]
+    # The Arabic words are set right to left, in their order (pdftotext reads them back in it).
+    assert "العربية الحديثة" in BIDI_CONTROLS.sub("", text)
+
+    _set_cell(nasty_book, SOURCE, "container", f"Private use {UNPRINTABLE} character")
+    assert _run(nasty_book, sys.executable, "-m", "edition.bibliography").returncode == 0
+    run = _run(nasty_book, "make", "pdf")
+    assert run.returncode != 0, "make pdf must fail on a character the PDF cannot print"
+    lines = [line for line in run.stdout.splitlines() if line.startswith("The PDF's fonts cannot print")]
+    assert lines == ["The PDF's fonts cannot print U+E000 (a private-use character): it is not in FreeSerif."], \
+        run.stdout[-3000:]
+    assert "This PDF was not published" in run.stdout
+    # the last good PDF stays in place, untouched
+    assert prints(TITLE, subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                                        capture_output=True, text=True).stdout)
