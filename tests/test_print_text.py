@@ -14,7 +14,6 @@ import csv
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
