@@ -89,7 +89,7 @@ def test_every_field_round_trips(text):
 
 @pytest.mark.parametrize("url", ["https://fr.wikipedia.org/wiki/Opposition_ouvri%C3%A8re",
                                  "https://example.org/~user/a_b?q=1&r=2#frag", "https://zh.wikipedia.org/wiki/中文",
-                                 "https://example.org/{x}\\y$^"])
+                                 "https://example.org/x$y^z!(1)"])
 def test_urls_round_trip(url):
     shown, parsed = rendered(source_row("t", url))
     assert bibliography.decode(parsed.fields["url"], url=True) == url
@@ -171,7 +171,9 @@ def test_missing_characters_are_read_from_the_log(tmp_path, capsys):
 
 # --- End to end: a copy of the book, built as HTML and as PDF. ---
 
-TITLE = ("Th{e} Inter~regnum: $5 & 50% #1 a_b x^2 C:\\dir\\ 'q' \"q\" -- "
+# Braces around a word ("{sic}") read like MyST role syntax and the validator refuses them;
+# braces around anything else are plain text.
+TITLE = ("Th{1} Inter~regnum: $5 & 50% #1 a_b x^2 C:\\dir\\ 'q' \"q\" -- "
          "Жизнь Ελλάδα 中文标题 العربية الحديثة")
 SOURCE = "carr-interregnum"  # cited in the essay's pages, so in the bibliography
 UNPRINTABLE = "\ue000"  # private use: no font has it
