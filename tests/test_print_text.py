@@ -176,7 +176,7 @@ def test_missing_characters_are_read_from_the_log(tmp_path, capsys):
 TITLE = ("Th{1} Inter~regnum: $5 & 50% #1 a_b x^2 C:\\dir\\ 'q' \"q\" -- "
          "Жизнь Ελλάδα 中文标题 العربية الحديثة")
 SOURCE = "carr-interregnum"  # cited in the essay's pages, so in the bibliography
-UNPRINTABLE = "\ue000"  # private use: no font has it
+UNPRINTABLE = "\U00013000"  # an Egyptian hieroglyph: a letter the validator accepts and no installed font has
 
 
 def _set_cell(book: Path, source_id: str, column: str, value: str) -> None:
@@ -235,7 +235,7 @@ def test_nasty_title_in_the_pdf_then_an_unprintable_character_stops_make_pdf(nas
     run = _run(nasty_book, "make", "pdf")
     assert run.returncode != 0, "make pdf must fail on a character the PDF cannot print"
     lines = [line for line in run.stdout.splitlines() if line.startswith("The PDF's fonts cannot print")]
-    assert lines == ["The PDF's fonts cannot print U+E000 (a private-use character): it is not in FreeSerif."], \
+    assert lines == ["The PDF's fonts cannot print U+13000 \U00013000 (EGYPTIAN HIEROGLYPH A001): it is not in FreeSerif."], \
         run.stdout[-3000:]
     assert "This PDF was not published" in run.stdout
     # the last good PDF stays in place, untouched
