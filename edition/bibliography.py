@@ -9,7 +9,9 @@ table does not say: no year, publisher or place is guessed. Every entry is `@mis
 optional), authors are kept whole in braces (corporate authors stay as written), and the
 source's own date is kept as written (`note`), not parsed. Only http(s) addresses are kept (the
 page links them), and a source_id must be a plain key: the table's text never becomes BibTeX
-syntax of its own.
+syntax of its own. A field that would only repeat the title is left out: the source titled
+"Workers' Dreadnought, 1 December 1923" is printed without its container ("Workers' Dreadnought")
+and its date ("1 December 1923"), a date already in the container is not printed twice.
 """
 from __future__ import annotations
 
@@ -39,6 +41,12 @@ def _braced(text: str) -> str:
     return "{" + text.replace("{", "").replace("}", "") + "}"
 
 
+def _said(part: str, *printed: str) -> bool:
+    """Whether `part` (without its remarks in brackets) already stands in the printed text."""
+    part = re.sub(r"\s*\([^)]*\)", "", part).strip().casefold()
+    return bool(part) and any(part in text.casefold() for text in printed)
+
+
 def entry(row: dict) -> str:
     if not KEY.fullmatch(row["source_id"]):
         raise ValueError(f"source_id {row['source_id']!r} cannot be a BibTeX key: use a slug (a-z, 0-9, -)")
@@ -47,9 +55,10 @@ def entry(row: dict) -> str:
         fields.append(("author", "{" + _braced(row["author"]) + "}"))  # one name, as written
     if row["title"]:
         fields.append(("title", "{" + _braced(row["title"]) + "}"))  # keep its capitals
-    if row["container"]:
-        fields.append(("howpublished", _braced(row["container"])))
-    if row["date_text"]:
+    container = row["container"] if not _said(row["container"], row["title"]) else ""
+    if container:
+        fields.append(("howpublished", _braced(container)))
+    if row["date_text"] and not _said(row["date_text"], row["title"], container):
         fields.append(("note", _braced(row["date_text"])))
     url = " ".join(row["url"].split())
     if url and URL.fullmatch(url):  # anything else is left out: not an address the book links

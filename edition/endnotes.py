@@ -10,10 +10,11 @@ one place, after the text as in a printed scholarly edition, and cites it as "ed
 the author's own notes 1-5 stay footnotes. The markers and the endnotes are set in the editors'
 grey sans serif (edition/latex/edition.sty), as everything the editors add.
 
-Where the marker goes: a hand-written note names its word in its title ("Editor's note:
-Kuznetzov"), so its marker stands at that word's line, or at the author's note that holds it
-("Democraric" is in note 5); a note on disputes about one author's note stands at that note's
-mark; any other note at the end of its paragraph, where the box stood.
+Where the marker goes: a hand-written note quotes its word in its title ("Editor's note:
+"Kuznetzov" (the essay's spelling)", "Editor's note: "offical" [sic]"), so its marker stands at
+that word's line, or at the author's note that holds it ("Democraric" is in note 5); a note on
+disputes about one author's note stands at that note's mark; any other note at the end of its
+paragraph, where the box stood.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 TITLE = "Editor's notes"  # the chapter's title; tests/printed.py ends the essay's text there
 PREFIX = re.compile(r"^Editor['’]s note:\s*")
+QUOTED = re.compile(r'^"([^"]+)"')  # the essay's word, quoted at the start of a note's title
 FOOTNOTE_LABEL = re.compile(r"^note-(\d)$")
 INTRO = ("The editors' notes to the essay, numbered in the order of the text. Each number (E1, "
          "E2, ...) stands in the essay's margin beside the line the note concerns; here each note "
@@ -108,6 +110,14 @@ def _first_labels() -> dict[str, str]:
             for d in tables()["disputes"].to_dict("records")}
 
 
+def lemma(title: str) -> str:
+    """The essay's word that a hand-written note's title quotes: "offical" in
+    'Editor's note: "offical" [sic]'; an unquoted title is the word itself."""
+    title = PREFIX.sub("", title)
+    quoted = QUOTED.match(title)
+    return quoted.group(1) if quoted else title
+
+
 def marker_position(page: nodes.Element, note: nodes.admonition, anchor: nodes.Element):
     """(parent, index) where the note's marker goes, and the author's note it concerns ("3"), if any."""
     paragraphs = _text_paragraphs(anchor)
@@ -121,11 +131,11 @@ def marker_position(page: nodes.Element, note: nodes.admonition, anchor: nodes.E
             if at:
                 return at, number
     else:
-        lemma = PREFIX.sub("", note.next_node(nodes.title).astext())
-        at = _after_word(paragraphs, lemma) if lemma else None
+        word = lemma(note.next_node(nodes.title).astext())
+        at = _after_word(paragraphs, word) if word else None
         if at:
             return at, ""
-        at, number = _after_footnote_mark(page, anchor, lambda _, fn: lemma in fn.astext())
+        at, number = _after_footnote_mark(page, anchor, lambda _, fn: word in fn.astext())
         if at:
             return at, number
     return (paragraphs[-1], len(paragraphs[-1])), ""
