@@ -15,6 +15,9 @@ Where the marker goes: a hand-written note quotes its word in its title ("Editor
 that word's line, or at the author's note that holds it ("Democraric" is in note 5); a note on
 disputes about one author's note stands at that note's mark; any other note at the end of its
 paragraph, where the box stood.
+
+The page "Editorial notes" repeats the notes on disputed facts; in print each of those that is an
+endnote is only pointed to there ("editor's note E7, p. 60"), so that every note is printed once.
 """
 from __future__ import annotations
 
@@ -37,8 +40,12 @@ FOOTNOTE_LABEL = re.compile(r"^note-(\d)$")
 INTRO = ("The editors' notes to the essay, numbered in the order of the text. Each number (E1, "
          "E2, ...) stands in the essay's margin beside the line the note concerns; here each note "
          "gives its paragraph label and page. The author's own notes, numbered 1 to 5, are "
-         "footnotes on the essay's pages. All the notes on disputed facts are also on the page "
-         "\"Editorial notes\".")
+         "footnotes on the essay's pages. The page \"Editorial notes\" lists the notes on disputed "
+         "facts by these numbers.")
+# The page "Editorial notes" in print: each note printed here is only pointed to there.
+POINTER_INTRO = ("In print, each note on a fact that the essay states is printed once, among the "
+                 "editor's notes after the essay; here it is listed with its number and page. The "
+                 "notes on facts that the essay does not state are printed here in full.")
 
 
 def _raw(latex: str) -> nodes.raw:
@@ -190,7 +197,7 @@ class EditorsNotesAsEndnotes(SphinxPostTransform):
                  if f["docname"].removeprefix("chapters/") in ESSAY]
         if not pages:
             return  # not the assembled book
-        number, groups = 0, []
+        number, groups, numbered = 0, [], {}
         for page in pages:
             notes = [(n, _anchor(n)) for n in page.findall(is_editors_note)]
             entries = []
@@ -199,6 +206,8 @@ class EditorsNotesAsEndnotes(SphinxPostTransform):
                     logger.warning("an editor's note stands after no paragraph: not printed", location=note)
                     continue
                 number += 1
+                numbered.update({e["dispute_target"]: number for e in note.findall(nodes.container)
+                                 if e.get("dispute_target")})
                 (parent, index), footnote = marker_position(page, note, anchor)
                 put_marker(parent, index, number)
                 where = ", ".join(filter(None, [_label(anchor), footnote and f"note {footnote}"]))
@@ -212,6 +221,37 @@ class EditorsNotesAsEndnotes(SphinxPostTransform):
         if groups:
             last = pages[-1]
             last.parent.insert(last.parent.index(last) + 1, self._chapter(groups))
+        self._point_to_endnotes(numbered)
+
+    def _point_to_endnotes(self, numbered: dict[str, int]) -> None:
+        """The page "Editorial notes" repeats every note on a disputed fact that the essay states
+        (edition.apparatus.EditorialNotes: a line "The essay, at wg-4: read the note in place.",
+        then the note). In print such a note is an endnote already: its line here becomes a
+        pointer to it ("E7, p. 60") and the note itself is left out. A note on a fact the essay
+        does not state is printed here only, in full."""
+        from edition.apparatus import tables
+        by_topic = {f"Editor's note: {d['topic']}": f"dispute-{d['dispute_id']}"
+                    for d in tables()["disputes"].to_dict("records")}
+        first = None
+        for note in list(self.document.findall(is_editors_note)):
+            target = by_topic.get(note.next_node(nodes.title).astext())
+            parent = note.parent
+            at = parent.index(note)
+            line = parent[at - 1] if at else None
+            if target not in numbered or not isinstance(line, nodes.paragraph) \
+                    or not line.astext().startswith("The essay, at "):
+                continue
+            n = numbered[target]
+            pointer = nodes.paragraph()
+            pointer += nodes.strong("", note.next_node(nodes.title).astext().removeprefix("Editor's note: ") + ". ")
+            pointer += nodes.Text(line.astext().split(":")[0] + ": editor's note ")
+            pointer += _raw(rf"\editionnoteref{{{n}}}, p.\,\pageref{{edition-note-{n}}}.")
+            parent.remove(note)
+            parent.replace(line, pointer)
+            first = first or pointer
+        if first is not None:
+            first.parent.insert(first.parent.index(first), nodes.container(
+                "", nodes.paragraph("", POINTER_INTRO), classes=["editorial-heading-note"]))
 
     @staticmethod
     def _chapter(groups) -> nodes.section:
