@@ -211,7 +211,8 @@ class DataBehind(SphinxPostTransform):
             if label not in rows:
                 continue
             box = nodes.admonition(classes=["editorial", "data-behind", "dropdown"])
-            box += nodes.title("", f"Data behind {label} ({len(rows[label])} rows)")
+            count = len(rows[label])
+            box += nodes.title("", f"Data behind {label} ({count} {'row' if count == 1 else 'rows'})")
             items = nodes.bullet_list()
             for r in rows[label]:
                 item = nodes.paragraph()

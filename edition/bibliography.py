@@ -1,4 +1,5 @@
-"""The book's bibliography (`references.bib`), generated from the `sources` table.
+"""The book's bibliography (`references.bib`), generated from the `sources` table; in print, the
+list stands on its page.
 
     python -m edition.bibliography            # write references.bib at the repository root
     python -m edition.bibliography --check    # exit 1 if references.bib differs from sources.csv
@@ -27,6 +28,10 @@ here:
 
 `url` keeps its characters as they are (a `%` or `~` in a web address must stay itself for any
 BibTeX program); only `\\`, braces and unusual spaces are escaped there.
+
+A field that would only repeat the title is left out: the source titled "Workers' Dreadnought,
+1 December 1923" is printed without its container ("Workers' Dreadnought") and its date ("1
+December 1923"), and a date already in the container is not printed twice.
 """
 from __future__ import annotations
 
@@ -34,6 +39,11 @@ import csv
 import re
 import sys
 from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.latex.nodes import thebibliography
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.data import DATA_DIR
 
@@ -100,10 +110,20 @@ def decode(value: str, url: bool = False) -> str:
     return (_decode_url if url else _decode_text)(value)
 
 
+def _said(part: str, *printed: str) -> bool:
+    """Whether `part` (without its remarks in brackets) already stands in the printed text."""
+    part = re.sub(r"\s*\([^)]*\)", "", part or "").strip().casefold()
+    return bool(part) and any(part in (text or "").casefold() for text in printed)
+
+
 def entry(row: dict) -> str:
     if not KEY.fullmatch(row["source_id"]):
         raise ValueError(f"source_id {row['source_id']!r} cannot be a BibTeX key: use a slug (a-z, 0-9, -)")
     row = {**row, "url": row["url"] if URL.fullmatch(" ".join((row["url"] or "").split())) else ""}
+    if _said(row["container"], row["title"]):
+        row["container"] = ""
+    if _said(row["date_text"], row["title"], row["container"]):
+        row["date_text"] = ""
     # (field, cell, kept in an inner pair of braces: the author is one name, as written; the
     # title keeps its capitals), in the order the style prints them (language is not printed).
     wanted = [("author", "author", True), ("title", "title", True), ("howpublished", "container", False),
@@ -172,10 +192,60 @@ def _style_class():
     return Style
 
 
-def setup(app) -> dict:
-    """Sphinx extension: register the `edition` pybtex style (bibtex_default_style)."""
+# In print (Sphinx's LaTeX builder) every citation is gathered into one list at the end of the book
+# (sphinx.builders.latex.transforms.BibliographyTransform, priority 750), after the last page and
+# under a second heading "Bibliography", while the page "Bibliography" keeps only its introduction.
+# The two post-transforms below put the list back where the page's {bibliography} stood, without a
+# heading of its own: the page's title is its heading. (Loaded by edition.book.)
+LIST_HERE = "edition-bibliography-here"
+# thebibliography (book class) opens with \chapter*{\bibname}: within this group, nothing.
+IN_PAGE = (r"\begingroup\makeatletter\renewenvironment{sphinxthebibliography}[1]"
+           r"{\let\chapter\@gobbletwo\let\@mkboth\@gobbletwo\begin{thebibliography}{#1}}"
+           r"{\end{thebibliography}}\makeatother")
+
+
+def _latex(text: str) -> nodes.raw:
+    return nodes.raw("", text, format="latex")
+
+
+class MarkTheList(SphinxPostTransform):
+    """Mark where the first citation stands, before Sphinx gathers them all."""
+
+    default_priority = 749
+    builders = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        first = next(iter(self.document.findall(nodes.citation)), None)
+        if first is not None:
+            first.parent.insert(first.parent.index(first), nodes.container(classes=[LIST_HERE]))
+
+
+class ListOnItsPage(SphinxPostTransform):
+    """Move the list that Sphinx gathered to the mark."""
+
+    default_priority = 751
+    builders = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        mark = next((n for n in self.document.findall(nodes.container) if LIST_HERE in n["classes"]), None)
+        if mark is None:
+            return
+        gathered = next(iter(self.document.findall(thebibliography)), None)
+        if gathered is None:
+            mark.parent.remove(mark)
+            return
+        gathered.parent.remove(gathered)
+        mark.replace_self([_latex(IN_PAGE), gathered, _latex(r"\endgroup")])
+
+
+def setup(app: Sphinx) -> dict:
+    """Sphinx extension: the `edition` pybtex style (bibtex_default_style), and the printed list
+    of works on its own page."""
     from pybtex.plugin import register_plugin
+
     register_plugin("pybtex.style.formatting", STYLE, _style_class())
+    app.add_post_transform(MarkTheList)
+    app.add_post_transform(ListOnItsPage)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 

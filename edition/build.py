@@ -87,7 +87,6 @@ def sphinx(builder: str, folder: str, verbose: bool) -> tuple[bool, str]:
     The child gets Ctrl-C like every process of the terminal (the kernels too); this process only
     notes it, waits for the child, and reports it plainly instead of the noise of what broke.
     """
-    outdir = STAGE / folder
     dirty = STAGE / f"{folder}.unfinished"  # there until this edition's build succeeds
     fresh = dirty.exists()  # the last build of it failed or was stopped: read every page again
     STAGE.mkdir(parents=True, exist_ok=True)

@@ -10,10 +10,14 @@ one place, after the text as in a printed scholarly edition, and cites it as "ed
 the author's own notes 1-5 stay footnotes. The markers and the endnotes are set in the editors'
 grey sans serif (edition/latex/edition.sty), as everything the editors add.
 
-Where the marker goes: a hand-written note names its word in its title ("Editor's note:
-Kuznetzov"), so its marker stands at that word's line, or at the author's note that holds it
-("Democraric" is in note 5); a note on disputes about one author's note stands at that note's
-mark; any other note at the end of its paragraph, where the box stood.
+Where the marker goes: a hand-written note quotes its word in its title ("Editor's note:
+"Kuznetzov" (the essay's spelling)", "Editor's note: "offical" [sic]"), so its marker stands at
+that word's line, or at the author's note that holds it ("Democraric" is in note 5); a note on
+disputes about one author's note stands at that note's mark; any other note at the end of its
+paragraph, where the box stood.
+
+The page "Editorial notes" repeats the notes on disputed facts; in print each of those that is an
+endnote is only pointed to there ("editor's note E7, p. 60"), so that every note is printed once.
 """
 from __future__ import annotations
 
@@ -31,12 +35,17 @@ logger = logging.getLogger(__name__)
 
 TITLE = "Editor's notes"  # the chapter's title; tests/printed.py ends the essay's text there
 PREFIX = re.compile(r"^Editor['’]s note:\s*")
+QUOTED = re.compile(r'^"([^"]+)"')  # the essay's word, quoted at the start of a note's title
 FOOTNOTE_LABEL = re.compile(r"^note-(\d)$")
 INTRO = ("The editors' notes to the essay, numbered in the order of the text. Each number (E1, "
          "E2, ...) stands in the essay's margin beside the line the note concerns; here each note "
          "gives its paragraph label and page. The author's own notes, numbered 1 to 5, are "
-         "footnotes on the essay's pages. All the notes on disputed facts are also on the page "
-         "\"Editorial notes\".")
+         "footnotes on the essay's pages. The page \"Editorial notes\" lists the notes on disputed "
+         "facts by these numbers.")
+# The page "Editorial notes" in print: each note printed here is only pointed to there.
+POINTER_INTRO = ("In print, each note on a fact that the essay states is printed once, among the "
+                 "editor's notes after the essay; here it is listed with its number and page. The "
+                 "notes on facts that the essay does not state are printed here in full.")
 
 
 def _raw(latex: str) -> nodes.raw:
@@ -108,6 +117,14 @@ def _first_labels() -> dict[str, str]:
             for d in tables()["disputes"].to_dict("records")}
 
 
+def lemma(title: str) -> str:
+    """The essay's word that a hand-written note's title quotes: "offical" in
+    'Editor's note: "offical" [sic]'; an unquoted title is the word itself."""
+    title = PREFIX.sub("", title)
+    quoted = QUOTED.match(title)
+    return quoted.group(1) if quoted else title
+
+
 def marker_position(page: nodes.Element, note: nodes.admonition, anchor: nodes.Element):
     """(parent, index) where the note's marker goes, and the author's note it concerns ("3"), if any."""
     paragraphs = _text_paragraphs(anchor)
@@ -121,11 +138,11 @@ def marker_position(page: nodes.Element, note: nodes.admonition, anchor: nodes.E
             if at:
                 return at, number
     else:
-        lemma = PREFIX.sub("", note.next_node(nodes.title).astext())
-        at = _after_word(paragraphs, lemma) if lemma else None
+        word = lemma(note.next_node(nodes.title).astext())
+        at = _after_word(paragraphs, word) if word else None
         if at:
             return at, ""
-        at, number = _after_footnote_mark(page, anchor, lambda _, fn: lemma in fn.astext())
+        at, number = _after_footnote_mark(page, anchor, lambda _, fn: word in fn.astext())
         if at:
             return at, number
     return (paragraphs[-1], len(paragraphs[-1])), ""
@@ -180,7 +197,7 @@ class EditorsNotesAsEndnotes(SphinxPostTransform):
                  if f["docname"].removeprefix("chapters/") in ESSAY]
         if not pages:
             return  # not the assembled book
-        number, groups = 0, []
+        number, groups, numbered = 0, [], {}
         for page in pages:
             notes = [(n, _anchor(n)) for n in page.findall(is_editors_note)]
             entries = []
@@ -189,6 +206,8 @@ class EditorsNotesAsEndnotes(SphinxPostTransform):
                     logger.warning("an editor's note stands after no paragraph: not printed", location=note)
                     continue
                 number += 1
+                numbered.update({e["dispute_target"]: number for e in note.findall(nodes.container)
+                                 if e.get("dispute_target")})
                 (parent, index), footnote = marker_position(page, note, anchor)
                 put_marker(parent, index, number)
                 where = ", ".join(filter(None, [_label(anchor), footnote and f"note {footnote}"]))
@@ -202,6 +221,37 @@ class EditorsNotesAsEndnotes(SphinxPostTransform):
         if groups:
             last = pages[-1]
             last.parent.insert(last.parent.index(last) + 1, self._chapter(groups))
+        self._point_to_endnotes(numbered)
+
+    def _point_to_endnotes(self, numbered: dict[str, int]) -> None:
+        """The page "Editorial notes" repeats every note on a disputed fact that the essay states
+        (edition.apparatus.EditorialNotes: a line "The essay, at wg-4: read the note in place.",
+        then the note). In print such a note is an endnote already: its line here becomes a
+        pointer to it ("E7, p. 60") and the note itself is left out. A note on a fact the essay
+        does not state is printed here only, in full."""
+        from edition.apparatus import tables
+        by_topic = {f"Editor's note: {d['topic']}": f"dispute-{d['dispute_id']}"
+                    for d in tables()["disputes"].to_dict("records")}
+        first = None
+        for note in list(self.document.findall(is_editors_note)):
+            target = by_topic.get(note.next_node(nodes.title).astext())
+            parent = note.parent
+            at = parent.index(note)
+            line = parent[at - 1] if at else None
+            if target not in numbered or not isinstance(line, nodes.paragraph) \
+                    or not line.astext().startswith("The essay, at "):
+                continue
+            n = numbered[target]
+            pointer = nodes.paragraph()
+            pointer += nodes.strong("", note.next_node(nodes.title).astext().removeprefix("Editor's note: ") + ". ")
+            pointer += nodes.Text(line.astext().split(":")[0] + ": editor's note ")
+            pointer += _raw(rf"\editionnoteref{{{n}}}, p.\,\pageref{{edition-note-{n}}}.")
+            parent.remove(note)
+            parent.replace(line, pointer)
+            first = first or pointer
+        if first is not None:
+            first.parent.insert(first.parent.index(first), nodes.container(
+                "", nodes.paragraph("", POINTER_INTRO), classes=["editorial-heading-note"]))
 
     @staticmethod
     def _chapter(groups) -> nodes.section:

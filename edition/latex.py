@@ -370,8 +370,28 @@ def _date(app: Sphinx) -> None:
         app.builder.context["date"] = format_date("%d %B %Y", language="en").lstrip("0")
 
 
+def _pdf_string(text: str) -> str:
+    """Text for a hyperref PDF string: TeX's special characters escaped (\\, ~ and ^ left out)."""
+    return "".join("\\" + c if c in "#$%&_{}" else c for c in text if c not in "\\~^")
+
+
+def _document_info(app: Sphinx) -> None:
+    """The PDF's document info (what `pdfinfo` and a reader's "Properties" show): the book's title,
+    its author as the EPUB names him (epub_author), the EPUB's description as the subject, and
+    `edition_keywords`, all from `_config.yml`."""
+    if app.builder.name != "latex":
+        return
+    config = app.config
+    info = {"pdftitle": config.project, "pdfauthor": config.epub_author,
+            "pdfsubject": config.epub_description, "pdfkeywords": "; ".join(config.edition_keywords)}
+    fields = ",\n  ".join(f"{key}={{{_pdf_string(value)}}}" for key, value in info.items())
+    app.builder.context["preamble"] += f"\n\\hypersetup{{\n  {fields}}}\n"
+
+
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("edition_keywords", [], "env", types=[list])
     app.connect("builder-inited", _date)
+    app.connect("builder-inited", _document_info)
     app.add_post_transform(BookStructure)
     app.add_post_transform(StyledParagraphs)
     app.add_post_transform(DataFrameTables)

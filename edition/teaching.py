@@ -1,5 +1,10 @@
 """Sphinx plug-in for the classroom edition: worked solutions, notebook downloads, launch buttons.
 
+- Numbers. Exercises are numbered through the book (sphinx-exercise, from Sphinx's numbering of
+  the whole toc); figures too, but a worked solution's chart takes no number: the printed
+  editions leave the solutions out, and a number only the web edition had would shift every later
+  figure's number there (Fig. 5 on the web, Fig. 3 in print). So every edition numbers the same
+  figures the same way (tests/test_numbering.py), and a solution's chart is cited by its words.
 - Solutions (sphinx-exercise). `edition_solutions` (in `_config.yml`, or the environment variable
   EDITION_SOLUTIONS, which `make book SOLUTIONS=show` sets) is "hide" (the default: each worked
   solution is a closed dropdown) or "show" (the teacher's edition: solutions open). The printed
@@ -18,7 +23,9 @@ import os
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
@@ -48,6 +55,51 @@ def _launch_buttons_need_a_repository(app: Sphinx, config) -> None:
 def _is_solution(node) -> bool:
     from sphinx_exercise.nodes import solution_node
     return isinstance(node, solution_node)
+
+
+class SolutionFiguresUnnumbered(SphinxTransform):
+    """A worked solution's chart keeps its id, its name and its words, but no figure number.
+
+    Sphinx numbers a figure that has a caption (and gives it an id to do so). Here, when the page
+    is read (after sphinx-exercise has gathered each solution's cells, before Sphinx's AutoNumbering
+    and its collection of the numbers), the caption of a chart in a solution becomes the figure's
+    legend: the same words under the chart, not numbered, in every edition. The chart's name stays
+    a target for {ref} with a title of its own; {numref} to it fails the build.
+    """
+
+    default_priority = 20  # after sphinx-exercise's MergeGatedSolutions (10), before AutoNumbering (210)
+
+    def apply(self) -> None:
+        for solution in list(self.document.findall(_is_solution)):
+            for figure in list(solution.findall(nodes.figure)):
+                for caption in [c for c in figure.children if isinstance(c, nodes.caption)]:
+                    legend = nodes.legend("", nodes.paragraph("", "", *caption.children), classes=["solution-caption"])
+                    figure.replace(caption, legend)
+
+
+class ExerciseNumbersInPrint(SphinxPostTransform):
+    """LaTeX: a {numref} to an exercise on another page prints the exercise's number.
+
+    Sphinx resolves the {numref} to "Exercise 16" (the number the web and the exercise's own title
+    in print show), but its LaTeX writer prints LaTeX's number of the target instead (\\ref), and
+    an exercise has none: "Exercise ??". sphinx-exercise mends this for references within a page
+    only; here the others get the same treatment: the resolved words, linked to the exercise.
+    """
+
+    default_priority = 30  # after sphinx-exercise's own (22)
+    builders = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        from sphinx_exercise.nodes import exercise_enumerable_node, exercise_latex_number_reference
+
+        registry = getattr(self.env, "sphinx_exercise_registry", {})
+        for ref in list(self.document.findall(addnodes.number_reference)):
+            label = ref.get("refuri", "").partition("#")[2]
+            target = registry.get(label, {}).get("node")
+            if type(ref) is not addnodes.number_reference or not isinstance(target, exercise_enumerable_node):
+                continue
+            printed = exercise_latex_number_reference("", "", *ref.children, refid=label)
+            ref.replace_self(printed)
 
 
 class Solutions(SphinxPostTransform):
@@ -139,7 +191,9 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("edition_solutions", "hide", "env", types=[str])
     app.connect("config-inited", _solutions_mode)
     app.connect("config-inited", _launch_buttons_need_a_repository)
+    app.add_transform(SolutionFiguresUnnumbered)
     app.add_post_transform(Solutions)
+    app.add_post_transform(ExerciseNumbersInPrint)
     app.add_post_transform(DownloadLink)
     app.connect("html-page-context", _ipynb_in_download_menu, priority=400)
     app.connect("html-page-context", _binder_opens_the_ipynb, priority=600)

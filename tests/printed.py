@@ -224,31 +224,36 @@ def chapter_texts(pdf: Path = PDF) -> dict[str, str]:
     return {key: "\n".join(texts[k:end]) for (key, k), end in zip(starts, ends)}
 
 
-def figure_captions() -> list[str]:
-    """Captions of the notebooks' printed figures (`mystnb: figure: caption:` in code cells, not
-    in worked solutions)."""
-    captions = []
+def source_figures() -> list[tuple[str, str, str, bool]]:
+    """(docname, name, caption, in a worked solution?) of every captioned chart of the notebooks
+    (`mystnb: figure:` in code cells), in the order of the book."""
+    found = []
     for part, chapters in toc_parts():
         for doc in chapters:
-            for suffix in (".md", ".ipynb"):
-                path = ROOT / (doc + suffix)
-                if not path.exists():
-                    continue
-                if suffix == ".ipynb":
-                    import json
-                    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-                        fig = cell.get("metadata", {}).get("mystnb", {}).get("figure", {})
-                        if fig.get("caption"):
-                            captions.append(fig["caption"])
-                else:
-                    text = path.read_text(encoding="utf-8")
-                    # Worked solutions are left out of the printed editions (edition/teaching.py).
-                    text = re.sub(r"```\{solution-start\}.*?```\{solution-end\}", "", text, flags=re.S)
-                    for block in re.findall(r"```\{code-cell\}[^\n]*\n---\n(.*?)\n---\n", text, re.S):
-                        fig = (yaml.safe_load(block) or {}).get("mystnb", {}).get("figure", {})
-                        if fig.get("caption"):
-                            captions.append(fig["caption"])
-    return captions
+            path = ROOT / (doc + ".md")
+            if not path.exists():  # a page kept as .ipynb: its cells' metadata (no gated solutions)
+                import json
+                notebook = ROOT / (doc + ".ipynb")
+                cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"] if notebook.exists() else []
+                for cell in cells:
+                    fig = cell.get("metadata", {}).get("mystnb", {}).get("figure", {})
+                    if fig.get("caption"):
+                        found.append((doc, fig.get("name", ""), fig["caption"], False))
+                continue
+            text = path.read_text(encoding="utf-8")
+            solutions = [m.span() for m in re.finditer(r"```\{solution-start\}.*?```\{solution-end\}", text, re.S)]
+            for m in re.finditer(r"```\{code-cell\}[^\n]*\n---\n(.*?)\n---\n", text, re.S):
+                fig = (yaml.safe_load(m.group(1)) or {}).get("mystnb", {}).get("figure", {})
+                if fig.get("caption"):
+                    solution = any(a <= m.start() < b for a, b in solutions)
+                    found.append((doc, fig.get("name", ""), fig["caption"], solution))
+    return found
+
+
+def figure_captions() -> list[str]:
+    """Captions of the notebooks' printed figures (not those in worked solutions, which the
+    printed editions leave out: edition/teaching.py)."""
+    return [caption for _, _, caption, solution in source_figures() if not solution]
 
 
 # --- Exact text: what the data holds, character for character (issue 10, "Data is data"). ---
@@ -261,7 +266,13 @@ def bibliography_entry(source: dict) -> str:
     written (a run of spaces, tabs or newlines as one space), a period after each, the address."""
     def cell(column: str) -> str:
         return re.sub(r"[ \t\n\r\f\v]+", " ", source[column] or "").strip(" ")
-    parts = [cell(c) for c in ("author", "title", "container", "date_text")]
+    def repeats(part: str, *shown: str) -> bool:  # the book leaves out what the title already says
+        part = re.sub(r"\s*\([^)]*\)", "", part).strip().casefold()
+        return bool(part) and any(part in s.casefold() for s in shown)
+    author, title, container, date = (cell(c) for c in ("author", "title", "container", "date_text"))
+    container = "" if repeats(container, title) else container
+    date = "" if repeats(date, title, container) else date
+    parts = [author, title, container, date]
     text = " ".join(p if p.endswith((".", "?", "!")) else p + "." for p in parts if p)
     return text + (f" URL: {cell('url')}." if cell("url") else "")
 

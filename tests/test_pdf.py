@@ -5,13 +5,14 @@ import unicodedata
 from collections import Counter
 
 import pytest
+import yaml
 
 from edition.data import load
 from edition.essay import CHAPTERS
 from fidelity import essay_pages, first_difference, seed_parts, words
 from edition.latex import describe, lost_characters
 from printed import (ENDNOTES, LATEX_LOG, PDF, chapter_texts, dehyphenate, essay_words_from_pdf,
-                     figure_captions, bibliography_entry, body_texts, page_title, prints, toc_parts)
+                     figure_captions, bibliography_entry, body_texts, page_texts, page_title, prints, toc_parts)
 
 
 @pytest.fixture(scope="session")
@@ -40,11 +41,17 @@ def contains(haystack: list[str], needle: list[str]) -> bool:
     return re.search(pattern.replace(r"\-", r"\-?"), joined) is not None
 
 
-def test_title_page(pdf_words):
-    first = " ".join(pdf_words[:60])
+def test_title_page(pdf):
+    """Who published the essay (the ICC, in its International Review; no date, for no source gives
+    one) and, apart from it, who made this edition and when (the build's date)."""
+    page = " ".join(page_texts(pdf)[0].split())
     for text in ["The Communist Left in Russia 1918-1930 Part 2", "C. D. Ward", "A teaching edition",
-                 "International Communist Current"]:
-        assert text in first, f"the title page lacks {text!r}"
+                 "The essay First published by the International Communist Current in its International Review",
+                 "Revue Internationale no. 9", "This edition Notes, companion dataset and notebooks by its editors"]:
+        assert text in page, f"the title page lacks {text!r}: {page!r}"
+    essay, edition = page.split("The essay", 1)[1].split("This edition")
+    assert re.search(r"\b\d{1,2} [A-Z][a-z]+ 20\d\d$", edition), "this edition's date is not under it"
+    assert not re.search(r"\b(1[89]|20)\d\d\b", essay), "a year stands with the essay's publication"
 
 
 def test_every_chapter_title(pdf_words):
@@ -163,6 +170,15 @@ def test_no_editors_note_box_in_the_essay(chapters):
         assert essay.count(box) == len(essay_pages()), f"{box!r} should stay on every essay page"
 
 
+def test_every_reference_resolved(pdf):
+    """No "??" in print: every {numref}, {ref} and page reference (the editor's notes' "p. 60")
+    found its target."""
+    log = LATEX_LOG.read_text(encoding="utf-8", errors="replace")
+    undefined = [l for l in log.splitlines() if "undefined" in l and "Warning" in l]
+    assert not undefined, undefined[:5]
+    assert "??" not in " ".join(page_texts(pdf))
+
+
 def test_latex_log_is_clean(pdf):
     log = LATEX_LOG.read_text(encoding="utf-8", errors="replace")
     lost = lost_characters(log)
@@ -184,3 +200,89 @@ def test_bibliography_prints_every_source_exactly(pdf):
     missing = [s["source_id"] for s in load("sources").fillna("").to_dict("records")
                if not prints(bibliography_entry(s), text)]
     assert not missing, f"{len(missing)} entries are not printed exactly: {missing[:5]}"
+
+
+# The PDF as a book: document info, contents, bibliography and editor's notes each once.
+
+def config() -> dict:
+    from fidelity import ROOT
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+def pdfinfo(pdf) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", "-enc", "UTF-8", str(pdf)], check=True, capture_output=True, text=True).stdout
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+
+
+def test_document_info(pdf):
+    info, settings = pdfinfo(pdf), config()["sphinx"]["config"]
+    assert info.get("Title") == config()["title"]
+    assert info.get("Author") == "C. D. Ward"
+    assert info.get("Subject") == " ".join(settings["epub_description"].split())
+    assert info.get("Keywords") == "; ".join(settings["edition_keywords"])
+
+
+def contents(pdf) -> tuple[list[str], int]:
+    """The entries of the contents ("Who's who 89"), from the page titled Contents to the first
+    page without entries, and the number of pages they take."""
+    texts = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                           capture_output=True, text=True).stdout.split("\f")
+    start = next(i for i, t in enumerate(texts) if t.split()[:1] == ["Contents"])
+    entries, pages = [], 0
+    for text in texts[start:]:
+        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        found = [re.sub(r"[ .]+\d+$", "", line) for line in lines if re.search(r"\S.*[ .]\d+$", line)]
+        if not found:
+            break
+        entries, pages = entries + found, pages + 1
+    return [e for e in entries if e != "Contents"], pages
+
+
+def test_contents_list_parts_and_chapters_only(pdf):
+    entries, pages = contents(pdf)
+    expected = ["Introduction"]
+    for caption, docs in toc_parts():
+        expected += [caption] + [page_title(d)[0] for d in docs]
+        if "chapters/closing" in docs:
+            expected.append(ENDNOTES)  # after the essay's last page
+    assert entries == expected, entries
+    assert pages == 1, f"the contents take {pages} pages"
+
+
+def bib_entries() -> int:
+    from fidelity import ROOT
+    return (ROOT / "references.bib").read_text(encoding="utf-8").count("@misc{")
+
+
+def test_bibliography_once_on_its_page(pdf, chapters):
+    """The list of works stands on the page "Bibliography", under its introduction, and nowhere
+    else (Sphinx would gather it after the last page, under a second heading)."""
+    labels = lambda text: [int(n) for n in re.findall(r"^\[(\d+)\]", text, re.M)]  # noqa: E731
+    on_page = labels(chapters["chapters/bibliography"])
+    assert on_page == list(range(1, bib_entries() + 1)), on_page[:10]
+    elsewhere = [doc for doc, text in chapters.items() if doc != "chapters/bibliography" and labels(text)]
+    assert not elsewhere, f"bibliography entries also on {elsewhere}"
+    assert contents(pdf)[0].count("Bibliography") == 1
+    page = " ".join(chapters["chapters/bibliography"].split())
+    assert page.index("Every work the essay cites") < page.index("[1]")
+
+
+def test_editors_notes_printed_once(pdf, chapters):
+    """Each editor's note is printed once: a note on a fact the essay states as an endnote (the
+    page "Editorial notes" points to it: "E7, p. 60"), a note on a fact the essay does not state
+    on that page only."""
+    whole = squash(" ".join(chapters.values()))
+    disputes = list(load("disputes").itertuples())
+    anchored = [d for d in disputes if isinstance(d.paragraph, str) and d.paragraph]
+    assert anchored and len(anchored) < len(disputes)
+    for d in disputes:
+        said = squash(f"Other sources say: {d.others_say}")  # (what the essay says may be "Nothing.")
+        assert whole.count(said) == 1, f"{d.dispute_id}: printed {whole.count(said)} times"
+        where = ENDNOTES if d in anchored else "chapters/editorial-notes"
+        assert said in squash(chapters[where]), f"{d.dispute_id} is not in {where}"
+    for title, text in hand_written_notes():
+        assert whole.count(squash(text)) == 1, title
+    pointers = re.findall(r"editor's note E(\d+), p\. ?(\d+)", " ".join(chapters["chapters/editorial-notes"].split()))
+    assert len(pointers) == len(anchored), pointers
+    numbered = set(endnote_numbers(chapters[ENDNOTES]))
+    assert {int(n) for n, _ in pointers} <= numbered

@@ -16,7 +16,6 @@ import random
 import re
 import subprocess
 import sys
-import unicodedata
 from pathlib import Path
 
 import pybtex_docutils

@@ -1,5 +1,4 @@
 """Pure functions of the build, tested alone (fast tier: no book build)."""
-import json
 
 import pytest
 
