@@ -238,12 +238,17 @@ class ListOnItsPage(SphinxPostTransform):
         mark.replace_self([_latex(IN_PAGE), gathered, _latex(r"\endgroup")])
 
 
-def setup(app: Sphinx) -> dict:
-    """Sphinx extension: the `edition` pybtex style (bibtex_default_style), and the printed list
-    of works on its own page."""
+def register_style() -> None:
+    """Make the `edition` pybtex style known (bibtex_default_style in _config.yml)."""
     from pybtex.plugin import register_plugin
 
     register_plugin("pybtex.style.formatting", STYLE, _style_class())
+
+
+def setup(app: Sphinx) -> dict:
+    """Sphinx extension: the `edition` pybtex style (bibtex_default_style), and the printed list
+    of works on its own page."""
+    register_style()
     app.add_post_transform(MarkTheList)
     app.add_post_transform(ListOnItsPage)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
