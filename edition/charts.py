@@ -3,6 +3,9 @@ that make each chart.
 
 Importing this module registers the plotly template "edition" and makes it the default:
 readable type, a calm palette, hover labels that show the source, and room for long titles.
+It also registers "edition_dark", the same style on a dark page: the web book draws its charts
+with whichever of the two matches the reader's light or dark mode (edition/static/plotly-figures.js,
+which also fits each chart to the width it is given: legend below, short row labels, fewer ticks).
 """
 from __future__ import annotations
 
@@ -27,6 +30,25 @@ pio.templates["edition"] = go.layout.Template(
     )
 )
 pio.templates.default = "plotly_white+edition"
+
+# The dark house style: the page's own dark background (the theme's), light text, quiet grid.
+DARK_BACKGROUND = "#14181e"  # pydata-sphinx-theme's dark --pst-color-background
+pio.templates["edition_dark"] = go.layout.Template(
+    layout=dict(
+        font=dict(color="#dfe3e8"),
+        paper_bgcolor=DARK_BACKGROUND,
+        plot_bgcolor=DARK_BACKGROUND,
+        hoverlabel=dict(bgcolor="#222832", font_color="#f3f4f5", bordercolor="#9ca4af"),
+        xaxis=dict(gridcolor="#3a4350", linecolor="#6b7685", tickcolor="#6b7685"),
+        yaxis=dict(gridcolor="#3a4350", linecolor="#6b7685", tickcolor="#6b7685"),
+    )
+)
+DARK = "plotly_dark+edition+edition_dark"  # what the web book draws with in dark mode
+
+# Marks drawn in black or dark grey (the palette's black, the "date disputed" rings) would vanish
+# on a dark page: in dark mode they take these light greys instead (every other colour keeps its
+# meaning and reads on both backgrounds).
+DARK_SWAPS = {"#000000": "#e0e0e0", "#444444": "#bdbdbd"}
 
 
 def colours(keys) -> dict:
