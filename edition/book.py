@@ -113,4 +113,5 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("edition.latex")  # the rest of the PDF edition's structure
     app.setup_extension("edition.epub")  # the EPUB edition: no scripts, its own CSS
     app.setup_extension("edition.apparatus")  # text and data linked both ways
+    app.setup_extension("edition.web")  # the web book as a reader meets it: reading layers, quiet glossary links
     return {"parallel_read_safe": True, "parallel_write_safe": True}
