@@ -26,7 +26,11 @@ pio.templates["edition"] = go.layout.Template(
         hoverlabel=dict(bgcolor="white", font_size=12, align="left"),
         xaxis=dict(showgrid=True, gridcolor="#e5e5e5", zeroline=False, ticks="outside"),
         yaxis=dict(showgrid=False, zeroline=False, automargin=True),
-        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, title_text=""),
+        # the legend under everything, at the foot of the figure: plotly then keeps room for it
+        # below the x axis's ticks and title (a legend placed relative to the plot overprints them)
+        # (its title on a line of its own: beside the entries, plotly would push the last off the edge)
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, xanchor="left", x=0,
+                    title=dict(text="", side="top")),
     )
 )
 pio.templates.default = "plotly_white+edition"

@@ -320,3 +320,20 @@ def test_glossary_terms_are_quiet(chromium, html_dir):
             return [s.color === p.color, s.textDecorationStyle, s.textDecorationLine]; }""")
         assert style == [True, "dotted", "underline"]
     context.close()
+
+
+def test_charts_follow_a_change_of_mode(chromium, html_dir):
+    """The system (or the reader) switches to dark: the charts redraw with the dark house template."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    page = context.new_page()
+    paper = """() => [...document.querySelectorAll("div.plotly-figure")].map((gd) => gd._fullLayout.paper_bgcolor)"""
+    with serve(html_dir) as base:
+        page.goto(f"{base}/chapters/membership.html")
+        page.wait_for_function(CHARTS_DRAWN, timeout=30000)
+        assert set(page.evaluate(paper)) == {"white"}
+        page.emulate_media(color_scheme="dark")
+        page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
+        from edition.charts import DARK_BACKGROUND
+        page.wait_for_function(f"""() => [...document.querySelectorAll("div.plotly-figure")]
+            .every((gd) => gd._fullLayout.paper_bgcolor === "{DARK_BACKGROUND}")""", timeout=15000)
+    context.close()

@@ -3,9 +3,10 @@
 // - House style by mode: the light or dark house template (window.EDITION_TEMPLATES, written from
 //   edition/charts.py) as the page's mode says (pydata-sphinx-theme's <html data-theme>), redrawn
 //   when the reader or the system switches mode.
-// - Fitted to its width, at draw time: on a narrow screen smaller type, short row labels (the full
-//   names stay in the hover), fewer ticks; at every width the legend below the axis (never over its
-//   title) and the title wrapped clear of plotly's toolbar. Redrawn when the width changes (also
+// - Fitted to its width, at draw time: row labels wrapped or shortened to leave the plot its width
+//   (the full names stay in the hover); on a narrow screen smaller type and fewer ticks; at every
+//   width the legend below the axis (never over its title) and the title wrapped clear of plotly's
+//   toolbar, the chart growing by what they take. Redrawn when the width changes (also
 //   when a closed box that holds a chart is opened).
 // - Hover labels without blanks: px writes "label=value"; an empty label ("=value") shows the value
 //   alone, and a line whose value is empty for a mark is left out of that mark's hover.
@@ -127,10 +128,9 @@
       top = 10 + lines.length * Math.round(titleSize * 1.3) + 14;
     }
     layout.margin = { ...(layout.margin || {}), t: top, l: 10, r: narrow ? 8 : 16 };
-    // the legend below the chart, left-aligned; its place is settled once it is drawn (settle)
+    // the legend at the foot of the chart (below the x axis), left-aligned, as in the house template
     layout.legend = { ...(layout.legend || {}), orientation: "h", x: 0, xanchor: "left", xref: "container",
                       y: 0, yanchor: "bottom", yref: "container", font: { size: fontSize } };
-    if (narrow && layout.legend.title && layout.legend.title.text) layout.legend.title.side = "top";
     // row labels take at most what leaves the plot its width (a phone: MIN_PLOT and a little; a
     // wide screen: 62%); longer ones are wrapped or shortened, and the hover keeps the full names
     const plot = narrow ? Math.max(MIN_PLOT + 10, width - 170) : Math.round(width * 0.62);
@@ -167,24 +167,13 @@
     return { data, layout, base };
   }
 
-  // Once drawn: room under the plot for the x axis (ticks, title) and then the legend, so that
-  // the two never overprint (plotly alone keeps only the larger of the two); the chart grows by
-  // what the legend and title take, so the plot keeps the height its notebook gave it.
+  // Once drawn: the legend (at the foot, edition/charts.py) and a wrapped title take their room
+  // from the plot; the chart grows by that much, so the plot keeps the height its notebook gave it.
   function settle(gd, base) {
     const L = gd._fullLayout;
-    const legend = gd.querySelector("g.legend");
-    const box = gd.getBoundingClientRect();
-    const plotBottom = box.top + L._size.t + L._size.h;
-    let axis = 0;
-    gd.querySelectorAll(".xtick text, .g-xtitle text, .xtitle").forEach((el) => {
-      const b = el.getBoundingClientRect();
-      if (b.height) axis = Math.max(axis, b.bottom - plotBottom);
-    });
-    const legendHeight = legend && L.showlegend ? legend.getBoundingClientRect().height : 0;
-    const bottom = Math.ceil(axis + (legendHeight ? legendHeight + 12 : 0) + 10);
-    const height = Math.round(base - 90 + L.margin.t + bottom);
-    return Math.abs(bottom - L.margin.b) > 3 || Math.abs(height - L.height) > 3
-      ? { "margin.b": bottom, height } : null;
+    const wanted = base - 90; // the plot's height with the template's margins (t=50, b=40)
+    const grow = Math.round(wanted - L._size.h);
+    return grow > 3 ? { height: L.height + grow } : null;
   }
 
   // A drawn chart holds its toolbar's buttons: the image role and name go to the chart's SVG.
