@@ -16,7 +16,9 @@ Sphinx plug-ins (loaded from _config.yml; edition.book loads the rest):
     book.py        paragraph labels, note anchors, editorial page titles
     plotly_html.py plotly charts offline: one shared plotly.js, PNGs for print
     freshness.py   re-runs a notebook when a file it read, or the edition package, changes
-    apparatus.py   text and data linked both ways: editor's notes on disputes, data behind paragraphs
+    apparatus.py   text and data linked both ways: editor's notes on disputes, data behind paragraphs,
+                   every box after the whole passage it concerns
+    web.py         the web book as read: reading layers, quiet glossary links, one search box
     datadict.py    the data dictionary on "About the data"
     whoswho.py     the "Who's who" page from the people table
     datanodes.py   how those two build their nodes: data is only ever text, never parsed as markup

@@ -5,6 +5,10 @@
   sources, each cited (read time, so every edition has them; anchor `dispute-<id>`).
 - "Data behind this paragraph": under each paragraph that dataset rows cite, a collapsed list of
   those rows (date as recorded, what, source) with links to the figures that draw them (HTML only).
+- The author's words are never interrupted (HTML and EPUB): every box that stands at a paragraph
+  (editor's notes, data boxes) goes after the whole passage, never inside a block quotation nor
+  between a lead-in ending in a colon and the quotation it introduces; the boxes after one passage
+  stand together as one compact group, its data boxes merged into one.
 - Chart marks to paragraphs: chart pages get an index from paragraph label to its URL, which
   `plotly-figures.js` uses when a reader clicks a mark that cites the essay.
 - The `editorial-notes` directive lists every editor's note on disputes on one page.
@@ -124,11 +128,11 @@ def _anchor_paragraph(doctree, label: str, labelled: dict) -> nodes.Element | No
 
 
 def _after(node: nodes.Element, new: nodes.Node) -> None:
-    """Insert `new` after `node`, and after any editor's notes already there."""
+    """Insert `new` after `node`, and after any editor's notes already there (not after a
+    teaching box such as "Discussion questions", which is not about this paragraph)."""
     parent = node.parent
     index = parent.index(node) + 1
-    while index < len(parent.children) and "editorial" in parent[index].get("classes", []) \
-            and isinstance(parent[index], nodes.admonition):
+    while index < len(parent.children) and _is_box(parent[index]):
         index += 1
     parent.insert(index, new)
 
@@ -210,8 +214,9 @@ class DataBehind(SphinxPostTransform):
         for label, node in paragraph_labels(self.document):
             if label not in rows:
                 continue
-            box = nodes.admonition(classes=["editorial", "data-behind", "dropdown"])
             count = len(rows[label])
+            box = nodes.admonition(classes=["editorial", "data-behind", "dropdown"], data_label=label,
+                                   data_rows=count)
             box += nodes.title("", f"Data behind {label} ({count} {'row' if count == 1 else 'rows'})")
             items = nodes.bullet_list()
             for r in rows[label]:
@@ -234,6 +239,107 @@ class DataBehind(SphinxPostTransform):
                 shown += nodes.Text(".")
                 box += shown
             _after(node, box)
+
+
+def _is_box(node: nodes.Node) -> bool:
+    """A box that stands at a paragraph: an editor's note or a data box (collapsed, editorial)."""
+    return (isinstance(node, nodes.admonition) and "editorial" in node["classes"]
+            and "dropdown" in node["classes"])
+
+
+def _own_text(node: nodes.Node) -> str:
+    """A paragraph's text without its label and the marks of the author's notes."""
+    if isinstance(node, nodes.Text):
+        return node.astext()
+    if isinstance(node, nodes.footnote_reference) or "para-label" in node.get("classes", []):
+        return ""
+    return "".join(_own_text(child) for child in node.children)
+
+
+def leads_in(node: nodes.Node) -> bool:
+    """A paragraph that introduces what follows it: it ends with a colon."""
+    return isinstance(node, nodes.paragraph) and _own_text(node).rstrip().endswith(":")
+
+
+def _is_text(node: nodes.Node) -> bool:
+    return isinstance(node, (nodes.paragraph, nodes.block_quote)) and "editorial" not in node["classes"]
+
+
+def _merged(boxes: list[nodes.admonition]) -> list[nodes.admonition]:
+    """Editor's notes first, in order; then one data box for all the passage's paragraphs."""
+    data = [b for b in boxes if "data-behind" in b["classes"]]
+    notes = [b for b in boxes if "data-behind" not in b["classes"]]
+    if len(data) > 1:
+        labels = [b["data_label"] for b in data]
+        merged = nodes.admonition(classes=list(data[0]["classes"]), data_label=labels[0])
+        merged += nodes.title("", f"Data behind {', '.join(labels[:-1])} and {labels[-1]} "
+                                  f"({sum(b['data_rows'] for b in data)} rows)")
+        for box in data:
+            merged += nodes.paragraph("", box["data_label"], classes=["data-behind-label"])
+            for child in list(box.children[1:]):
+                box.remove(child)
+                merged += child
+        data = [merged]
+    return notes + data
+
+
+class PassageApparatus(SphinxPostTransform):
+    """Boxes after the whole passage: not inside a quotation, not between a lead-in and its quotation.
+
+    A passage is a paragraph or quotation, with the quotation(s) that a paragraph ending in a colon
+    introduces. The boxes found inside or between its parts go after it, in one group
+    (class "apparatus"), data boxes merged into one. HTML and EPUB; the PDF sets its editor's
+    notes as endnotes (edition/endnotes.py).
+    """
+
+    default_priority = 6  # after DataBehind (5), before references are resolved (10)
+    builders = ("html", "dirhtml", "singlehtml", "epub")
+
+    def run(self, **kwargs) -> None:
+        if self.env.docname.removeprefix("chapters/") not in ESSAY:
+            return
+        for quote in list(self.document.findall(nodes.block_quote)):
+            inside = [n for n in quote.findall(_is_box)]
+            parent = quote.parent
+            at = parent.index(quote) + 1
+            while at < len(parent.children) and _is_box(parent[at]):
+                at += 1
+            for box in inside:
+                box.parent.remove(box)
+                parent.insert(at, box)
+                at += 1
+        for parent in list(self.document.findall(lambda n: isinstance(n, (nodes.section, nodes.document)))):
+            self.regroup(parent)
+
+    @staticmethod
+    def regroup(parent: nodes.Element) -> None:
+        i = 0
+        while i < len(parent.children):
+            start = parent[i]
+            if not _is_text(start):
+                i += 1
+                continue
+            end, boxes, j = start, [], i + 1
+            while j < len(parent.children):
+                node = parent[j]
+                if _is_box(node):
+                    boxes.append(node)
+                elif isinstance(node, (nodes.target, nodes.comment)):  # a label's target: invisible
+                    pass
+                elif isinstance(node, nodes.block_quote) and (leads_in(end) or isinstance(end, nodes.block_quote)):
+                    end = node
+                else:
+                    break
+                j += 1
+            if boxes:
+                for box in boxes:
+                    parent.remove(box)
+                kept = _merged(boxes)
+                only_data = all("data-behind" in b["classes"] for b in kept)
+                group = nodes.container(classes=["apparatus", "editorial"] + (["data-only"] if only_data else []))
+                group.extend(kept)
+                parent.insert(parent.index(end) + 1, group)
+            i = parent.index(end) + 1
 
 
 class EditorialNotes(SphinxDirective):
@@ -278,6 +384,7 @@ def _paragraph_index(app: Sphinx, pagename, templatename, context, doctree) -> N
 def setup(app: Sphinx) -> dict:
     app.add_transform(DisputeNotes)
     app.add_post_transform(DataBehind)
+    app.add_post_transform(PassageApparatus)
     app.add_directive("editorial-notes", EditorialNotes)
     app.connect("html-page-context", _paragraph_index)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

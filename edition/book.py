@@ -114,4 +114,5 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("edition.bibliography")  # in print, the list of works on its own page
     app.setup_extension("edition.epub")  # the EPUB edition: no scripts, its own CSS
     app.setup_extension("edition.apparatus")  # text and data linked both ways
+    app.setup_extension("edition.web")  # the web book as a reader meets it: reading layers, quiet glossary links
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,6 +3,9 @@ that make each chart.
 
 Importing this module registers the plotly template "edition" and makes it the default:
 readable type, a calm palette, hover labels that show the source, and room for long titles.
+It also registers "edition_dark", the same style on a dark page: the web book draws its charts
+with whichever of the two matches the reader's light or dark mode (edition/static/plotly-figures.js,
+which also fits each chart to the width it is given: legend below, short row labels, fewer ticks).
 """
 from __future__ import annotations
 
@@ -23,10 +26,33 @@ pio.templates["edition"] = go.layout.Template(
         hoverlabel=dict(bgcolor="white", font_size=12, align="left"),
         xaxis=dict(showgrid=True, gridcolor="#e5e5e5", zeroline=False, ticks="outside"),
         yaxis=dict(showgrid=False, zeroline=False, automargin=True),
-        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, title_text=""),
+        # the legend under everything, at the foot of the figure: plotly then keeps room for it
+        # below the x axis's ticks and title (a legend placed relative to the plot overprints them)
+        # (its title on a line of its own: beside the entries, plotly would push the last off the edge)
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, xanchor="left", x=0,
+                    title=dict(text="", side="top")),
     )
 )
 pio.templates.default = "plotly_white+edition"
+
+# The dark house style: the page's own dark background (the theme's), light text, quiet grid.
+DARK_BACKGROUND = "#14181e"  # pydata-sphinx-theme's dark --pst-color-background
+pio.templates["edition_dark"] = go.layout.Template(
+    layout=dict(
+        font=dict(color="#dfe3e8"),
+        paper_bgcolor=DARK_BACKGROUND,
+        plot_bgcolor=DARK_BACKGROUND,
+        hoverlabel=dict(bgcolor="#222832", font_color="#f3f4f5", bordercolor="#9ca4af"),
+        xaxis=dict(gridcolor="#3a4350", linecolor="#6b7685", tickcolor="#6b7685"),
+        yaxis=dict(gridcolor="#3a4350", linecolor="#6b7685", tickcolor="#6b7685"),
+    )
+)
+DARK = "plotly_dark+edition+edition_dark"  # what the web book draws with in dark mode
+
+# Marks drawn in black or dark grey (the palette's black, the "date disputed" rings) would vanish
+# on a dark page: in dark mode they take these light greys instead (every other colour keeps its
+# meaning and reads on both backgrounds).
+DARK_SWAPS = {"#000000": "#e0e0e0", "#444444": "#bdbdbd"}
 
 
 def colours(keys) -> dict:

@@ -1,7 +1,7 @@
 """The essay's labelled paragraphs, read from the chapter files, as a table.
 
     from edition.essay import paragraphs
-    paras = paragraphs()          # label, chapter, quotation (bool), text
+    paras = paragraphs()          # label, chapter, section, quotation (bool), text
 
 Used by the notebooks to tie quotations to publications, and by the tests that tie every dated
 paragraph to the data.
@@ -30,10 +30,11 @@ def paragraphs(chapters: Path = CHAPTERS) -> pd.DataFrame:
     rows = []
     for chapter in ESSAY:
         lines = (chapters / f"{chapter}.md").read_text(encoding="utf-8").split("\n")
+        section = next(line[2:].strip() for line in lines if line.startswith("# "))  # the page's title
         for i, line in enumerate(lines):
             m = LABEL.match(line)
             if m:
                 text = lines[i + 1]
-                rows.append(dict(label=m.group(1), chapter=chapter,
+                rows.append(dict(label=m.group(1), chapter=chapter, section=section,
                                  quotation=text.startswith("> "), text=_plain(text)))
     return pd.DataFrame(rows)

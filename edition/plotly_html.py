@@ -27,15 +27,32 @@ FRACTION = re.compile(r'(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.0+"')
 HOUSE = "edition"  # the name a page uses for the shared house template
 
 
+def _serialised(name: str) -> dict:
+    import plotly.io as pio
+    from plotly.utils import PlotlyJSONEncoder
+
+    import edition.charts  # noqa: F401  (registers the templates)
+
+    return json.loads(json.dumps(pio.templates[name].to_plotly_json(), cls=PlotlyJSONEncoder))
+
+
 @functools.cache
 def house_template() -> dict:
     """The chart template as a kernel serialises it (edition.charts makes it the default)."""
     import plotly.io as pio
-    from plotly.utils import PlotlyJSONEncoder
 
     import edition.charts  # noqa: F401  (registers the template)
 
-    return json.loads(json.dumps(pio.templates[pio.templates.default].to_plotly_json(), cls=PlotlyJSONEncoder))
+    return _serialised(pio.templates.default)
+
+
+@functools.cache
+def house_templates() -> dict:
+    """What `_static/edition-template.js` gives the page: the light and dark house templates and
+    the colours that change in dark mode (edition.charts)."""
+    from edition.charts import DARK, DARK_SWAPS
+
+    return {"light": house_template(), "dark": _serialised(DARK), "darkSwaps": DARK_SWAPS}
 
 
 # In a <script> element the HTML parser looks for "</script" and, after "<!--", for "<script":
@@ -93,7 +110,8 @@ class PlotlyRenderer:
         figure = data.content if isinstance(data.content, dict) else json.loads(data.string)
         layout = dict(figure.get("layout", {}))
         # The house template (8 KB) is the same in every chart: pages name it, and
-        # _static/edition-template.js holds it once (like plotly.js, cached by the browser).
+        # _static/edition-template.js holds it once, with its dark twin (like plotly.js, cached
+        # by the browser); plotly-figures.js draws with the one that matches the page's mode.
         if layout.get("template") == house_template():
             layout["template"] = HOUSE
         payload = script_json({"data": [plain_text(trace) for trace in figure.get("data", [])], "layout": layout,
@@ -103,6 +121,8 @@ class PlotlyRenderer:
         # Alt text lives once, in the cell's `mystnb: image: alt:` metadata, for HTML and print alike.
         options = data.cell_metadata.get("mystnb", {})
         alt = options.get("image", {}).get("alt") or options.get("figure", {}).get("caption", "")
+        # role="img" until drawn; plotly-figures.js then moves the name to the chart's SVG, since the
+        # drawn chart holds its toolbar's buttons (and an image must not hold controls).
         markup = (f'<div class="plotly-figure" role="img" aria-label="{html.escape(alt)}">'
                   f'<script type="application/json" class="plotly-json">{payload}</script>'
                   "</div>")
@@ -116,8 +136,8 @@ def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
         target = static / "plotly.min.js"
         if not target.exists() or target.stat().st_size != PLOTLY_JS.stat().st_size:
             shutil.copyfile(PLOTLY_JS, target)
-        template = json.dumps(house_template(), separators=(",", ":"))
-        (static / "edition-template.js").write_text(f"window.EDITION_TEMPLATE = {template};\n", encoding="utf-8")
+        templates = json.dumps(house_templates(), separators=(",", ":"))
+        (static / "edition-template.js").write_text(f"window.EDITION_TEMPLATES = {templates};\n", encoding="utf-8")
 
 
 def _scripts_for_charts(app: Sphinx, pagename, templatename, context, doctree) -> None:

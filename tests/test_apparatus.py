@@ -54,9 +54,10 @@ def test_every_dispute_has_an_editors_note_in_the_book(html_dir):
 
 def test_data_behind_boxes_and_their_figures(html_dir):
     soup = BeautifulSoup((html_dir / "chapters" / "workers-group.html").read_text(encoding="utf-8"), "html.parser")
-    boxes = soup.select("div.data-behind")
+    titles = [box.select_one(".admonition-title").get_text() for box in soup.select("div.data-behind")]
+    shown = [label for title in titles for label in re.findall(r"\b(?:cr|wt|wg|lo|end)-\d+\b", title)]
     expected = [label for label in rows_by_paragraph() if label.startswith("wg-")]
-    assert len(boxes) == len(expected)
+    assert sorted(shown) == sorted(expected)  # every paragraph with data, in one box each
     figure_ids = {f["id"] for p in (html_dir / "chapters").glob("*.html")
                   for f in BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").select("figure[id]")}
     assert {name for rules in FIGURES.values() for name, _ in rules} <= figure_ids
@@ -93,7 +94,8 @@ def test_click_from_chart_mark_to_paragraph_and_back(html_dir):
         assert page.url.endswith("#note-3"), page.url  # the mark comes from the author's note 3
         # and from a paragraph's data box to a figure
         page.goto(f"{base}/chapters/workers-group.html#wg-4")
-        data_box = page.locator("div.data-behind").filter(has_text="Data behind wg-4")
+        page.get_by_label("Essay + notes + data").check()  # the reading layer with the data boxes
+        data_box = page.locator("div.data-behind").filter(has_text=re.compile(r"Data behind .*wg-4"))
         data_box.locator("button, .admonition-title").first.click()
         link = data_box.locator("a", has_text=re.compile(r"^Fig\. \d+$")).first
         href = link.get_attribute("href")
@@ -102,3 +104,60 @@ def test_click_from_chart_mark_to_paragraph_and_back(html_dir):
         target = page.url.split("#")[1]
         assert href.endswith(f"#{target}")
         assert page.locator(f"figure#{target}").is_visible()
+
+
+# --- the author's words are never interrupted --------------------------------------------------
+LABELLED = re.compile(r"^(?:cr|wt|wg|lo|end)-\d+$")
+
+
+def essay_soups(html_dir):
+    from fidelity import essay_pages
+    return {page: BeautifulSoup((html_dir / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+            for page in essay_pages()}
+
+
+def own_text(p) -> str:
+    """A paragraph's words without its label and the marks of the author's notes."""
+    return " ".join(t for t in p.find_all(string=True)
+                    if not t.find_parent(class_=["para-label", "footnote-reference"])).strip()
+
+
+def test_no_box_inside_a_quotation(html_dir):
+    inside = [(page, quote.get("id")) for page, soup in essay_soups(html_dir).items()
+              for quote in soup.select("article blockquote") if quote.select(".admonition, .apparatus")]
+    assert not inside, f"editors' boxes inside the author's quotations: {inside}"
+
+
+def test_no_box_between_a_lead_in_and_its_quotation(html_dir):
+    lead_ins, broken = 0, []
+    for page, soup in essay_soups(html_dir).items():
+        for p in soup.select("article section > p[id]"):
+            if not LABELLED.match(p["id"]) or not own_text(p).endswith(":"):
+                continue
+            after = p.find_next_sibling()
+            if p.find_next_sibling("blockquote") is None:
+                continue
+            lead_ins += 1
+            if after.name != "blockquote":
+                broken.append((page, p["id"], " ".join(after.get("class", [])) or after.name))
+    assert lead_ins >= 6  # wt-1, wt-3, lo-2, lo-4, lo-6, end-1 at least: the check looks at them
+    assert not broken, f"something stands between a lead-in and its quotation: {broken}"
+
+
+def test_boxes_after_a_passage_stand_together(html_dir):
+    for page, soup in essay_soups(html_dir).items():
+        for box in soup.select("article .admonition.dropdown.editorial"):
+            assert box.parent.get("class") and "apparatus" in box.parent["class"], \
+                (page, box.select_one(".admonition-title").get_text())
+        for group in soup.select("article div.apparatus"):
+            assert len(group.select(":scope > .data-behind")) <= 1, (page, "two data boxes after one passage")
+            following = group.find_next_sibling()
+            assert following is None or "apparatus" not in following.get("class", []), (page, "two groups in a row")
+
+
+def test_no_glossary_link_inside_the_authors_quotations(html_dir):
+    found = [(page, a.get_text()) for page, soup in essay_soups(html_dir).items()
+             for a in soup.select("article blockquote a.reference[href*='glossary']")]
+    assert not found, found
+    marked = [a for soup in essay_soups(html_dir).values() for a in soup.select("a.glossary-term")]
+    assert marked and all("glossary" in a["href"] for a in marked)
