@@ -19,7 +19,6 @@ from edition.checks import EXERCISES, _load, hand_in
 from edition.student_notebook import solutions, student_notebook
 from fidelity import ROOT
 
-pytestmark = pytest.mark.check
 NOTEBOOKS = classroom.NOTEBOOKS
 
 
@@ -129,6 +128,7 @@ def test_public_checks_fail_on_empty_answers_with_a_helpful_message(notebook, tm
             assert line.startswith("  Look again: ") and "`" in line and "Traceback" not in line, line
 
 
+@pytest.mark.check  # fast: no kernel
 def test_every_exercise_with_a_check_is_in_the_notebooks():
     _load(True)
     labels = {c.source.strip()[7:-2] for nb in NOTEBOOKS for c in check_cells(student_notebook(ROOT / "chapters" / f"{nb}.md"))}
@@ -136,6 +136,7 @@ def test_every_exercise_with_a_check_is_in_the_notebooks():
     assert len(EXERCISES) == 12
 
 
+@pytest.mark.check  # fast: no kernel
 def test_hand_in_writes_one_file_named_by_the_student(tmp_path, capsys):
     nb = worked("chronology")
     nbformat.write(nb, str(tmp_path / "chronology.ipynb"))
@@ -222,6 +223,7 @@ def test_wrong_and_broken_hand_ins_get_the_expected_scores(graded):
     assert "could not be read as a notebook" in broken["notes"]
 
 
+@pytest.mark.check  # fast: no kernel
 def test_hidden_checks_only_in_the_teachers_zip(tmp_path):
     classroom.build(tmp_path)
     with zipfile.ZipFile(tmp_path / f"{classroom.NAME}.zip") as z:
@@ -232,6 +234,7 @@ def test_hidden_checks_only_in_the_teachers_zip(tmp_path):
         assert f"{classroom.TEACHER}/{required}" in names
 
 
+@pytest.mark.check  # fast: no kernel
 def test_downloads_are_a_pure_function_of_their_inputs(tmp_path):
     first = classroom.notebook_zip("membership", tmp_path / "a").read_bytes()
     assert classroom.notebook_zip("membership", tmp_path / "b").read_bytes() == first
