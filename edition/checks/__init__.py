@@ -97,6 +97,11 @@ def check(label: str) -> None:
     """Check the answer to one exercise in the calling notebook and say what is right or what is not."""
     namespace = sys._getframe(1).f_globals
     log = os.environ.get("EDITION_GRADE_LOG")
+    _load(bool(log))
+    if label not in EXERCISES:
+        print(f"There is no check called \"{label}\": the check cells are check(\"chronology-ex-1\") to "
+              f"check(\"repression-ex-3\"); undo your change to this cell (Edit > Undo).")
+        return
     found = results(label, namespace, with_hidden=bool(log))
     if log:
         with open(log, "a", encoding="utf-8") as f:

@@ -117,8 +117,9 @@ def kind_recorded_most_often(ns):
     if not one_of(answer, counts.index):
         raise Wrong(f"\"{answer}\" is not a kind of event in `early`: write one of the names on the chart's "
                     "rows, in quotes.")
-    raise Wrong(f"\"{answer}\" has {counts[str(answer).strip()] if str(answer).strip() in counts else 'fewer'} "
-                "events in 1921-1924, but another kind has more: count `early[\"kind\"]` with `.value_counts()`.")
+    mine = next(n for k, n in counts.items() if one_of(answer, [k]))
+    raise Wrong(f"\"{answer}\" has {mine} events in 1921-1924, but another kind has more: count "
+                "`early[\"kind\"]` with `.value_counts()`.")
 
 
 @public_check("chronology-ex-1")
