@@ -189,6 +189,7 @@ def graded(tmp_path_factory):
 
 def test_grades_one_row_per_student_one_column_per_exercise(graded):
     folder, rows = graded
+    _load(True)
     assert set(rows) == {"Right Answers", "Empty Answers", "Wrong Answers", "Kernel Dies", "Broken File"}
     assert list(next(iter(rows.values())))[2:-2] == list(EXERCISES)
     assert {p.name for p in (folder / "feedback").iterdir()} == \
