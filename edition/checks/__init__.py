@@ -13,6 +13,15 @@ Public checks (edition/checks/public.py) ship with every notebook; hidden checks
 (edition/checks/hidden.py) ship only in the teacher's zip and run when the teacher grades
 (edition/grade.py). While grading, EDITION_GRADE_LOG names a file to which every check() call
 appends its results (one JSON line per exercise).
+
+Why not otter-grader (the UC Berkeley tool this follows: public checks, hidden checks, a grade
+CSV): otter-grader 7.0.0 resolves to 88 packages in a fresh venv (Sphinx, Playwright,
+python-on-whales for Docker, ipywidgets, ipylab, dill, pydantic ...) beside the four the
+notebooks need; `otter grade` runs each submission in Docker unless told otherwise, which lab
+machines rarely have; its notebooks are written in its own "assign" format, which the book's
+MyST notebooks are not; and a failed test prints a doctest diff unless every test carries its
+own words. These few modules need no package beyond pandas and plotly (nbclient to grade),
+run in any plain Jupyter offline, and speak plain words by construction.
 """
 from __future__ import annotations
 
