@@ -123,7 +123,7 @@ def test_public_checks_fail_on_empty_answers_with_a_helpful_message(notebook, tm
     nb = run_offline(folder / f"{notebook}.ipynb", tmp_path)
     for cell in check_cells(nb):
         said = text(cell)
-        assert "not yet (0 of" in said, (cell.source, said)
+        assert "not yet (checks passed: 0 of" in said, (cell.source, said)
         for line in said.splitlines()[1:]:  # each names a variable to make, in plain words
             assert line.startswith("  Look again: ") and "`" in line and "Traceback" not in line, line
 

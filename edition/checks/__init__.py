@@ -121,7 +121,7 @@ def check(label: str) -> None:
     if passed == len(shown):
         print(f"Exercise \"{title}\": right. " + " ".join(r["message"] for r in shown))
     else:
-        print(f"Exercise \"{title}\": not yet ({passed} of {len(shown)} checks passed).")
+        print(f"Exercise \"{title}\": not yet (checks passed: {passed} of {len(shown)}).")
         for r in shown:
             print(("  Right: " if r["passed"] else "  Look again: ") + r["message"])
 
