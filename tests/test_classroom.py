@@ -206,3 +206,16 @@ def test_classroom_zip_runs_in_a_fresh_venv(classroom_zip, tmp_path):
     for interface in ("jupyter-lab", "jupyter-notebook"):
         version = subprocess.run([str(folder / ".venv" / "bin" / interface), "--version"], capture_output=True, text=True)
         assert version.returncode == 0, version.stderr
+
+
+def test_pdf_leaves_the_check_cells_out():
+    """The web shows each "Check your answer" cell inside its exercise; the PDF prints the exercise
+    alone (and not the cell that imports `check`)."""
+    from printed import PDF
+    if not PDF.exists():
+        pytest.fail("The PDF is not built: run `make pdf` (make test does it for you).")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(PDF), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    guide = text.index("Running the notebooks offline")  # the teacher's guide explains the cells in prose
+    assert "Keep the rows in a table later" in " ".join(text[:guide].split())  # the exercises are printed
+    assert 'check("' not in text[:guide] and "from edition.checks" not in text
