@@ -41,8 +41,9 @@ def hand_in(notebook: str, student: str = "", folder: str | Path = ".") -> Path 
     folder = Path(folder)
     source = folder / f"{notebook}.ipynb"
     session = namespace.get("__session__")  # JupyterLab tells the kernel its notebook's path
-    if session and Path(session).name.endswith(".ipynb") and Path(session).is_file():
-        source = Path(session)
+    if session and str(session).endswith(".ipynb"):  # a path from the server's root, or absolute
+        found = [p for p in (Path(session), folder / Path(session).name) if p.is_file()]
+        source = found[0] if found else source
     if not source.is_file():
         print(f"There is no {source.name} in this folder ({folder.resolve()}). Keep the notebook where you "
               "unzipped it and start Jupyter there.")
