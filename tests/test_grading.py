@@ -239,3 +239,26 @@ def test_hidden_checks_only_in_the_teachers_zip(tmp_path):
 def test_downloads_are_a_pure_function_of_their_inputs(tmp_path):
     first = classroom.notebook_zip("membership", tmp_path / "a").read_bytes()
     assert classroom.notebook_zip("membership", tmp_path / "b").read_bytes() == first
+
+
+def test_the_teachers_zip_grades_on_its_own(tmp_path):
+    """Unzipped, the teacher's zip grades a folder with its own grader and hidden checks."""
+    classroom.build(tmp_path / "zips")
+    with zipfile.ZipFile(tmp_path / "zips" / f"{classroom.TEACHER}.zip") as z:
+        z.extractall(tmp_path)
+    folder = tmp_path / classroom.TEACHER
+    (folder / "hand-ins").mkdir()
+    done = worked("repression")
+    done.metadata["edition"] = {"notebook": "repression", "student": "Ana Lima"}
+    nbformat.write(done, str(folder / "hand-ins" / "repression-ana-lima.ipynb"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    which = subprocess.run([sys.executable, "-c", "import edition.grade as g; print(g.__file__)"], cwd=folder,
+                           env=env, capture_output=True, text=True)
+    assert which.stdout.strip() == str(folder / "edition" / "grade.py")
+    run = subprocess.run([sys.executable, "-m", "edition.grade", "hand-ins"], cwd=folder, env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    with open(folder / "hand-ins" / "grades.csv", encoding="utf-8") as f:
+        row = next(csv.DictReader(f))
+    assert (row["student"], row["total"]) == ("Ana Lima", "3.0"), row
+    assert "(hidden check): right" in (folder / "hand-ins" / "feedback" / "ana-lima.txt").read_text(encoding="utf-8")
