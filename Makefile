@@ -6,7 +6,9 @@
 #   make epub    the EPUB 3 edition into _build/epub/book.epub, checked by epubcheck
 #   make serve   serve the built book on http://127.0.0.1:8000
 #   make validate  check the dataset in data/
-#   make classroom  the notebooks, data and helpers in one zip for lab machines (WHEELS=1: offline)
+#   make classroom  the notebooks, data and helpers in one zip for lab machines (WHEELS=1: offline),
+#                   and the teacher's zip (plus hidden checks and the grader)
+#   make grade SUBMISSIONS=folder  run a folder of hand-ins against every check: grades.csv, feedback/
 #   make book SOLUTIONS=show  the teacher's edition: every worked solution open
 #   make bench   build times and page weights
 SHELL := /bin/bash
@@ -24,7 +26,7 @@ BROWSER_DEBS := chromium
 PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
               texlive-xetex fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri xindy poppler-utils epubcheck
 
-.PHONY: book pdf epub test check serve validate classroom bench lock clean system-deps print-deps browser-deps
+.PHONY: book pdf epub test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps
 
 # SOLUTIONS=show builds the teacher's edition (worked solutions open); the default hides them.
 SOLUTIONS ?=
@@ -96,6 +98,11 @@ bench: $(READY)
 # WHEELS=1 adds every package's wheel (communist-left-classroom-offline.zip) for machines with no internet.
 classroom: $(READY)
 	$(BIN)/python -m edition.classroom $(if $(WHEELS),--wheels)
+
+# Grade the class's hand-ins (edition/grade.py): SUBMISSIONS/grades.csv and SUBMISSIONS/feedback/.
+grade: $(READY)
+	@test -n "$(SUBMISSIONS)" || { echo "Name the folder of hand-ins: make grade SUBMISSIONS=folder"; exit 1; }
+	@$(BIN)/python -m edition.grade "$(SUBMISSIONS)"
 
 serve:
 	@test -f $(BUILD)/html/index.html || { echo "Run 'make book' first."; exit 1; }

@@ -5,6 +5,7 @@ For the notebooks (and students):
     validate.py    the checks behind `make validate`, one readable line per problem
     charts.py      the house chart style, and helpers that draw date ranges and disputes
     essay.py       the essay's labelled paragraphs as a table
+    checks/        "Check your answer" (public.py) and hand_in (handin.py); hidden.py is for grading
 
 The build (make book, pdf, epub, serve):
     build.py       the front door: one build at a time, data checked first, staged build
@@ -28,5 +29,6 @@ Sphinx plug-ins (loaded from _config.yml; edition.book loads the rest):
 
 Tools:
     bibliography.py  writes references.bib from data/sources.csv
-    classroom.py     `make classroom`: the zip for lab machines
+    classroom.py     the zips: one per notebook page, the classroom zip, the teacher's zip
+    grade.py         `make grade SUBMISSIONS=folder`: grades.csv and feedback from a folder of hand-ins
 """

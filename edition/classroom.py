@@ -1,19 +1,29 @@
-"""The classroom zip: the notebooks as .ipynb with everything they need, for lab machines.
+"""The downloads for classes: one zip per notebook page, the classroom zip and the teacher's zip.
 
     python -m edition.classroom [--wheels] [--out _build/classroom]     (make classroom [WHEELS=1])
 
-The zip holds one folder, `communist-left-classroom/`:
+Every zip holds one folder that runs where it is unzipped, with no network: the notebook(s) as
+.ipynb (edition/student_notebook.py: no solutions), beside what they import and read:
 
-    chronology.ipynb ...      the students' notebooks (edition/student_notebook.py: no solutions)
+    <notebook>.ipynb          the students' notebook(s)
     data/                     the dataset, whole
-    edition/                  the data side of the package only: loader (and its read log), validator, charts, essay
+    edition/                  the data side of the package (loader, read log, validator, charts,
+                              essay) and the public checks and hand-in (edition/checks/)
     chapters/                 the essay's sections (the validator checks paragraph labels against them)
     requirements.txt          exact pins of what the notebooks need (edition/classroom/requirements.txt)
-    HOWTO.md                  one page for the lab (edition/classroom/HOWTO.md)
-    wheels/                   with --wheels: `pip download` of every package, for installing offline
+    HOWTO.md                  one page: set up, run, check, hand in (edition/classroom/HOWTO.md)
+
+- `<notebook>.zip` (one per notebook page, linked under its title; edition/teaching.py): that
+  notebook alone.
+- `communist-left-classroom.zip`: the four notebooks, for lab machines (`--wheels`: plus
+  `wheels/`, every package's wheel, for installing with no internet).
+- `communist-left-teacher.zip`: the classroom zip plus the hidden checks, the grader
+  (`python -m edition.grade hand-ins`) and GRADING.md. The hidden checks are in no other zip.
 
 The notebooks sit at the top, beside `edition/`: Jupyter starts a kernel in the notebook's folder,
-so `from edition.data import load` works with no installation of the package.
+so `from edition.data import load` works with no installation of the package. Each zip is a pure
+function of its inputs (files in name order, one fixed time stamp), so an unchanged input gives a
+byte-identical zip.
 """
 from __future__ import annotations
 
@@ -25,47 +35,57 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from edition.essay import ESSAY
+from edition.grade import NOTEBOOKS, lay_out
 from edition.student_notebook import write
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 NAME = "communist-left-classroom"
-NOTEBOOKS = ["chronology", "membership", "publications", "repression"]
-MODULES = ["__init__.py", "data.py", "readlog.py", "validate.py", "charts.py", "essay.py"]
+TEACHER = "communist-left-teacher"
 TEMPLATES = PACKAGE / "classroom"
+STAMP = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: no build time in the file
 
 
-def assemble(folder: Path, wheels: bool = False) -> Path:
-    """Lay out the classroom folder in `folder` (created); returns it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for nb in NOTEBOOKS:
+def assemble(folder: Path, notebooks: list[str] = NOTEBOOKS, teacher: bool = False, wheels: bool = False) -> Path:
+    """Lay out a folder that runs `notebooks` (and, for the teacher, grades them); returns it."""
+    lay_out(folder, hidden=teacher, root=ROOT)
+    for nb in notebooks:
         write(ROOT / "chapters" / f"{nb}.md", folder / f"{nb}.ipynb")
-    shutil.copytree(ROOT / "data", folder / "data", ignore=shutil.ignore_patterns(".*", "__pycache__"))
-    (folder / "edition").mkdir()
-    for module in MODULES:
-        shutil.copy2(PACKAGE / module, folder / "edition" / module)
-    (folder / "chapters").mkdir()
-    for chapter in ESSAY:
-        shutil.copy2(ROOT / "chapters" / f"{chapter}.md", folder / "chapters" / f"{chapter}.md")
-    shutil.copy2(TEMPLATES / "requirements.txt", folder / "requirements.txt")
-    shutil.copy2(TEMPLATES / "HOWTO.md", folder / "HOWTO.md")
+    shutil.copyfile(TEMPLATES / "requirements.txt", folder / "requirements.txt")
+    shutil.copyfile(TEMPLATES / "HOWTO.md", folder / "HOWTO.md")
+    if teacher:
+        shutil.copyfile(PACKAGE / "grade.py", folder / "edition" / "grade.py")
+        shutil.copyfile(TEMPLATES / "GRADING.md", folder / "GRADING.md")
     if wheels:
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(folder / "wheels"),
                         "--only-binary", ":all:", "-r", str(folder / "requirements.txt")], check=True)
     return folder
 
 
+def pack(folder: Path, target: Path) -> Path:
+    """Zip `folder` (as its own top folder) into `target`, byte for byte the same for the same files."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            info = zipfile.ZipInfo(path.relative_to(folder.parent).as_posix(), STAMP)
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            z.writestr(info, path.read_bytes())
+    return target
+
+
+def notebook_zip(notebook: str, out: Path) -> Path:
+    """`out/<notebook>.zip`: one notebook page's download, which runs where it is unzipped."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return pack(assemble(Path(tmp) / notebook, [notebook]), out / f"{notebook}.zip")
+
+
 def build(out: Path, wheels: bool = False) -> Path:
-    """Write `out/communist-left-classroom.zip` (or `...-offline.zip` with wheels); returns its path."""
+    """Write the classroom zip (`...-offline.zip` with wheels) and the teacher's zip; returns the first."""
     out.mkdir(parents=True, exist_ok=True)
     target = out / (f"{NAME}-offline.zip" if wheels else f"{NAME}.zip")
     with tempfile.TemporaryDirectory() as tmp:
-        folder = assemble(Path(tmp) / NAME, wheels)
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    z.write(path, path.relative_to(folder.parent).as_posix())
+        pack(assemble(Path(tmp) / NAME, wheels=wheels), target)
+        pack(assemble(Path(tmp) / TEACHER, teacher=True), out / f"{TEACHER}.zip")
     return target
 
 
@@ -75,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "classroom")
     args = parser.parse_args(argv)
     target = build(args.out, args.wheels)
+    teacher = args.out / f"{TEACHER}.zip"
     print(f"The classroom zip is ready: {target} ({target.stat().st_size / 1e6:.1f} MB)")
+    print(f"The teacher's zip (with the hidden checks and the grader; not for students): {teacher} "
+          f"({teacher.stat().st_size / 1e6:.1f} MB)")
     return 0
 
 

@@ -7,8 +7,13 @@ The code cells are the book's, unchanged. The Markdown is made plain for Jupyter
 Jupyter, which do not know MyST: roles become their text ({term}`NEP` -> NEP, a citation ->
 "(author, title)"), directives become bold-titled paragraphs, exercises are numbered, and each
 worked solution is replaced by an empty cell for the student's answer (the solutions are in the
-book's teacher edition). Used by the book build (the .ipynb downloads, edition/teaching.py) and
-by the classroom zip (edition/classroom.py).
+book's teacher edition). Each "Check your answer" cell (a code cell tagged `check-answer`, which
+the book shows inside its exercise) follows the student's answer cell, and the notebook ends with
+a hand-in cell (edition/checks/handin.py). Used by the book build (the notebook downloads,
+edition/teaching.py) and by the classroom zips (edition/classroom.py).
+
+A pure function of its inputs: the chapter file, the other chapters' titles and data/sources.csv
+(for citations); no time or machine in the output.
 """
 from __future__ import annotations
 
@@ -33,12 +38,20 @@ SOLUTION_END = re.compile(r"^(`{3,})\{solution-end\}[^\n]*\n(?:.*?\n)??\1[ \t]*$
 # come from data/sources.csv, so in a citation they are escaped and show as typed.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|{}!#])")
 ANSWER = "# Your answer here: write your code, run it, and compare with the book's worked solution.\n"
+CHECK_TAG = "check-answer"  # a "Check your answer" cell, and the import its exercises share
+BOOK_ONLY_TAGS = {"remove-output", "skip-execution"}
+HAND_IN = ("# Hand in: write your name between the quotes, save the notebook (Ctrl+S), then run this cell.\n"
+           "# It writes one file, {notebook}-your-name.ipynb, beside this notebook: give that file to your teacher.\n"
+           "from edition.checks import hand_in\n"
+           "hand_in(\"{notebook}\", \"\")\n")
 
 INTRO = ("*This notebook comes from the teaching edition of C. D. Ward's essay \"The Communist Left in "
          "Russia 1918-1930 Part 2\". Run it from the folder that holds `edition/` and `data/` (the "
-         "classroom zip, or the book's repository): run the cells from top to bottom "
+         "folder you unzipped, or the book's repository): run the cells from top to bottom "
          "(**Run > Run All Cells**). Words marked as glossary terms in the book are explained on its "
-         "Glossary page; the worked solutions to the exercises are in the book's teacher edition.*")
+         "Glossary page; the worked solutions to the exercises are in the book's teacher edition. "
+         "Under an exercise, write your answer in the empty cell, run it, then run the "
+         "**Check your answer** cell below it. The last cell hands your work in.*")
 
 
 def _titles() -> dict[str, str]:
@@ -103,8 +116,14 @@ def plain_markdown(text: str, counter: list[int] | None = None) -> str:
 def student_notebook(path: Path) -> nbformat.NotebookNode:
     """The notebook at `path` (MyST text) for students: plain Markdown, no solutions, no outputs."""
     source = jupytext.read(path)
-    cells, counter, in_solution = [], [0], False
+    cells, counter, in_solution, checks = [], [0], False, []
     for cell in source.cells:
+        if cell.cell_type == "code" and CHECK_TAG in cell.metadata.get("tags", []) and not in_solution:
+            tags = [t for t in cell.metadata["tags"] if t not in BOOK_ONLY_TAGS]
+            checks.append(nbformat.v4.new_code_cell(cell.source, metadata={"tags": tags}))
+            if "check(" not in cell.source:  # the shared import: in place
+                cells.append(checks.pop())
+            continue
         if cell.cell_type == "markdown":
             text = cell.source
             if in_solution:
@@ -120,7 +139,10 @@ def student_notebook(path: Path) -> nbformat.NotebookNode:
                 cells.append(nbformat.v4.new_markdown_cell(md))
             if starts:
                 in_solution = True
-                cells.append(nbformat.v4.new_code_cell(ANSWER))
+                label = text[starts.end():].split("\n", 1)[0].strip()
+                cells.append(nbformat.v4.new_code_cell(ANSWER, metadata={"edition": {"answer": label}}))
+                cells += checks  # the check runs after the answer
+                checks = []
             elif had_solution:
                 cells.append(nbformat.v4.new_markdown_cell("*Your answer:* "))
         elif cell.cell_type == "code":
@@ -130,6 +152,10 @@ def student_notebook(path: Path) -> nbformat.NotebookNode:
             cells.append(nbformat.v4.new_code_cell(cell.source, metadata=meta))
         else:
             cells.append(cell)
+    cells += checks
+    if any(CHECK_TAG in c.metadata.get("tags", []) for c in cells):
+        cells.append(nbformat.v4.new_markdown_cell("**Hand in your work**"))
+        cells.append(nbformat.v4.new_code_cell(HAND_IN.format(notebook=path.stem), metadata={"tags": ["hand-in"]}))
     if cells and cells[0].cell_type == "markdown":
         cells.insert(1, nbformat.v4.new_markdown_cell(INTRO))
     nb = nbformat.v4.new_notebook(cells=cells)
@@ -145,3 +171,18 @@ def write(path: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(student_notebook(path), str(target))
     return target
+
+
+def solutions(path: Path) -> dict[str, str]:
+    """The worked solutions' code, by exercise label (what a correct hand-in writes)."""
+    found, label = {}, None
+    for cell in jupytext.read(path).cells:
+        if cell.cell_type == "markdown":
+            starts = re.search(r"^`{3,}\{solution-start\}[ \t]*(\S+)", cell.source, re.M)
+            if "{solution-end}" in cell.source:
+                label = None
+            if starts:
+                label = starts.group(1)
+        elif cell.cell_type == "code" and label:
+            found[label] = (found.get(label, "") + "\n" + cell.source).strip("\n")
+    return found

@@ -9,10 +9,14 @@
   EDITION_SOLUTIONS, which `make book SOLUTIONS=show` sets) is "hide" (the default: each worked
   solution is a closed dropdown) or "show" (the teacher's edition: solutions open). The printed
   editions (PDF, EPUB) leave the solutions out; they say so where the exercises are.
-- Notebook downloads. Every notebook page offers its notebook as a real `.ipynb` (plain Markdown,
-  no solutions, no outputs; see edition/student_notebook.py), written at the end of the build to
-  `_sources/<page>.ipynb`: the theme's download menu lists it, and a link at the top of the page
-  names it.
+- Notebook downloads. Every notebook page offers a zip that runs where it is unzipped, offline:
+  the notebook as `.ipynb` (plain Markdown, no solutions, no outputs; edition/student_notebook.py)
+  with the data, the loader and the public checks beside it (edition/classroom.py), written at
+  the end of the build to `_sources/<page>.zip` and linked under the page's title. The bare
+  `_sources/<page>.ipynb` stays in the theme's download menu (it runs only beside `edition/`).
+- Check cells. A code cell tagged `check-answer` ("Check your answer": `check("...")`) is shown
+  inside the exercise it follows on the web, with a line saying what it is for; the printed
+  editions (PDF, EPUB) leave these cells out, and the cell that imports `check` with them.
 - Launch buttons. `launch_buttons` in `_config.yml` only take effect once `repository: url:` is set
   to the repository's public address; without it the book has none (and builds without warnings).
 """
@@ -143,8 +147,38 @@ def _web(app: Sphinx) -> bool:
     return edition_of(app) == "html"
 
 
+def _is_check_cell(node) -> bool:
+    return isinstance(node, nodes.container) and "tag_check-answer" in node.get("classes", [])
+
+
+class CheckCells(SphinxPostTransform):
+    """HTML: each "Check your answer" cell inside the exercise it follows. Print: left out."""
+
+    default_priority = 910  # after Solutions
+
+    def run(self, **kwargs) -> None:
+        from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node
+
+        printed = self.app.builder.name in ("latex", "epub")
+        for cell in list(self.document.findall(_is_check_cell)):
+            parent = cell.parent
+            if printed:
+                parent.remove(cell)
+                continue
+            before = parent[parent.index(cell) - 1] if parent.index(cell) > 0 else None
+            if not isinstance(before, (exercise_enumerable_node, exercise_node)):
+                continue
+            parent.remove(cell)
+            body = before[-1] if isinstance(before[-1], nodes.section) else before
+            label = nodes.paragraph("", "", nodes.strong("", "Check your answer."),
+                                    nodes.Text(" In the downloaded notebook, run this cell after your answer: "
+                                               "it says what is right, or what to look at next."),
+                                    classes=["check-answer-label", "editorial"])
+            body += [label, cell]
+
+
 class DownloadLink(SphinxPostTransform):
-    """Put "Download this notebook (.ipynb)" under a notebook page's title (web edition only)."""
+    """Put "Download this notebook (.zip)" under a notebook page's title (web edition only)."""
 
     default_priority = 100
 
@@ -152,14 +186,16 @@ class DownloadLink(SphinxPostTransform):
         if not _web(self.app) or self.env.docname not in notebook_docs(self.app):
             return
         docname = self.env.docname
-        href = relative_uri(self.app.builder.get_target_uri(docname), f"_sources/{docname}.ipynb")
-        name = Path(docname).name + ".ipynb"
+        href = relative_uri(self.app.builder.get_target_uri(docname), f"_sources/{docname}.zip")
+        name = Path(docname).name + ".zip"
+        notebook = Path(docname).name + ".ipynb"
         guide = relative_uri(self.app.builder.get_target_uri(docname), self.app.builder.get_target_uri("chapters/teachers-guide"))
         markup = (f'<div class="edition-download editorial"><a class="edition-download-button" href="{html.escape(href)}" '
                   f'download="{html.escape(name)}">Download this notebook ({html.escape(name)})</a> '
-                  f'<span>to run it in JupyterLab or Jupyter Notebook. It needs the book\'s <code>data/</code> and '
-                  f'<code>edition/</code> folders beside it: your teacher\'s classroom zip has them all '
-                  f'(see the <a href="{html.escape(guide)}#running-the-notebooks-offline">teacher\'s guide</a>).</span></div>')
+                  f'<span>the notebook with its data, to run offline in JupyterLab or Jupyter Notebook: unzip it, '
+                  f'open <code>{html.escape(notebook)}</code>, check your answers and hand them in (its '
+                  f'<code>HOWTO.md</code> says how; teachers, see the '
+                  f'<a href="{html.escape(guide)}#running-the-notebooks-offline">teacher\'s guide</a>).</span></div>')
         title = self.document.next_node(nodes.title)
         section = title.parent if title is not None else self.document
         section.insert(section.index(title) + 1 if title is not None else 0, nodes.raw("", markup, format="html"))
@@ -182,9 +218,12 @@ def _binder_opens_the_ipynb(app: Sphinx, pagename, templatename, context, doctre
 def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not _web(app):
         return
+    from edition.classroom import notebook_zip
     from edition.student_notebook import write
     for docname in notebook_docs(app):
-        write(Path(app.env.doc2path(docname)), Path(app.outdir) / "_sources" / f"{docname}.ipynb")
+        target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
+        write(Path(app.env.doc2path(docname)), target)
+        notebook_zip(Path(docname).name, target.parent)
 
 
 def setup(app: Sphinx) -> dict:
@@ -195,6 +234,7 @@ def setup(app: Sphinx) -> dict:
     app.add_post_transform(Solutions)
     app.add_post_transform(ExerciseNumbersInPrint)
     app.add_post_transform(DownloadLink)
+    app.add_post_transform(CheckCells)
     app.connect("html-page-context", _ipynb_in_download_menu, priority=400)
     app.connect("html-page-context", _binder_opens_the_ipynb, priority=600)
     app.connect("build-finished", _write_notebooks)

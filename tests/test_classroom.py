@@ -103,7 +103,12 @@ def test_notebook_ends_with_four_exercises_with_hidden_solutions(path, html_dir)
     assert len(exercises) == 4 and len(solutions) == 4
     assert all("dropdown" in s["class"] for s in solutions), "solutions are closed by default"
     link = soup.select_one("a.edition-download-button")
-    assert link is not None and link["href"].endswith(f"_sources/chapters/{path.stem}.ipynb")
+    assert link is not None and link["href"].endswith(f"_sources/chapters/{path.stem}.zip")
+    assert (html_dir / "_sources" / "chapters" / f"{path.stem}.zip").is_file()
+    # each "Check your answer" cell is inside the exercise it checks (exercises 1-3)
+    checked = [e for e in exercises if e.select("div.tag_check-answer")]
+    assert len(checked) == 3 and all("Check your answer" in e.get_text() for e in checked)
+    assert [f'check("{e["id"]}")' in e.select_one("div.tag_check-answer").get_text() for e in checked] == [True] * 3
 
 
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)
@@ -114,6 +119,7 @@ def test_ipynb_download_is_a_valid_notebook_without_solutions(path, html_dir):
     text = "\n".join(c.source for c in nb.cells)
     assert "{term}" not in text and "{solution" not in text and "```{" not in text
     assert text.count("**Exercise") == 4
+    assert text.count('check("') == 3 and 'hand_in("' in text
     assert not [c for c in nb.cells if c.cell_type == "code" and c.get("outputs")]
 
 
@@ -169,6 +175,7 @@ def test_classroom_zip_contents(classroom_zip):
                     [f"{nb}.ipynb" for nb in classroom.NOTEBOOKS]:
         assert f"{top}/{required}" in names
     assert not [n for n in names if "teaching" in n or "plotly_html" in n or n.endswith(".pyc")]
+    assert f"{top}/edition/checks/public.py" in names and f"{top}/edition/checks/hidden.py" not in names
 
 
 def test_classroom_zip_runs_in_a_fresh_venv(classroom_zip, tmp_path):
@@ -199,3 +206,16 @@ def test_classroom_zip_runs_in_a_fresh_venv(classroom_zip, tmp_path):
     for interface in ("jupyter-lab", "jupyter-notebook"):
         version = subprocess.run([str(folder / ".venv" / "bin" / interface), "--version"], capture_output=True, text=True)
         assert version.returncode == 0, version.stderr
+
+
+def test_pdf_leaves_the_check_cells_out():
+    """The web shows each "Check your answer" cell inside its exercise; the PDF prints the exercise
+    alone (and not the cell that imports `check`)."""
+    from printed import PDF
+    if not PDF.exists():
+        pytest.fail("The PDF is not built: run `make pdf` (make test does it for you).")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(PDF), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    guide = text.index("Running the notebooks offline")  # the teacher's guide explains the cells in prose
+    assert "Keep the rows in a table later" in " ".join(text[:guide].split())  # the exercises are printed
+    assert 'check("' not in text[:guide] and "from edition.checks" not in text

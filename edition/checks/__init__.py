@@ -1,0 +1,146 @@
+"""Check your answer: plain-words feedback on the notebooks' exercises, offline.
+
+    from edition.checks import check
+    check("chronology-ex-2")          # in the notebook, after the student's answer
+
+Each exercise whose answer is code or a value has checks: small functions that read the
+notebook's own variables (the tables the student's notebook loaded and made) and either pass
+with a sentence saying what is right, or raise `Wrong` with a sentence saying what to look at
+next. Nothing is hard-coded: every expected count is computed from the notebook's data, so the
+checks stay right when the dataset is corrected.
+
+Public checks (edition/checks/public.py) ship with every notebook; hidden checks
+(edition/checks/hidden.py) ship only in the teacher's zip and run when the teacher grades
+(edition/grade.py). While grading, EDITION_GRADE_LOG names a file to which every check() call
+appends its results (one JSON line per exercise).
+
+Why not otter-grader (the UC Berkeley tool this follows: public checks, hidden checks, a grade
+CSV): otter-grader 7.0.0 resolves to 88 packages in a fresh venv (Sphinx, Playwright,
+python-on-whales for Docker, ipywidgets, ipylab, dill, pydantic ...) beside the four the
+notebooks need; `otter grade` runs each submission in Docker unless told otherwise, which lab
+machines rarely have; its notebooks are written in its own "assign" format, which the book's
+MyST notebooks are not; and a failed test prints a doctest diff unless every test carries its
+own words. These few modules need no package beyond pandas and plotly (nbclient to grade),
+run in any plain Jupyter offline, and speak plain words by construction.
+"""
+from __future__ import annotations
+
+import json
+from importlib import import_module
+import os
+import sys
+from dataclasses import dataclass
+from typing import Callable
+
+__all__ = ["check", "hand_in", "Wrong", "EXERCISES"]
+
+
+class Wrong(Exception):
+    """An answer that is not right yet; the message says, in plain words, what to look at."""
+
+
+@dataclass
+class Check:
+    exercise: str
+    hidden: bool
+    run: Callable[[dict], str]   # the notebook's namespace -> what is right (or raises Wrong)
+
+    @property
+    def name(self) -> str:
+        return self.run.__name__.replace("_", " ")
+
+
+CHECKS: list[Check] = []
+# exercise label -> (notebook, title): the exercises that have checks, in the book's order
+EXERCISES: dict[str, tuple[str, str]] = {}
+
+
+def exercise(label: str, title: str) -> None:
+    EXERCISES[label] = (label.split("-ex-")[0], title)
+
+
+def public_check(label: str):
+    def register(run):
+        CHECKS.append(Check(label, False, run))
+        return run
+    return register
+
+
+def hidden_check(label: str):
+    def register(run):
+        CHECKS.append(Check(label, True, run))
+        return run
+    return register
+
+
+def _load(with_hidden: bool) -> None:
+    import_module("edition.checks.public")  # registers the public checks
+    if with_hidden:
+        try:
+            import_module("edition.checks.hidden")  # only in the teacher's copy
+        except ImportError:
+            pass
+
+
+def results(label: str, namespace: dict, with_hidden: bool = False) -> list[dict]:
+    """Run an exercise's checks on a namespace: one dict per check (passed, message)."""
+    _load(with_hidden)
+    if label not in EXERCISES:
+        raise KeyError(f"no checks for {label!r}; the exercises with checks are {', '.join(EXERCISES)}")
+    found = []
+    for c in CHECKS:
+        if c.exercise != label or (c.hidden and not with_hidden):
+            continue
+        try:
+            passed, message = True, c.run(namespace)
+        except Wrong as wrong:
+            passed, message = False, str(wrong)
+        except Exception as error:  # the student's objects can be anything: never a traceback
+            passed, message = False, (f"Your answer could not be checked ({type(error).__name__}: {error}). "
+                                      "Run your answer cell again and look at what it made.")
+        found.append({"exercise": label, "check": c.name, "hidden": c.hidden, "passed": passed, "message": message})
+    return found
+
+
+def check(label: str) -> None:
+    """Check the answer to one exercise in the calling notebook and say what is right or what is not."""
+    namespace = sys._getframe(1).f_globals
+    log = os.environ.get("EDITION_GRADE_LOG")
+    _load(bool(log))
+    if label not in EXERCISES:
+        print(f"There is no check called \"{label}\": the check cells are check(\"chronology-ex-1\") to "
+              f"check(\"repression-ex-3\"); undo your change to this cell (Edit > Undo).")
+        return
+    found = results(label, namespace, with_hidden=bool(log))
+    if log:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"exercise": label, "results": found}) + "\n")
+    shown = [r for r in found if not r["hidden"]]
+    title = EXERCISES[label][1]
+    passed = sum(r["passed"] for r in shown)
+    if passed == len(shown):
+        print(f"Exercise \"{title}\": right. " + " ".join(r["message"] for r in shown))
+    else:
+        print(f"Exercise \"{title}\": not yet (checks passed: {passed} of {len(shown)}).")
+        for r in shown:
+            print(("  Right: " if r["passed"] else "  Look again: ") + r["message"])
+
+
+def grade_remaining(notebook: str) -> None:
+    """While grading: check every exercise of `notebook` that no check() call reported (its check
+    cell was deleted or edited), on the notebook's final state."""
+    log = os.environ["EDITION_GRADE_LOG"]
+    namespace = sys._getframe(1).f_globals
+    with open(log, encoding="utf-8") as f:
+        done = {json.loads(line)["exercise"] for line in f if line.strip()}
+    _load(True)
+    for label, (nb, _) in EXERCISES.items():
+        if nb == notebook and label not in done:
+            found = results(label, namespace, with_hidden=True)
+            for r in found:
+                r["message"] += " (checked at the end of the notebook: its check cell did not run)"
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"exercise": label, "results": found}) + "\n")
+
+
+from edition.checks.handin import hand_in  # noqa: E402
