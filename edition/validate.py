@@ -20,6 +20,10 @@ and never raises. The checks, in order:
    outside_period is true; low <= high; every ';'-listed person id exists; every paragraph label
    (paragraph, quote_paragraph, ...) exists in chapters/ (found beside data/); a row from the essay
    names its paragraph.
+6. The factoid rules (edition/factoids.py): every happening has an attestation; a happening whose
+   attestations disagree names the editors' words on it (dispute_id); an essay attestation quotes
+   its paragraph word for word, and its hedge words are in that quotation; attested dates lie in
+   1917-1946 unless the happening's outside_period is true.
 
 `frictionless validate data/datapackage.json` checks the same schema (tests/test_data.py runs it);
 reading the schema here keeps a check to a few hundredths of a second, so it can run on every load.
@@ -36,11 +40,14 @@ import os
 import re
 import sys
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from edition import essay, factoids
+
 PERIOD = (dt.date(1917, 1, 1), dt.date(1946, 12, 31))
-PERIOD_TABLES = {"events", "publications", "memberships", "size_estimates"}
+PERIOD_TABLES = {"size_estimates"}  # attestations are checked against their happening's outside_period
 RANGE_PAIRS = [("low", "high"), ("people_low", "people_high")]
 LABEL_LINE = re.compile(r"^[>\s]*\(((?:cr|wt|wg|lo|end)-\d+)\)=\s*$", re.MULTILINE)
 NOTE_LINE = re.compile(r"^\[\^(\d+)\]:", re.MULTILINE)
@@ -829,6 +836,63 @@ def row_problems(table: Table, known: dict[str, set[tuple]], labels: set[str] | 
     return problems
 
 
+def factoid_problems(tables: dict[str, Table], chapters: Path) -> list[Problem]:
+    """The rules that tie attestations to their happenings and to the essay's words."""
+    happenings, attestations = tables.get("happenings"), tables.get("attestations")
+    if happenings is None or attestations is None:
+        return []
+    hfile, afile = happenings.resource.file, attestations.resource.file
+    try:
+        words = essay.texts(chapters)
+    except (OSError, StopIteration, IndexError):
+        words = None  # a missing or damaged chapter is reported with the labels
+    statements = defaultdict(list)
+    problems = []
+    for number, cells in attestations.rows:
+        statements[cells["happening_id"]].append((number, cells))
+        if cells["source_id"] != "essay" or words is None or not attestations.good(number, "paragraph", "locator"):
+            continue
+        said = [words[label] for label in cells["paragraph"].split(";") if label in words]
+        if not cells["locator"]:
+            problems.append(Problem(afile, number, "locator", "", "is empty, but source_id is 'essay' (copy the words of "
+                                    "the paragraph that state this, exactly)"))
+        elif said and not any(factoids.quoted_in(cells["locator"], text) for text in said):
+            problems.append(Problem(afile, number, "locator", cells["locator"],
+                                    f"is not word for word in paragraph {cells['paragraph']} (copy the essay's words exactly; "
+                                    "write ' ... ' where words are left out)"))
+        elif cells["hedge"] and not cells["hedge"].startswith("editors:") \
+                and not factoids.quoted_in(cells["hedge"], cells["locator"]):
+            problems.append(Problem(afile, number, "hedge", cells["hedge"],
+                                    "is not in the locator (an essay hedge is the essay's own word, e.g. 'seems', inside the quotation; "
+                                    "the editors' doubt starts 'editors:')"))
+    for number, cells in happenings.rows:
+        ident, told = cells["happening_id"], statements.get(cells["happening_id"], [])
+        if not told:
+            problems.append(Problem(hfile, number, "happening_id", ident, "has no attestation (add a row to "
+                                    "attestations.csv naming a source that states it, or delete this row)"))
+            continue
+        if not all(attestations.good(n, *factoids.FIELDS) for n, _ in told):
+            continue  # a damaged cell is reported already
+        rows = [c for _, c in told]
+        differ = factoids.disagreements(rows, cells["type"])
+        if differ and not cells["dispute_id"] and happenings.good(number, "dispute_id"):
+            problems.append(Problem(hfile, number, "dispute_id", "", f"is empty, but the attestations of {ident} disagree on "
+                                    f"{'; '.join(differ)}: add the editors' words to disputes.csv and name that dispute_id here"))
+        if not happenings.good(number, "outside_period"):
+            continue
+        dated = [(n, c, d) for n, row in told for c in ("date_start", "date_end", "until_start", "until_end")
+                 if (d := parse_date(row[c]))]
+        outside = [(n, c, d) for n, c, d in dated if not PERIOD[0] <= d <= PERIOD[1]]
+        if cells["outside_period"] != "true" and outside:
+            n, c, d = outside[0]
+            problems.append(Problem(afile, n, c, d.isoformat(), f"is outside 1917-01-01..1946-12-31 (set outside_period "
+                                    f"to true on {ident} in {happenings.resource.file_name} if that is intended)"))
+        if cells["outside_period"] == "true" and dated and not outside:
+            problems.append(Problem(hfile, number, "outside_period", "true", "is set, but every attested date lies "
+                                    "within 1917-1946 (set it to false)"))
+    return problems
+
+
 # ---------------------------------------------------------------------------------------------
 
 def validate(data_dir: Path | str) -> list[Problem]:
@@ -865,6 +929,7 @@ def _validate(data_dir: Path) -> list[Problem]:
             known[name] = set.union(*key_values(tables[name], [key]))
     for table in tables.values():
         problems += row_problems(table, known, labels, display(chapters))
+    problems += factoid_problems(tables, chapters)
     seen, unique = set(), []
     for p in problems:
         key = str(p)
