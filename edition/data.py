@@ -8,7 +8,7 @@ The data follow the factoid model: `load("happenings")` (one row per thing that 
 `events`, `memberships` and `publications` (and the birth and death dates on `people`) show one row
 per happening, with the range of attested dates: date_start is the earliest any source allows,
 date_end the latest; `attestations` counts the statements, `source_ids` lists their sources,
-`disputed` says whether they disagree (see edition/factoids.py) and `uncertain` whether they
+`disputed` says whether they disagree (see the factoid rules in edition/validate.py) and `uncertain` whether they
 disagree or a source hedges. `load("consensus")` is the same view for every happening at once.
 
 The package in data/ is checked first (see edition/validate.py); if anything is wrong, a DataError
@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from edition import factoids, readlog
-from edition.validate import validate
+from edition import readlog
+from edition.validate import disagreements, uncertain, validate
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -168,7 +168,7 @@ def consensus(data_dir: Path | str | None = None) -> pd.DataFrame:
         said = group.to_dict("records")
         essay_first = sorted(said, key=lambda a: a["source_id"] != "essay")  # the essay's words, if it has any
         kind = types[happening_id]
-        differ = factoids.disagreements(said, kind)
+        differ = disagreements(said, kind)
         dated = [a for a in said if a["date_start"]]
         ended = [a for a in said if a["until_start"]]
         rows.append(dict(
@@ -184,7 +184,7 @@ def consensus(data_dir: Path | str | None = None) -> pd.DataFrame:
             low=min((int(a["low"]) for a in said if a["low"]), default=None),
             high=max((int(a["high"]) for a in said if a["high"]), default=None),
             disputed=bool(differ), disagreement="; ".join(differ) or None,
-            uncertain=factoids.uncertain(said, kind),
+            uncertain=uncertain(said, kind),
             source_id=essay_first[0]["source_id"], source_ids=_joined(a["source_id"] for a in said),
             attestations=len(said), paragraph=_joined(a["paragraph"] for a in essay_first),
             locator=next((a["locator"] for a in essay_first if a["locator"]), None),

@@ -20,7 +20,7 @@ and never raises. The checks, in order:
    outside_period is true; low <= high; every ';'-listed person id exists; every paragraph label
    (paragraph, quote_paragraph, ...) exists in chapters/ (found beside data/); a row from the essay
    names its paragraph.
-6. The factoid rules (edition/factoids.py): every happening has an attestation; a happening whose
+6. The factoid rules (edition/py): every happening has an attestation; a happening whose
    attestations disagree names the editors' words on it (dispute_id); an essay attestation quotes
    its paragraph word for word, and its hedge words are in that quotation; attested dates lie in
    1917-1946 unless the happening's outside_period is true.
@@ -44,7 +44,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from edition import essay, factoids
+from edition import essay
 
 PERIOD = (dt.date(1917, 1, 1), dt.date(1946, 12, 31))
 PERIOD_TABLES = {"size_estimates"}  # attestations are checked against their happening's outside_period
@@ -836,6 +836,83 @@ def row_problems(table: Table, known: dict[str, set[tuple]], labels: set[str] | 
     return problems
 
 
+# ---------------------------------------------------------------------------------------------
+# The factoid rules (also used by the loader, edition/data.py)
+# ---------------------------------------------------------------------------------------------
+
+# The factoid rules, in plain Python (the validator runs them on every load, without pandas).
+#
+# A happening is one thing that happened; an attestation is what one source says about it. Whether a
+# happening is disputed is derived from its attestations, never set by hand:
+#
+# - dates: two attestations whose date ranges do not overlap (one says 17 January, another 18 January);
+# - numbers: two attestations whose low-high ranges do not overlap ("about 30" against "fifty-two");
+# - places, for births and deaths only (a person dies in one place; an event may be reported for a
+#   city by one source and for the country by another without contradiction).
+#
+# A happening is uncertain when it is disputed or a source hedges ("about", "appeared", "most likely").
+
+DATE_PAIRS = (("date_start", "date_end", "dates"), ("until_start", "until_end", "end dates"))
+ONE_PLACE = {"birth", "death"}
+FIELDS = ("date_start", "date_end", "until_start", "until_end", "low", "high", "place")  # what they compare
+
+
+def _overlap(ranges: list[tuple]) -> bool:
+    """Whether some value lies in every (low, high) range (None: open at that end)."""
+    lows = [lo for lo, _ in ranges if lo is not None]
+    highs = [hi for _, hi in ranges if hi is not None]
+    return not lows or not highs or max(lows) <= min(highs)
+
+
+def _integer(value: str):
+    return int(value) if value and value.isdigit() else None
+
+
+def disagreements(statements: list[dict], kind: str = "") -> list[str]:
+    """What the attestations of one happening disagree on, in words (empty: they agree).
+
+    `statements` are attestation rows as dicts of strings (ISO dates compare as text);
+    `kind` is the happening's type (birth, death, event, ...)."""
+    found = []
+    for start, end, words in DATE_PAIRS:
+        dated = [(s[start], s[end]) for s in statements if s.get(start) and s.get(end)]
+        if len(dated) > 1 and not _overlap(dated):
+            found.append(f"{words} (" + ", ".join(sorted({a if a == b else f"{a}..{b}" for a, b in dated})) + ")")
+    counted = [(_integer(s.get("low", "")), _integer(s.get("high", ""))) for s in statements
+               if s.get("low") or s.get("high")]
+    if len(counted) > 1 and not _overlap([(lo if lo is not None else 0, hi) for lo, hi in counted]):
+        found.append("numbers (" + ", ".join(f"{lo or ''}-{hi or ''}".strip("-") for lo, hi in counted) + ")")
+    if kind in ONE_PLACE:
+        places = [frozenset(p.strip() for p in s["place"].split(";")) for s in statements if s.get("place")]
+        if len(places) > 1 and not frozenset.intersection(*places):
+            found.append("place (" + ", ".join(sorted({"; ".join(sorted(p)) for p in places})) + ")")
+    return found
+
+
+def uncertain(statements: list[dict], kind: str = "") -> bool:
+    """Disputed, or hedged by a source."""
+    return bool(disagreements(statements, kind)) or any(s.get("hedge") for s in statements)
+
+
+def normalised(text: str) -> str:
+    """Text as compared for 'word for word': typographic quotes as plain ones, spaces collapsed."""
+    for fancy, plain in (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"), ("…", "...")):
+        text = text.replace(fancy, plain)
+    return " ".join(text.split())
+
+
+def quoted_in(locator: str, paragraph: str) -> bool:
+    """Whether a locator is word for word in a paragraph; ' ... ' in a locator marks words left out,
+    and its parts must appear in order."""
+    at, text = 0, normalised(paragraph)
+    for part in normalised(locator).split(" ... "):
+        found = text.find(part.strip(), at)
+        if found < 0:
+            return False
+        at = found + len(part.strip())
+    return True
+
+
 def factoid_problems(tables: dict[str, Table], chapters: Path) -> list[Problem]:
     """The rules that tie attestations to their happenings and to the essay's words."""
     happenings, attestations = tables.get("happenings"), tables.get("attestations")
@@ -856,12 +933,12 @@ def factoid_problems(tables: dict[str, Table], chapters: Path) -> list[Problem]:
         if not cells["locator"]:
             problems.append(Problem(afile, number, "locator", "", "is empty, but source_id is 'essay' (copy the words of "
                                     "the paragraph that state this, exactly)"))
-        elif said and not any(factoids.quoted_in(cells["locator"], text) for text in said):
+        elif said and not any(quoted_in(cells["locator"], text) for text in said):
             problems.append(Problem(afile, number, "locator", cells["locator"],
                                     f"is not word for word in paragraph {cells['paragraph']} (copy the essay's words exactly; "
                                     "write ' ... ' where words are left out)"))
         elif cells["hedge"] and not cells["hedge"].startswith("editors:") \
-                and not factoids.quoted_in(cells["hedge"], cells["locator"]):
+                and not quoted_in(cells["hedge"], cells["locator"]):
             problems.append(Problem(afile, number, "hedge", cells["hedge"],
                                     "is not in the locator (an essay hedge is the essay's own word, e.g. 'seems', inside the quotation; "
                                     "the editors' doubt starts 'editors:')"))
@@ -871,10 +948,10 @@ def factoid_problems(tables: dict[str, Table], chapters: Path) -> list[Problem]:
             problems.append(Problem(hfile, number, "happening_id", ident, "has no attestation (add a row to "
                                     "attestations.csv naming a source that states it, or delete this row)"))
             continue
-        if not all(attestations.good(n, *factoids.FIELDS) for n, _ in told):
+        if not all(attestations.good(n, *FIELDS) for n, _ in told):
             continue  # a damaged cell is reported already
         rows = [c for _, c in told]
-        differ = factoids.disagreements(rows, cells["type"])
+        differ = disagreements(rows, cells["type"])
         if differ and not cells["dispute_id"] and happenings.good(number, "dispute_id"):
             problems.append(Problem(hfile, number, "dispute_id", "", f"is empty, but the attestations of {ident} disagree on "
                                     f"{'; '.join(differ)}: add the editors' words to disputes.csv and name that dispute_id here"))
