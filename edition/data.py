@@ -131,8 +131,8 @@ SOURCED = ["source_id", "source_ids", "attestations", "paragraph", "locator", "d
 
 
 def tables(data_dir: Path | str | None = None) -> list[str]:
-    """Names of the tables, in the descriptor's order, then the views."""
-    return [r["name"] for r in package(data_dir)["resources"]] + ["consensus", *VIEWS]
+    """Names of the tables, in the descriptor's order (the views are `consensus` and VIEWS)."""
+    return [r["name"] for r in package(data_dir)["resources"]]
 
 
 def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -228,7 +228,7 @@ def _table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
 
 def load_all(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
     """Every table and view, by name."""
-    return {name: load(name, data_dir) for name in tables(data_dir)}
+    return {name: load(name, data_dir) for name in [*tables(data_dir), "consensus", *VIEWS]}
 
 
 def _typed(column: pd.Series, field: dict) -> pd.Series:
