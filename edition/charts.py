@@ -81,7 +81,11 @@ FAMILIES = {
     # what a size estimate counts
     "measure": {},
     # dated or not
-    "dated": {"dated": _["blue"], "undated": _["grey"], "end recorded": _["blue"], "end not recorded": _["sky"]},
+    "dated": {"dated": _["blue"], "undated": _["grey"]},
+    # a group's existence: the windows in which it was founded or ended, and the years between
+    # (hatched where no source records its end)
+    "lifespan": {"founding or end (window)": _["sky"], "existed (end recorded)": _["blue"],
+                 "existed (no recorded end: to its last recorded event)": _["blue"]},
 }
 GROUP_ORDER = ["workers-truth", "workers-group", "krp-russia", "workers-opposition", "democratic-centralism",
                "group-of-fifteen", "left-opposition", "irreconcilables", "rcp-b", "kpd", "kapd", "proletkult",
@@ -89,8 +93,8 @@ GROUP_ORDER = ["workers-truth", "workers-group", "krp-russia", "workers-oppositi
 # twelve distinguishable colours for the groups: Okabe & Ito's, then four more (the charts colour
 # at most a dozen groups at once)
 GROUP_PALETTE = [_["blue"], _["vermilion"], _["green"], _["purple"], _["orange"], _["sky"], _["black"],
-                 "#8C6D31", "#6B6ECF", "#B5CF6B", "#9C9EDE", "#F0E442", "#843C39", "#7B4173", "#637939",
-                 "#E7969C", "#17BECF", "#BCBD22"]
+                 "#8C6D31", "#6B6ECF", "#B5CF6B", "#843C39", "#7B4173", "#637939", "#E7969C", "#17BECF",
+                 "#9C9EDE", "#BCBD22", "#F0E442"]  # Okabe & Ito's yellow last: hard to see on white
 MEASURES = ["members", "core", "sympathisers", "founders", "bureau", "signatories", "delegates", "votes",
             "arrested", "expelled", "prisoners", "strikers"]
 FAMILIES["measure"] = dict(zip(MEASURES, GROUP_PALETTE))

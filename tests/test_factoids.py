@@ -132,7 +132,10 @@ def drawn(tmp_path_factory):
 
 
 def legend(fig):
-    """(name, colour, pattern) of each coloured trace (the date bars and rings carry no legend)."""
+    """(category, colour, pattern) of each coloured trace (the date bars and rings carry no legend).
+    A trace that is also patterned is named "category, pattern" by plotly: the category is the
+    longest start of the name that the book's mapping knows."""
+    known = sorted(charts.colours(), key=len, reverse=True)
     found = []
     for trace in fig.data:
         if not trace.showlegend and trace.showlegend is not None:
@@ -140,7 +143,8 @@ def legend(fig):
         colour = trace.marker.color if isinstance(trace.marker.color, str) else None
         pattern = getattr(getattr(trace.marker, "pattern", None), "shape", None) or ""
         if colour and trace.name:
-            found.append((trace.name.split(",")[0].strip(), colour.upper(), pattern))
+            name = next((k for k in known if trace.name == k or trace.name.startswith(k + ", ")), trace.name)
+            found.append((name, colour.upper(), pattern))
     return found
 
 
