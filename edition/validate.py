@@ -309,11 +309,11 @@ def descriptor_resources(descriptor: object, data_dir: Path) -> tuple[list[Resou
             continue
         path = entry.get("path")
         if not isinstance(path, str) or not path:
-            bad(where, "has no \"path\" (expected one file name in data/, e.g. events.csv)")
+            bad(where, "has no \"path\" (expected one file name in data/, e.g. happenings.csv)")
             continue
         posix = PurePosixPath(path)
         if posix.is_absolute() or ".." in posix.parts or "\\" in path or ":" in path or not path.strip():
-            bad(where, f"path {quote(path)} points outside data/ (a table must be a .csv file inside data/, e.g. events.csv)")
+            bad(where, f"path {quote(path)} points outside data/ (a table must be a .csv file inside data/, e.g. happenings.csv)")
             continue
         if not path.endswith(".csv"):
             bad(where, f"path {quote(path)} is not a .csv file")
