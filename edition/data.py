@@ -22,6 +22,7 @@ says what, and no table is returned. Types come from data/datapackage.json:
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -157,15 +158,29 @@ def _joined(values) -> str | None:
     return ";".join(found) or None
 
 
+_consensus: dict[tuple, pd.DataFrame] = {}  # per data directory and file state
+
+
 def consensus(data_dir: Path | str | None = None) -> pd.DataFrame:
     """One row per happening: what it is (happenings.csv) and what its sources say (attestations.csv),
     dates as the range of every attested date, disputed and uncertain derived from the attestations."""
+    folder = Path(check(data_dir))
+    with readlog.paused():
+        key = _state(folder)
+    if key not in _consensus:  # (a kernel's first load reads the files, so its read log has them)
+        _consensus[key] = _derive(folder)
+    return _consensus[key].copy()
+
+
+def _derive(data_dir: Path) -> pd.DataFrame:
     happenings = _table("happenings", data_dir)
-    raw = pd.read_csv(Path(check(data_dir)) / "attestations.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+    with open(data_dir / "attestations.csv", encoding="utf-8", newline="") as f:
+        statements: dict[str, list[dict]] = {}
+        for row in csv.DictReader(f):  # validated: every happening_id is a happening
+            statements.setdefault(row["happening_id"], []).append(row)
     types = dict(zip(happenings["happening_id"], happenings["type"]))
     rows = []
-    for happening_id, group in raw.groupby("happening_id", sort=False):
-        said = group.to_dict("records")
+    for happening_id, said in statements.items():
         essay_first = sorted(said, key=lambda a: a["source_id"] != "essay")  # the essay's words, if it has any
         kind = types[happening_id]
         differ = disagreements(said, kind)
