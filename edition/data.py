@@ -214,15 +214,17 @@ def _derive(data_dir: Path) -> pd.DataFrame:
 
 
 def _with_life_dates(people: pd.DataFrame, data_dir) -> pd.DataFrame:
-    """People with the consensus dates of their birth and death (born_start ... died_place)."""
+    """People with the consensus dates of their birth and death: born_start, born_end, born_precision,
+    born_place, born_disputed, born_source_ids, born_locator, and the same for died_."""
     lives = consensus(data_dir)
     for kind, prefix in (("birth", "born"), ("death", "died")):
         dates = lives[lives["type"] == kind].rename(columns={
             "person_ids": "person_id", "date_start": f"{prefix}_start", "date_end": f"{prefix}_end",
             "date_precision": f"{prefix}_precision", "place": f"{prefix}_place", "disputed": f"{prefix}_disputed",
-            "source_ids": f"{prefix}_source_ids"})
+            "source_ids": f"{prefix}_source_ids", "locator": f"{prefix}_locator"})
         people = people.merge(dates[["person_id", f"{prefix}_start", f"{prefix}_end", f"{prefix}_precision",
-                                     f"{prefix}_place", f"{prefix}_disputed", f"{prefix}_source_ids"]],
+                                     f"{prefix}_place", f"{prefix}_disputed", f"{prefix}_source_ids",
+                                     f"{prefix}_locator"]],
                               on="person_id", how="left")
     return people
 

@@ -60,11 +60,9 @@ ESSAY_DATES = [
     ("end-2", "Sapronov arrested", "1929", "1929-01-01", "1929-12-31"),
 ]
 
-DATE_PAIRS = {
-    "events": [("date_start", "date_end")],
-    "publications": [("date_start", "date_end")],
+DATE_PAIRS = {  # the essay's own statements: its attestations (not the views' spans over every source)
+    "attestations": [("date_start", "date_end"), ("until_start", "until_end")],
     "size_estimates": [("date_start", "date_end")],
-    "memberships": [("from_start", "from_end"), ("to_start", "to_end")],
 }
 
 
