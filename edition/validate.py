@@ -913,35 +913,46 @@ def quoted_in(locator: str, paragraph: str) -> bool:
     return True
 
 
-def factoid_problems(tables: dict[str, Table], chapters: Path) -> list[Problem]:
-    """The rules that tie attestations to their happenings and to the essay's words."""
-    happenings, attestations = tables.get("happenings"), tables.get("attestations")
-    if happenings is None or attestations is None:
-        return []
-    hfile, afile = happenings.resource.file, attestations.resource.file
-    try:
-        words = essay.texts(chapters)
-    except (OSError, StopIteration, IndexError):
-        words = None  # a missing or damaged chapter is reported with the labels
-    statements = defaultdict(list)
-    problems = []
-    for number, cells in attestations.rows:
-        statements[cells["happening_id"]].append((number, cells))
-        if cells["source_id"] != "essay" or words is None or not attestations.good(number, "paragraph", "locator"):
+def essay_locator_problems(table: Table, words: dict[str, str]) -> list[Problem]:
+    """A row from the essay quotes its paragraph word for word; an essay hedge is in that quotation."""
+    problems, file = [], table.resource.file
+    for number, cells in table.rows:
+        if cells["source_id"] != "essay" or not table.good(number, "paragraph", "locator"):
             continue
         said = [words[label] for label in cells["paragraph"].split(";") if label in words]
+        hedge = cells.get("hedge", "")
         if not cells["locator"]:
-            problems.append(Problem(afile, number, "locator", "", "is empty, but source_id is 'essay' (copy the words of "
-                                    "the paragraph that state this, exactly)"))
+            if table.resource.name == "attestations":
+                problems.append(Problem(file, number, "locator", "", "is empty, but source_id is 'essay' (copy the words "
+                                        "of the paragraph that state this, exactly)"))
         elif said and not any(quoted_in(cells["locator"], text) for text in said):
-            problems.append(Problem(afile, number, "locator", cells["locator"],
+            problems.append(Problem(file, number, "locator", cells["locator"],
                                     f"is not word for word in paragraph {cells['paragraph']} (copy the essay's words exactly; "
                                     "write ' ... ' where words are left out)"))
-        elif cells["hedge"] and not cells["hedge"].startswith("editors:") \
-                and not quoted_in(cells["hedge"], cells["locator"]):
-            problems.append(Problem(afile, number, "hedge", cells["hedge"],
+        elif hedge and not hedge.startswith("editors:") and not quoted_in(hedge, cells["locator"]):
+            problems.append(Problem(file, number, "hedge", hedge,
                                     "is not in the locator (an essay hedge is the essay's own word, e.g. 'seems', inside the quotation; "
                                     "the editors' doubt starts 'editors:')"))
+    return problems
+
+
+def factoid_problems(tables: dict[str, Table], chapters: Path) -> list[Problem]:
+    """The rules that tie attestations to their happenings and to the essay's words."""
+    try:
+        words = essay.texts(chapters)
+    except (OSError, ValueError, IndexError):
+        words = None  # a missing or damaged chapter is reported with the labels
+    problems = []
+    for table in tables.values():  # every row from the essay quotes its paragraph (attestations, people, groups ...)
+        if words is not None and {"source_id", "paragraph", "locator"} <= set(table.resource.names):
+            problems += essay_locator_problems(table, words)
+    happenings, attestations = tables.get("happenings"), tables.get("attestations")
+    if happenings is None or attestations is None:
+        return problems
+    hfile, afile = happenings.resource.file, attestations.resource.file
+    statements = defaultdict(list)
+    for number, cells in attestations.rows:
+        statements[cells["happening_id"]].append((number, cells))
     for number, cells in happenings.rows:
         ident, told = cells["happening_id"], statements.get(cells["happening_id"], [])
         if not told:

@@ -51,9 +51,13 @@ def test_views_derive_disputed_from_the_attestations():
         disjoint = own["date_start"].max() > own["date_end"].min()
         if disjoint:
             assert row["disputed"], event_id
-    # the four disagreements the audit found are disputed now
-    assert events.loc["ev-trotsky-alma-ata", "disputed"]
-    assert events.loc["ev-exile-1928", "disputed"]  # about 30 against fifty-two
+    # disagreements the audit found are disputed now: derived, with the editors' words
+    for event_id, dispute in (("ev-trotsky-alma-ata", "trotsky-alma-ata"), ("ev-exile-1928", "exile-1928-figures"),
+                              ("ev-wt-arrests-1923-09-08", "bogdanov-arrest")):
+        assert events.loc[event_id, "disputed"] and events.loc[event_id, "dispute_id"] == dispute
+    people = load("people").set_index("person_id")
+    assert people.loc["sapronov", "died_disputed"] and "Verkhneuralsk" in people.loc["sapronov", "died_place"]
+    assert not events.loc["ev-lo-ciliga-arrest", "disputed"]  # every source read says May 1930
 
 
 def test_one_happening_per_thing_that_happened_in_1923():
@@ -81,6 +85,27 @@ def test_validator_refuses_an_essay_locator_not_in_its_paragraph(tmp_path):
     found = [str(p) for p in validate(data)]
     assert len(found) == 1
     assert re.search(r"data/attestations\.csv, row \d+, column locator: .* is not word for word in paragraph cr-1", found[0])
+
+
+def test_validator_refuses_a_description_locator_not_in_its_paragraph(tmp_path):
+    data = copy_of_data(tmp_path)
+    path = data / "people.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "(Ciliga himself was one)" in text
+    path.write_text(text.replace("(Ciliga himself was one)", "(Ciliga was one)"), encoding="utf-8")
+    found = [str(p) for p in validate(data)]
+    assert len(found) == 1 and "people.csv, row " in found[0] and "column locator" in found[0]
+    assert "is not word for word in paragraph lo-6;lo-10" in found[0]
+
+
+def test_an_essay_hedge_must_be_the_essays_word(tmp_path):
+    data = copy_of_data(tmp_path)
+    path = data / "attestations.csv"
+    text = path.read_text(encoding="utf-8")
+    assert ",season,summer of 1923,,,,,,,seems," in text
+    path.write_text(text.replace(",season,summer of 1923,,,,,,,seems,", ",season,summer of 1923,,,,,,,probably,"), encoding="utf-8")
+    found = [str(p) for p in validate(data)]
+    assert len(found) == 1 and "column hedge: 'probably' is not in the locator" in found[0]
 
 
 def test_validator_asks_for_the_editors_words_on_a_derived_dispute(tmp_path):
