@@ -88,13 +88,12 @@ FAMILIES = {
                  "existed (no recorded end: to its last recorded event)": _["blue"]},
 }
 GROUP_ORDER = ["workers-truth", "workers-group", "krp-russia", "workers-opposition", "democratic-centralism",
-               "group-of-fifteen", "left-opposition", "irreconcilables", "rcp-b", "kpd", "kapd", "proletkult",
+               "group-of-fifteen", "left-opposition", "irreconcilables", "left-communists-1918", "rcp-b", "kpd", "kapd", "proletkult",
                "comintern", "kap-netherlands", "kai", "italian-left", "stalinist-faction", "pankhurst-cwp"]
-# twelve distinguishable colours for the groups: Okabe & Ito's, then four more (the charts colour
-# at most a dozen groups at once)
+# a colour for each group: Okabe & Ito's first, for the groups the charts show most
 GROUP_PALETTE = [_["blue"], _["vermilion"], _["green"], _["purple"], _["orange"], _["sky"], _["black"],
                  "#8C6D31", "#6B6ECF", "#B5CF6B", "#843C39", "#7B4173", "#637939", "#E7969C", "#17BECF",
-                 "#9C9EDE", "#BCBD22", "#F0E442"]  # Okabe & Ito's yellow last: hard to see on white
+                 "#9C9EDE", "#BCBD22", "#AD494A", "#F0E442"]  # Okabe & Ito's yellow last: hard to see on white
 MEASURES = ["members", "core", "sympathisers", "founders", "bureau", "signatories", "delegates", "votes",
             "arrested", "expelled", "prisoners", "strikers"]
 FAMILIES["measure"] = dict(zip(MEASURES, GROUP_PALETTE))
