@@ -36,6 +36,9 @@ pio.templates["edition"] = go.layout.Template(
     )
 )
 STYLE = "plotly_white+edition"
+# The web build (edition/plotly_html.py, house_template) still reads the house style as plotly's
+# default after importing this module, so the import keeps setting it; notebooks call use().
+pio.templates.default = STYLE
 
 # The dark house style: the page's own dark background (the theme's), light text, quiet grid.
 DARK_BACKGROUND = "#14181e"  # pydata-sphinx-theme's dark --pst-color-background

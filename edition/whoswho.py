@@ -98,9 +98,9 @@ class WhosWho(DataDirective):
             for word, date, locator, sources, disputed in (x for x in life if x[1]):
                 line += nodes.Text(f" {word} {date}" + (" (sources disagree)" if pd.notna(disputed) and disputed else "")
                                    + (f" (the source: “{text(locator)}”)" if pd.notna(locator) else "") + " ")
-                for i, source in enumerate(_split(sources)):
+                for i, source in enumerate(sources.split(";") if pd.notna(sources) else []):
                     line += [nodes.Text(", ")] if i else []
-                    line += self.cite(source.astext())
+                    line += self.cite(source)
                 line += nodes.Text(";" if word == "born" and life[1][1] else ".")
             section += line
         else:
