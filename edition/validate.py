@@ -617,6 +617,8 @@ def read_table(resource: Resource, data_dir: Path) -> tuple[Table | None, list[P
 
 def cell_problem(value: str, column: Column) -> str | None:
     """What is wrong with one cell as text, before its type is considered."""
+    if not value:  # nothing to check (most cells of the wide factoid tables are empty)
+        return None
     if len(value) > column.limit:
         return f"is {len(value):,} characters long; this column allows at most {column.limit:,} (shorten it)"
     trouble = character_problem(value)

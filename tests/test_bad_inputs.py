@@ -199,8 +199,9 @@ def blank_row_between_rows(data):
 
 @case
 def row_of_commas(data):
+    row = len(read(data, "groups")) + 1
     put(data, "groups", raw(data, "groups") + b"," * 10 + b"\n")
-    return "data/groups.csv, row 20: is a blank row (delete it)"
+    return f"data/groups.csv, row {row}: is a blank row (delete it)"
 
 
 @case
