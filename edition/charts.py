@@ -1,8 +1,10 @@
 """The book's chart style, in one place, so the notebooks can show only the pandas and plotly
 that make each chart.
 
-Importing this module registers the plotly template "edition" and makes it the default:
-readable type, a calm palette, hover labels that show the source, and room for long titles.
+`charts.use()` makes the plotly template "edition" the default (readable type, a calm palette,
+hover labels that show the source, room for long titles) and gives every category of the book
+(kinds of repression, groups, event categories, kinds of text) its one colour, from COLOURS,
+in every chart that colours by it.
 It also registers "edition_dark", the same style on a dark page: the web book draws its charts
 with whichever of the two matches the reader's light or dark mode (edition/static/plotly-figures.js,
 which also fits each chart to the width it is given: legend below, short row labels, fewer ticks).
@@ -33,7 +35,10 @@ pio.templates["edition"] = go.layout.Template(
                     title=dict(text="", side="top")),
     )
 )
-pio.templates.default = "plotly_white+edition"
+STYLE = "plotly_white+edition"
+# The web build (edition/plotly_html.py, house_template) still reads the house style as plotly's
+# default after importing this module, so the import keeps setting it; notebooks call use().
+pio.templates.default = STYLE
 
 # The dark house style: the page's own dark background (the theme's), light text, quiet grid.
 DARK_BACKGROUND = "#14181e"  # pydata-sphinx-theme's dark --pst-color-background
@@ -55,14 +60,84 @@ DARK = "plotly_dark+edition+edition_dark"  # what the web book draws with in dar
 DARK_SWAPS = {"#000000": "#e0e0e0", "#444444": "#bdbdbd"}
 
 
-def colours(keys) -> dict:
-    """A fixed colour for each key (e.g. each group id), the same in every chart of the book."""
-    return {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(dict.fromkeys(keys))}
+# One colour per category, the same in every chart of the book. Okabe & Ito's colour-blind-safe
+# colours; a chart colours by one family of categories at a time, and within a family no two
+# categories share a colour (tests/test_charts.py checks both on every figure the book draws).
+OKABE_ITO = {"blue": "#0072B2", "vermilion": "#D55E00", "green": "#009E73", "purple": "#CC79A7",
+             "orange": "#E69F00", "sky": "#56B4E9", "black": "#000000", "grey": "#8c8c8c"}
+_ = OKABE_ITO
+FAMILIES = {
+    # events: context grey, the groups' own doings blue, repression vermilion
+    "event category": {"context": _["grey"], "group": _["blue"], "repression": _["vermilion"]},
+    # the kinds of repression the essay names, and the rest
+    "repression": {"arrest": _["orange"], "expulsion": _["purple"], "exile": _["green"], "imprisonment": _["sky"],
+                   "escape": _["blue"], "execution": _["black"], "other": _["grey"]},
+    # who says it
+    "according to": {"the essay": _["vermilion"], "other sources": _["blue"]},
+    # kinds of text
+    "text family": {"programmes and appeals": _["vermilion"], "periodical issues": _["blue"],
+                    "articles, letters, books": _["green"], "party resolutions": _["grey"]},
+    "text kind": {"manifesto": _["orange"], "appeal": _["sky"], "platform": _["green"], "declaration": _["purple"],
+                  "statement": _["black"]},
+    # the groups, by their names as the charts show them (short name or full name)
+    "group": {},
+    # what a size estimate counts
+    "measure": {},
+    # dated or not
+    "dated": {"dated": _["blue"], "undated": _["grey"]},
+    # a group's existence: the windows in which it was founded or ended, and the years between
+    # (hatched where no source records its end)
+    "lifespan": {"founding or end (window)": _["sky"], "existed (end recorded)": _["blue"],
+                 "existed (no recorded end: to its last recorded event)": _["blue"]},
+}
+GROUP_ORDER = ["workers-truth", "workers-group", "krp-russia", "workers-opposition", "democratic-centralism",
+               "group-of-fifteen", "left-opposition", "irreconcilables", "left-communists-1918", "rcp-b", "kpd", "kapd", "proletkult",
+               "comintern", "kap-netherlands", "kai", "italian-left", "stalinist-faction", "pankhurst-cwp"]
+# a colour for each group: Okabe & Ito's first, for the groups the charts show most
+GROUP_PALETTE = [_["blue"], _["vermilion"], _["green"], _["purple"], _["orange"], _["sky"], _["black"],
+                 "#8C6D31", "#6B6ECF", "#B5CF6B", "#843C39", "#7B4173", "#637939", "#E7969C", "#17BECF",
+                 "#9C9EDE", "#BCBD22", "#AD494A", "#F0E442"]  # Okabe & Ito's yellow last: hard to see on white
+MEASURES = ["members", "core", "sympathisers", "founders", "bureau", "signatories", "delegates", "votes",
+            "arrested", "expelled", "prisoners", "strikers"]
+FAMILIES["measure"] = dict(zip(MEASURES, GROUP_PALETTE))
 
 
-# The three categories of events keep one colour in every chart: context is grey, the groups'
-# own events blue, repression vermilion.
-CATEGORY_COLOURS = {"context": "#8c8c8c", "group": "#0072B2", "repression": "#D55E00"}
+def group_colours(groups) -> dict:
+    """Each group's colour under its id, short name and full name (`groups`: load("groups"))."""
+    order = {g: i for i, g in enumerate(GROUP_ORDER)}
+    found = {}
+    for row in groups.itertuples():
+        colour = GROUP_PALETTE[order.get(row.group_id, len(GROUP_ORDER)) % len(GROUP_PALETTE)]
+        found.update({row.group_id: colour, row.short_name: colour, row.name: colour})
+    return found
+
+
+def colours() -> dict:
+    """The book's one mapping, category -> colour (every family; a name means one thing everywhere)."""
+    from edition.data import load  # the groups' names are data
+
+    found = {}
+    for family in FAMILIES.values():
+        found.update(family)
+    return found | group_colours(load("groups"))
+
+
+CATEGORY_COLOURS = FAMILIES["event category"]
+
+
+def joined(values) -> str:
+    """The distinct labels or ids in a column of ';'-lists, ';'-joined: what one bar or mark that
+    stands for several rows carries in its custom_data (`.agg(ids=("event_id", charts.joined))`)."""
+    return ";".join(dict.fromkeys(v for value in values if isinstance(value, str) for v in value.split(";") if v))
+
+
+def use() -> None:
+    """Draw with the book's style: its template, and its one colour for each category."""
+    import plotly.express as px
+
+    pio.templates.default = STYLE
+    px.defaults.template = STYLE
+    px.defaults.color_discrete_map = colours()
 
 
 def add_date_ranges(fig: go.Figure, frame, y: str, color: str | None = None) -> go.Figure:
@@ -86,8 +161,8 @@ def add_date_ranges(fig: go.Figure, frame, y: str, color: str | None = None) -> 
 
 
 def mark_disputed(fig: go.Figure, frame, x: str, y: str) -> go.Figure:
-    """Ring the marks whose date sources dispute (rows with a dispute_id), with one legend entry."""
-    disputed = frame[frame["dispute_id"].notna()]
+    """Ring the marks whose sources disagree (rows whose `disputed` is true), with one legend entry."""
+    disputed = frame[frame["disputed"]]
     fig.add_scatter(x=disputed[x], y=disputed[y], mode="markers", name="date disputed",
                     marker=dict(symbol="circle-open", size=17, color="#444444", line_width=1.5),
                     hoverinfo="skip")

@@ -3,6 +3,14 @@
     from edition.data import load
     events = load("events")
 
+The data follow the factoid model: `load("happenings")` (one row per thing that happened) and
+`load("attestations")` (one row per source statement about it) are the tables in data/. The views
+`events`, `memberships` and `publications` (and the birth and death dates on `people`) show one row
+per happening, with the range of attested dates: date_start is the earliest any source allows,
+date_end the latest; `attestations` counts the statements, `source_ids` lists their sources,
+`disputed` says whether they disagree (see the factoid rules in edition/validate.py) and `uncertain` whether they
+disagree or a source hedges. `load("consensus")` is the same view for every happening at once.
+
 The package in data/ is checked first (see edition/validate.py); if anything is wrong, a DataError
 says what, and no table is returned. Types come from data/datapackage.json:
 
@@ -14,6 +22,7 @@ says what, and no table is returned. Types come from data/datapackage.json:
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -22,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from edition import readlog
-from edition.validate import validate
+from edition.validate import disagreements, uncertain, validate
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -103,13 +112,125 @@ def package(data_dir: Path | str | None = None) -> dict:
     return json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
 
 
+# The views: one row per happening of a type, under the column names the tables had before the
+# factoid model (the notebooks and exercises read these).
+VIEWS = {
+    "events": ("event", {"happening_id": "event_id", "title": "summary", "low": "people_low", "high": "people_high"},
+               ["event_id", "date_start", "date_end", "date_precision", "date_text", "uncertain", "disputed", "kind",
+                "category", "summary", "group_id", "person_ids", "people_low", "people_high", "place"]),
+    "memberships": ("membership", {"happening_id": "membership_id", "person_ids": "person_id", "date_start": "from_start",
+                                   "date_end": "from_end", "date_precision": "from_precision", "until_start": "to_start",
+                                   "until_end": "to_end", "until_precision": "to_precision"},
+                    ["membership_id", "person_id", "group_id", "role", "from_start", "from_end", "from_precision",
+                     "to_start", "to_end", "to_precision", "uncertain", "disputed"]),
+    "publications": ("publication", {"happening_id": "publication_id"},
+                     ["publication_id", "title", "kind", "group_id", "author_id", "periodical_id", "issue", "date_start",
+                      "date_end", "date_precision", "date_text", "uncertain", "disputed", "place", "language"]),
+}
+SOURCED = ["source_id", "source_ids", "attestations", "paragraph", "locator", "dispute_id", "disagreement",
+           "outside_period", "note"]
+
+
 def tables(data_dir: Path | str | None = None) -> list[str]:
-    """Names of the tables, in the descriptor's order."""
+    """Names of the tables, in the descriptor's order (the views are `consensus` and VIEWS)."""
     return [r["name"] for r in package(data_dir)["resources"]]
 
 
 def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """One table as a typed DataFrame."""
+    """One table or view as a typed DataFrame."""
+    if name == "consensus":
+        return consensus(data_dir)
+    if name in VIEWS:
+        kind, names, columns = VIEWS[name]
+        view = consensus(data_dir)
+        view = view[view["type"] == kind].rename(columns=names).reset_index(drop=True)
+        for column in ("kind", "category"):
+            view[column] = view[column].cat.remove_unused_categories()
+        return view[columns + SOURCED]
+    if name == "people":
+        return _with_life_dates(_table("people", data_dir), data_dir)
+    return _table(name, data_dir)
+
+
+def _joined(values) -> str | None:
+    """The distinct non-empty values, in order, ';'-joined (None if there are none)."""
+    found = list(dict.fromkeys(v for value in values if value for v in value.split(";") if v))
+    return ";".join(found) or None
+
+
+_consensus: dict[tuple, pd.DataFrame] = {}  # per data directory and file state
+
+
+def consensus(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """One row per happening: what it is (happenings.csv) and what its sources say (attestations.csv),
+    dates as the range of every attested date, disputed and uncertain derived from the attestations."""
+    folder = Path(check(data_dir))
+    with readlog.paused():
+        key = _state(folder)
+    if key not in _consensus:  # (a kernel's first load reads the files, so its read log has them)
+        _consensus[key] = _derive(folder)
+    return _consensus[key].copy()
+
+
+def _derive(data_dir: Path) -> pd.DataFrame:
+    happenings = _table("happenings", data_dir)
+    with open(data_dir / "attestations.csv", encoding="utf-8", newline="") as f:
+        statements: dict[str, list[dict]] = {}
+        for row in csv.DictReader(f):  # validated: every happening_id is a happening
+            statements.setdefault(row["happening_id"], []).append(row)
+    types = dict(zip(happenings["happening_id"], happenings["type"]))
+    rows = []
+    for happening_id, said in statements.items():
+        essay_first = sorted(said, key=lambda a: a["source_id"] != "essay")  # the essay's words, if it has any
+        kind = types[happening_id]
+        differ = disagreements(said, kind)
+        dated = [a for a in said if a["date_start"]]
+        ended = [a for a in said if a["until_start"]]
+        rows.append(dict(
+            happening_id=happening_id,
+            date_start=min((a["date_start"] for a in dated), default=None),
+            date_end=max((a["date_end"] for a in dated), default=None),
+            date_precision=_joined(a["date_precision"] for a in dated),
+            date_text=" / ".join(dict.fromkeys(a["date_text"] for a in dated if a["date_text"])) or None,
+            until_start=min((a["until_start"] for a in ended), default=None),
+            until_end=max((a["until_end"] for a in ended), default=None),
+            until_precision=_joined(a["until_precision"] for a in ended),
+            place="; ".join(dict.fromkeys(p.strip() for a in said for p in a["place"].split(";") if p.strip())) or None,
+            low=min((int(a["low"]) for a in said if a["low"]), default=None),
+            high=max((int(a["high"]) for a in said if a["high"]), default=None),
+            disputed=bool(differ), disagreement="; ".join(differ) or None,
+            uncertain=uncertain(said, kind),
+            source_id=essay_first[0]["source_id"], source_ids=_joined(a["source_id"] for a in said),
+            attestations=len(said), paragraph=_joined(a["paragraph"] for a in essay_first),
+            locator=next((a["locator"] for a in essay_first if a["locator"]), None),
+            note=" ".join(dict.fromkeys(a["note"] for a in said if a["note"])) or None,
+        ))
+    found = pd.DataFrame(rows)
+    for column in ("date_start", "date_end", "until_start", "until_end"):
+        found[column] = pd.to_datetime(found[column], format="%Y-%m-%d")
+    for column in ("low", "high"):
+        found[column] = found[column].astype("Int64")
+    return happenings.merge(found, on="happening_id", how="left", validate="one_to_one")
+
+
+def _with_life_dates(people: pd.DataFrame, data_dir) -> pd.DataFrame:
+    """People with the consensus dates of their birth and death: born_start, born_end, born_precision,
+    born_place, born_disputed, born_source_ids, born_locator, and the same for died_."""
+    lives = consensus(data_dir)
+    for kind, prefix in (("birth", "born"), ("death", "died")):
+        dates = lives[lives["type"] == kind].rename(columns={
+            "person_ids": "person_id", "date_start": f"{prefix}_start", "date_end": f"{prefix}_end",
+            "date_precision": f"{prefix}_precision", "place": f"{prefix}_place", "disputed": f"{prefix}_disputed",
+            "source_ids": f"{prefix}_source_ids", "locator": f"{prefix}_locator"})
+        people = people.merge(dates[["person_id", f"{prefix}_start", f"{prefix}_end", f"{prefix}_precision",
+                                     f"{prefix}_place", f"{prefix}_disputed", f"{prefix}_source_ids",
+                                     f"{prefix}_locator"]],
+                              on="person_id", how="left")
+    return people
+
+
+def _table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """One table of the package as a typed DataFrame."""
     descriptor = package(data_dir)
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     resources = {r["name"]: r for r in descriptor["resources"]}
@@ -123,8 +244,8 @@ def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
 
 
 def load_all(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
-    """Every table, by name."""
-    return {name: load(name, data_dir) for name in tables(data_dir)}
+    """Every table and view, by name."""
+    return {name: load(name, data_dir) for name in [*tables(data_dir), "consensus", *VIEWS]}
 
 
 def _typed(column: pd.Series, field: dict) -> pd.Series:

@@ -4,18 +4,19 @@
     paras = paragraphs()          # label, chapter, section, quotation (bool), text
 
 Used by the notebooks to tie quotations to publications, and by the tests that tie every dated
-paragraph to the data.
+paragraph to the data. `texts()` gives the same words, notes included, without pandas: the
+validator checks with it that every essay attestation quotes its paragraph word for word.
 """
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 from pathlib import Path
-
-import pandas as pd
 
 CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
 ESSAY = ["counter-revolution", "workers-truth", "workers-group", "irreconcilables", "closing"]
 LABEL = re.compile(r"^(?:> )?\(((?:cr|wt|wg|lo|end)-\d+)\)=$")
+NOTE = re.compile(r"^\[\^(\d+)\]:\s*(.*)$")
 ROLE = re.compile(r"\{term\}`([^`<]*?)(?:\s*<[^>]*>)?`")  # glossary links: keep the author's words
 
 
@@ -25,8 +26,7 @@ def _plain(line: str) -> str:
     return re.sub(r"\[\^\d\]", "", line)
 
 
-def paragraphs(chapters: Path = CHAPTERS) -> pd.DataFrame:
-    """One row per labelled paragraph of the essay, in reading order."""
+def _rows(chapters: Path) -> list[dict]:
     rows = []
     for chapter in ESSAY:
         lines = (chapters / f"{chapter}.md").read_text(encoding="utf-8").split("\n")
@@ -37,4 +37,31 @@ def paragraphs(chapters: Path = CHAPTERS) -> pd.DataFrame:
                 text = lines[i + 1]
                 rows.append(dict(label=m.group(1), chapter=chapter, section=section,
                                  quotation=text.startswith("> "), text=_plain(text)))
-    return pd.DataFrame(rows)
+    return rows
+
+
+def texts(chapters: Path = CHAPTERS) -> dict[str, str]:
+    """label -> the words of a labelled paragraph (a quotation with its attribution line) or of a
+    note (note-1 ...: its indented continuation too), as plain text."""
+    found = {}
+    for chapter in ESSAY:
+        lines = (chapters / f"{chapter}.md").read_text(encoding="utf-8").split("\n")
+        for i, line in enumerate(lines):
+            label, note = LABEL.match(line), NOTE.match(line)
+            if label:
+                words, rest = [lines[i + 1]], lines[i + 2:]
+                if lines[i + 1].startswith("> "):  # the quotation continues: its attribution
+                    words += [ln for ln in takewhile(lambda ln: ln.startswith(">"), rest) if "{." not in ln]
+                found[label.group(1)] = " ".join(_plain(w.strip()) for w in words if w.strip(" >"))
+            elif note:
+                more = takewhile(lambda ln: not ln.strip() or ln.startswith("    "), lines[i + 1:])
+                words = [note.group(2)] + [ln.strip().lstrip("> ") for ln in more]
+                found[f"note-{note.group(1)}"] = " ".join(_plain(w) for w in words if w)
+    return found
+
+
+def paragraphs(chapters: Path = CHAPTERS):
+    """One row per labelled paragraph of the essay, in reading order (a pandas DataFrame)."""
+    import pandas as pd  # here, so that the validator can use texts() without loading pandas
+
+    return pd.DataFrame(_rows(chapters))

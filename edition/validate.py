@@ -20,6 +20,10 @@ and never raises. The checks, in order:
    outside_period is true; low <= high; every ';'-listed person id exists; every paragraph label
    (paragraph, quote_paragraph, ...) exists in chapters/ (found beside data/); a row from the essay
    names its paragraph.
+6. The factoid rules (edition/py): every happening has an attestation; a happening whose
+   attestations disagree names the editors' words on it (dispute_id); an essay attestation quotes
+   its paragraph word for word, and its hedge words are in that quotation; attested dates lie in
+   1917-1946 unless the happening's outside_period is true.
 
 `frictionless validate data/datapackage.json` checks the same schema (tests/test_data.py runs it);
 reading the schema here keeps a check to a few hundredths of a second, so it can run on every load.
@@ -36,11 +40,14 @@ import os
 import re
 import sys
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from edition import essay
+
 PERIOD = (dt.date(1917, 1, 1), dt.date(1946, 12, 31))
-PERIOD_TABLES = {"events", "publications", "memberships", "size_estimates"}
+PERIOD_TABLES = {"size_estimates"}  # attestations are checked against their happening's outside_period
 RANGE_PAIRS = [("low", "high"), ("people_low", "people_high")]
 LABEL_LINE = re.compile(r"^[>\s]*\(((?:cr|wt|wg|lo|end)-\d+)\)=\s*$", re.MULTILINE)
 NOTE_LINE = re.compile(r"^\[\^(\d+)\]:", re.MULTILINE)
@@ -302,11 +309,11 @@ def descriptor_resources(descriptor: object, data_dir: Path) -> tuple[list[Resou
             continue
         path = entry.get("path")
         if not isinstance(path, str) or not path:
-            bad(where, "has no \"path\" (expected one file name in data/, e.g. events.csv)")
+            bad(where, "has no \"path\" (expected one file name in data/, e.g. happenings.csv)")
             continue
         posix = PurePosixPath(path)
         if posix.is_absolute() or ".." in posix.parts or "\\" in path or ":" in path or not path.strip():
-            bad(where, f"path {quote(path)} points outside data/ (a table must be a .csv file inside data/, e.g. events.csv)")
+            bad(where, f"path {quote(path)} points outside data/ (a table must be a .csv file inside data/, e.g. happenings.csv)")
             continue
         if not path.endswith(".csv"):
             bad(where, f"path {quote(path)} is not a .csv file")
@@ -610,6 +617,8 @@ def read_table(resource: Resource, data_dir: Path) -> tuple[Table | None, list[P
 
 def cell_problem(value: str, column: Column) -> str | None:
     """What is wrong with one cell as text, before its type is considered."""
+    if not value:  # nothing to check (most cells of the wide factoid tables are empty)
+        return None
     if len(value) > column.limit:
         return f"is {len(value):,} characters long; this column allows at most {column.limit:,} (shorten it)"
     trouble = character_problem(value)
@@ -830,6 +839,151 @@ def row_problems(table: Table, known: dict[str, set[tuple]], labels: set[str] | 
 
 
 # ---------------------------------------------------------------------------------------------
+# The factoid rules (also used by the loader, edition/data.py)
+# ---------------------------------------------------------------------------------------------
+
+# The factoid rules, in plain Python (the validator runs them on every load, without pandas).
+#
+# A happening is one thing that happened; an attestation is what one source says about it. Whether a
+# happening is disputed is derived from its attestations, never set by hand:
+#
+# - dates: two attestations whose date ranges do not overlap (one says 17 January, another 18 January);
+# - numbers: two attestations whose low-high ranges do not overlap ("about 30" against "fifty-two");
+# - places, for births and deaths only (a person dies in one place; an event may be reported for a
+#   city by one source and for the country by another without contradiction).
+#
+# A happening is uncertain when it is disputed or a source hedges ("about", "appeared", "most likely").
+
+DATE_PAIRS = (("date_start", "date_end", "dates"), ("until_start", "until_end", "end dates"))
+ONE_PLACE = {"birth", "death"}
+FIELDS = ("date_start", "date_end", "until_start", "until_end", "low", "high", "place")  # what they compare
+
+
+def _overlap(ranges: list[tuple]) -> bool:
+    """Whether some value lies in every (low, high) range (None: open at that end)."""
+    lows = [lo for lo, _ in ranges if lo is not None]
+    highs = [hi for _, hi in ranges if hi is not None]
+    return not lows or not highs or max(lows) <= min(highs)
+
+
+def _integer(value: str):
+    return int(value) if value and value.isdigit() else None
+
+
+def disagreements(statements: list[dict], kind: str = "") -> list[str]:
+    """What the attestations of one happening disagree on, in words (empty: they agree).
+
+    `statements` are attestation rows as dicts of strings (ISO dates compare as text);
+    `kind` is the happening's type (birth, death, event, ...)."""
+    found = []
+    for start, end, words in DATE_PAIRS:
+        dated = [(s[start], s[end]) for s in statements if s.get(start) and s.get(end)]
+        if len(dated) > 1 and not _overlap(dated):
+            found.append(f"{words} (" + ", ".join(sorted({a if a == b else f"{a}..{b}" for a, b in dated})) + ")")
+    counted = [(_integer(s.get("low", "")), _integer(s.get("high", ""))) for s in statements
+               if s.get("low") or s.get("high")]
+    if len(counted) > 1 and not _overlap([(lo if lo is not None else 0, hi) for lo, hi in counted]):
+        found.append("numbers (" + ", ".join(f"{lo or ''}-{hi or ''}".strip("-") for lo, hi in counted) + ")")
+    if kind in ONE_PLACE:
+        places = [frozenset(p.strip() for p in s["place"].split(";")) for s in statements if s.get("place")]
+        if len(places) > 1 and not frozenset.intersection(*places):
+            found.append("place (" + ", ".join(sorted({"; ".join(sorted(p)) for p in places})) + ")")
+    return found
+
+
+def uncertain(statements: list[dict], kind: str = "") -> bool:
+    """Disputed, or hedged by a source."""
+    return bool(disagreements(statements, kind)) or any(s.get("hedge") for s in statements)
+
+
+def normalised(text: str) -> str:
+    """Text as compared for 'word for word': typographic quotes as plain ones, spaces collapsed."""
+    for fancy, plain in (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"), ("…", "...")):
+        text = text.replace(fancy, plain)
+    return " ".join(text.split())
+
+
+def quoted_in(locator: str, paragraph: str) -> bool:
+    """Whether a locator is word for word in a paragraph; ' ... ' in a locator marks words left out,
+    and its parts must appear in order."""
+    at, text = 0, normalised(paragraph)
+    for part in normalised(locator).split(" ... "):
+        found = text.find(part.strip(), at)
+        if found < 0:
+            return False
+        at = found + len(part.strip())
+    return True
+
+
+def essay_locator_problems(table: Table, words: dict[str, str]) -> list[Problem]:
+    """A row from the essay quotes its paragraph word for word; an essay hedge is in that quotation."""
+    problems, file = [], table.resource.file
+    for number, cells in table.rows:
+        if cells["source_id"] != "essay" or not table.good(number, "paragraph", "locator"):
+            continue
+        said = [words[label] for label in cells["paragraph"].split(";") if label in words]
+        hedge = cells.get("hedge", "")
+        if not cells["locator"]:
+            if table.resource.name == "attestations":
+                problems.append(Problem(file, number, "locator", "", "is empty, but source_id is 'essay' (copy the words "
+                                        "of the paragraph that state this, exactly)"))
+        elif said and not any(quoted_in(cells["locator"], text) for text in said):
+            problems.append(Problem(file, number, "locator", cells["locator"],
+                                    f"is not word for word in paragraph {cells['paragraph']} (copy the essay's words exactly; "
+                                    "write ' ... ' where words are left out)"))
+        elif hedge and not hedge.startswith("editors:") and not quoted_in(hedge, cells["locator"]):
+            problems.append(Problem(file, number, "hedge", hedge,
+                                    "is not in the locator (an essay hedge is the essay's own word, e.g. 'seems', inside the quotation; "
+                                    "the editors' doubt starts 'editors:')"))
+    return problems
+
+
+def factoid_problems(tables: dict[str, Table], chapters: Path) -> list[Problem]:
+    """The rules that tie attestations to their happenings and to the essay's words."""
+    try:
+        words = essay.texts(chapters)
+    except (OSError, ValueError, IndexError):
+        words = None  # a missing or damaged chapter is reported with the labels
+    problems = []
+    for table in tables.values():  # every row from the essay quotes its paragraph (attestations, people, groups ...)
+        if words is not None and {"source_id", "paragraph", "locator"} <= set(table.resource.names):
+            problems += essay_locator_problems(table, words)
+    happenings, attestations = tables.get("happenings"), tables.get("attestations")
+    if happenings is None or attestations is None:
+        return problems
+    hfile, afile = happenings.resource.file, attestations.resource.file
+    statements = defaultdict(list)
+    for number, cells in attestations.rows:
+        statements[cells["happening_id"]].append((number, cells))
+    for number, cells in happenings.rows:
+        ident, told = cells["happening_id"], statements.get(cells["happening_id"], [])
+        if not told:
+            problems.append(Problem(hfile, number, "happening_id", ident, "has no attestation (add a row to "
+                                    "attestations.csv naming a source that states it, or delete this row)"))
+            continue
+        if not all(attestations.good(n, *FIELDS) for n, _ in told):
+            continue  # a damaged cell is reported already
+        rows = [c for _, c in told]
+        differ = disagreements(rows, cells["type"])
+        if differ and not cells["dispute_id"] and happenings.good(number, "dispute_id"):
+            problems.append(Problem(hfile, number, "dispute_id", "", f"is empty, but the attestations of {ident} disagree on "
+                                    f"{'; '.join(differ)}: add the editors' words to disputes.csv and name that dispute_id here"))
+        if not happenings.good(number, "outside_period"):
+            continue
+        dated = [(n, c, d) for n, row in told for c in ("date_start", "date_end", "until_start", "until_end")
+                 if (d := parse_date(row[c]))]
+        outside = [(n, c, d) for n, c, d in dated if not PERIOD[0] <= d <= PERIOD[1]]
+        if cells["outside_period"] != "true" and outside:
+            n, c, d = outside[0]
+            problems.append(Problem(afile, n, c, d.isoformat(), f"is outside 1917-01-01..1946-12-31 (set outside_period "
+                                    f"to true on {ident} in {happenings.resource.file_name} if that is intended)"))
+        if cells["outside_period"] == "true" and dated and not outside:
+            problems.append(Problem(hfile, number, "outside_period", "true", "is set, but every attested date lies "
+                                    "within 1917-1946 (set it to false)"))
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
 
 def validate(data_dir: Path | str) -> list[Problem]:
     """Every problem in the data package at data_dir; an empty list means it is valid. Never raises."""
@@ -865,6 +1019,7 @@ def _validate(data_dir: Path) -> list[Problem]:
             known[name] = set.union(*key_values(tables[name], [key]))
     for table in tables.values():
         problems += row_problems(table, known, labels, display(chapters))
+    problems += factoid_problems(tables, chapters)
     seen, unique = set(), []
     for p in problems:
         key = str(p)

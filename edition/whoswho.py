@@ -65,7 +65,7 @@ class WhosWho(DataDirective):
     them). Every field becomes text or a node attribute, never markup (edition/datanodes.py)."""
 
     def run(self):
-        for table in ("people", "memberships", "groups", "sources", "datapackage"):
+        for table in ("people", "happenings", "attestations", "groups", "sources", "datapackage"):
             self.env.note_dependency(str(DATA_DIR / (f"{table}.json" if table == "datapackage" else f"{table}.csv")))
         for chapter in ESSAY:
             self.env.note_dependency(str(CHAPTERS / f"{chapter}.md"))
@@ -90,12 +90,19 @@ class WhosWho(DataDirective):
             section += line
         elif also:
             section += para(strong("Also written:"), " " + "; ".join(also))
-        born = when(p.born_start, p.born_end, p.born_precision)
-        died = when(p.died_start, p.died_end, p.died_precision)
-        if born or died:
-            dates = "; ".join(x for x in (f"born {born}" if born else "", f"died {died}" if died else "") if x)
-            quoted = f" (the source: “{text(p.dates_locator)}”)" if pd.notna(p.dates_locator) else ""
-            section += para(strong("Dates, as recorded:"), f" {dates}{quoted} ", self.cite(p.dates_source_id), ".")
+        life = [(word, when(start, end, precision), locator, sources, disputed) for word, start, end, precision, locator, sources, disputed
+                in (("born", p.born_start, p.born_end, p.born_precision, p.born_locator, p.born_source_ids, p.born_disputed),
+                    ("died", p.died_start, p.died_end, p.died_precision, p.died_locator, p.died_source_ids, p.died_disputed))]
+        if any(date for _, date, *_ in life):
+            line = para(strong("Dates, as recorded:"))
+            for word, date, locator, sources, disputed in (x for x in life if x[1]):
+                line += nodes.Text(f" {word} {date}" + (" (sources disagree)" if pd.notna(disputed) and disputed else "")
+                                   + (f" (the source: “{text(locator)}”)" if pd.notna(locator) else "") + " ")
+                for i, source in enumerate(sources.split(";") if pd.notna(sources) else []):
+                    line += [nodes.Text(", ")] if i else []
+                    line += self.cite(source)
+                line += nodes.Text(";" if word == "born" and life[1][1] else ".")
+            section += line
         else:
             section += para(strong("Dates:"), " not recorded in the dataset.")
         if pd.notna(p.description):

@@ -29,7 +29,7 @@ ONE_LINE = "contains a line break: every column holds one line of text (join the
 @pytest.fixture
 def copy(tmp_path, monkeypatch):
     """data/ and chapters/ side by side in a temporary folder, which is also the working directory,
-    so messages name files as the CLI does when run from the repository: data/events.csv."""
+    so messages name files as the CLI does when run from the repository: data/attestations.csv."""
     shutil.copytree(DATA_DIR, tmp_path / "data")
     shutil.copytree(REPO / "chapters", tmp_path / "chapters")
     monkeypatch.chdir(tmp_path)
@@ -96,8 +96,8 @@ def case(fn):
 
 @case
 def empty_file(data):
-    put(data, "events", b"")
-    return ("data/events.csv: is empty (it needs at least the header row, event_id,date_start,date_end,date_precision,..., "
+    put(data, "attestations", b"")
+    return ("data/attestations.csv: is empty (it needs at least the header row, attestation_id,happening_id,source_id,paragraph,..., "
             "and one row of data)")
 
 
@@ -116,8 +116,8 @@ def header_only(data):
 
 @case
 def byte_order_mark(data):
-    put(data, "events", b"\xef\xbb\xbf" + raw(data, "events"))
-    return "data/events.csv: U+FEFF byte-order mark at the start of the file: save it as plain UTF-8 (CSV UTF-8 without BOM)"
+    put(data, "attestations", b"\xef\xbb\xbf" + raw(data, "attestations"))
+    return "data/attestations.csv: U+FEFF byte-order mark at the start of the file: save it as plain UTF-8 (CSV UTF-8 without BOM)"
 
 
 @case
@@ -143,8 +143,9 @@ def latin1_byte(data):
 
 @case
 def quote_left_open(data):
-    put(data, "events", raw(data, "events") + b'ev-new,"1923-01-01,1923-01-01\n')
-    return ("data/events.csv, row 148: cannot be read as CSV: a quoted cell that starts in this row is never closed "
+    row = len(read(data, "attestations")) + 1
+    put(data, "attestations", raw(data, "attestations") + b'at-new,"1923-01-01,1923-01-01\n')
+    return (f"data/attestations.csv, row {row}: cannot be read as CSV: a quoted cell that starts in this row is never closed "
             "(add the closing '\"', or remove the opening one)")
 
 
@@ -157,8 +158,8 @@ def text_after_closing_quote(data):
 
 @case
 def cell_beyond_the_csv_modules_own_limit(data):  # 131,072 characters
-    set_cell(data, "events", 5, "note", "x" * 200_000)
-    return (f"data/events.csv, row 5, column note: '{'x' * 77}...' is 200,000 characters long; "
+    set_cell(data, "attestations", 5, "note", "x" * 200_000)
+    return (f"data/attestations.csv, row 5, column note: '{'x' * 77}...' is 200,000 characters long; "
             "this column allows at most 2,000 (shorten it)")
 
 
@@ -198,8 +199,9 @@ def blank_row_between_rows(data):
 
 @case
 def row_of_commas(data):
+    row = len(read(data, "groups")) + 1
     put(data, "groups", raw(data, "groups") + b"," * 10 + b"\n")
-    return "data/groups.csv, row 20: is a blank row (delete it)"
+    return f"data/groups.csv, row {row}: is a blank row (delete it)"
 
 
 @case
@@ -218,16 +220,16 @@ def row_with_a_cell_too_few(data):
 
 @case
 def missing_column(data):
-    records = read(data, "events")
+    records = read(data, "attestations")
     at = records[0].index("place")
-    write(data, "events", [r[:at] + r[at + 1:] for r in records])
-    return "data/events.csv, row 1, column place: column is missing from the header (datapackage.json expects it)"
+    write(data, "attestations", [r[:at] + r[at + 1:] for r in records])
+    return "data/attestations.csv, row 1, column place: column is missing from the header (datapackage.json expects it)"
 
 
 @case
 def renamed_column(data):
-    put(data, "events", raw(data, "events").replace(b",note\n", b",place\n", 1))
-    return "data/events.csv, row 1: 'place' is column 20 of the header, where datapackage.json expects 'note' (rename it)"
+    put(data, "attestations", raw(data, "attestations").replace(b",note\n", b",place\n", 1))
+    return "data/attestations.csv, row 1: 'place' is column 17 of the header, where datapackage.json expects 'note' (rename it)"
 
 
 @case
@@ -254,16 +256,16 @@ def stray_comma_after_the_header(data):
 
 @case
 def header_name_with_a_hidden_character(data):
-    put(data, "events", raw(data, "events").replace(b"summary", "summary\u200b".encode("utf-8"), 1))
-    return "data/events.csv, row 1: 'summary\\u200b' contains an invisible character U+200B (ZERO WIDTH SPACE): delete it"
+    put(data, "happenings", raw(data, "happenings").replace(b"title", "title\u200b".encode("utf-8"), 1))
+    return "data/happenings.csv, row 1: 'title\\u200b' contains an invisible character U+200B (ZERO WIDTH SPACE): delete it"
 
 
 # characters
 
 @case
 def nul_byte(data):
-    set_cell(data, "events", 5, "summary", "Revolutionary\x00after-shock in China.")
-    return ("data/events.csv, row 5, column summary: 'Revolutionary\\x00after-shock in China.' contains a control "
+    set_cell(data, "happenings", 5, "title", "Revolutionary\x00after-shock in China.")
+    return ("data/happenings.csv, row 5, column title: 'Revolutionary\\x00after-shock in China.' contains a control "
             "character U+0000 (NUL): delete it")
 
 
@@ -282,14 +284,14 @@ def c1_control_from_windows_1252(data):
 
 @case
 def tab(data):
-    set_cell(data, "events", 5, "place", "China\tShanghai")
-    return "data/events.csv, row 5, column place: 'China\\tShanghai' contains a control character U+0009 (TAB): replace it with a space"
+    set_cell(data, "attestations", 5, "place", "China\tShanghai")
+    return "data/attestations.csv, row 5, column place: 'China\\tShanghai' contains a control character U+0009 (TAB): replace it with a space"
 
 
 @case
 def newline_in_a_text_field(data):
-    set_cell(data, "events", 5, "summary", "Revolutionary after-shock\nin China.")
-    return f"data/events.csv, row 5, column summary: 'Revolutionary after-shock\\nin China.' {ONE_LINE}"
+    set_cell(data, "happenings", 5, "title", "Revolutionary after-shock\nin China.")
+    return f"data/happenings.csv, row 5, column title: 'Revolutionary after-shock\\nin China.' {ONE_LINE}"
 
 
 @case
@@ -313,8 +315,9 @@ def line_separator(data):
 
 @case
 def no_break_space_in_an_id(data):
-    set_cell(data, "memberships", 3, "group_id", "workers\u00a0group")
-    return ("data/memberships.csv, row 3, column group_id: 'workers\\xa0group' contains U+00A0 (NO-BREAK SPACE), which looks "
+    row = row_where(data, "happenings", type="membership", group_id="workers-group")
+    set_cell(data, "happenings", row, "group_id", "workers\u00a0group")
+    return (f"data/happenings.csv, row {row}, column group_id: 'workers\\xa0group' contains U+00A0 (NO-BREAK SPACE), which looks "
             "like a space but is not one: replace it with an ordinary space")
 
 
@@ -327,9 +330,9 @@ def no_break_space_in_prose(data):  # the real data has none, so prose gets no e
 
 @case
 def zero_width_space_in_a_foreign_key(data):
-    row = row_where(data, "memberships", group_id="workers-group")
-    set_cell(data, "memberships", row, "group_id", "workers-group\u200b")
-    return (f"data/memberships.csv, row {row}, column group_id: 'workers-group\\u200b' contains an invisible character "
+    row = row_where(data, "happenings", type="membership", group_id="workers-group")
+    set_cell(data, "happenings", row, "group_id", "workers-group\u200b")
+    return (f"data/happenings.csv, row {row}, column group_id: 'workers-group\\u200b' contains an invisible character "
             "U+200B (ZERO WIDTH SPACE): delete it")
 
 
@@ -349,8 +352,8 @@ def zero_width_joiner_in_a_label(data):
 
 @case
 def word_joiner(data):
-    set_cell(data, "events", 5, "date_text", "19\u206027")
-    return "data/events.csv, row 5, column date_text: '19\\u206027' contains an invisible character U+2060 (WORD JOINER): delete it"
+    set_cell(data, "attestations", 5, "date_text", "19\u206027")
+    return "data/attestations.csv, row 5, column date_text: '19\\u206027' contains an invisible character U+2060 (WORD JOINER): delete it"
 
 
 @case
@@ -367,15 +370,15 @@ def soft_hyphen(data):
 
 @case
 def bidi_override(data):
-    set_cell(data, "events", 5, "summary", "Revolutionary \u202eanihC ni kcohs-retfa")
-    return ("data/events.csv, row 5, column summary: 'Revolutionary \\u202eanihC ni kcohs-retfa' contains an invisible "
+    set_cell(data, "happenings", 5, "title", "Revolutionary \u202eanihC ni kcohs-retfa")
+    return ("data/happenings.csv, row 5, column title: 'Revolutionary \\u202eanihC ni kcohs-retfa' contains an invisible "
             "character U+202E (RIGHT-TO-LEFT OVERRIDE): delete it")
 
 
 @case
 def bidi_isolate_in_a_date(data):
-    set_cell(data, "events", 5, "date_start", "\u20661927-01-01")
-    return ("data/events.csv, row 5, column date_start: '\\u20661927-01-01' contains an invisible character "
+    set_cell(data, "attestations", 5, "date_start", "\u20661927-01-01")
+    return ("data/attestations.csv, row 5, column date_start: '\\u20661927-01-01' contains an invisible character "
             "U+2066 (LEFT-TO-RIGHT ISOLATE): delete it")
 
 
@@ -396,8 +399,8 @@ def title_of_spaces(data):
 
 @case
 def note_of_spaces(data):
-    set_cell(data, "events", 5, "note", "  ")
-    return "data/events.csv, row 5, column note: '  ' is only spaces (delete them, or write a value)"
+    set_cell(data, "attestations", 5, "note", "  ")
+    return "data/attestations.csv, row 5, column note: '  ' is only spaces (delete them, or write a value)"
 
 
 @case
@@ -408,21 +411,21 @@ def space_around_a_referenced_id(data):  # one line: the rows that refer to it a
 
 @case
 def space_before_a_category(data):
-    set_cell(data, "events", 5, "category", " context")
-    return "data/events.csv, row 5, column category: ' context' has a space at the start or end: delete it"
+    set_cell(data, "happenings", 5, "category", " context")
+    return "data/happenings.csv, row 5, column category: ' context' has a space at the start or end: delete it"
 
 
 @case
 def space_in_a_list_of_ids(data):
-    set_cell(data, "events", 5, "person_ids", "miasnikov; kuznetsov")
-    return ("data/events.csv, row 5, column person_ids: 'miasnikov; kuznetsov' has a space next to a ';' "
+    set_cell(data, "happenings", 5, "person_ids", "miasnikov; kuznetsov")
+    return ("data/happenings.csv, row 5, column person_ids: 'miasnikov; kuznetsov' has a space next to a ';' "
             "(write the ids as a;b, without spaces)")
 
 
 @case
 def text_too_long(data):
-    set_cell(data, "events", 5, "note", "a" * 2001)
-    return f"data/events.csv, row 5, column note: '{'a' * 77}...' is 2,001 characters long; this column allows at most 2,000 (shorten it)"
+    set_cell(data, "attestations", 5, "note", "a" * 2001)
+    return f"data/attestations.csv, row 5, column note: '{'a' * 77}...' is 2,001 characters long; this column allows at most 2,000 (shorten it)"
 
 
 @case
@@ -434,8 +437,8 @@ def id_too_long(data):
 # markup
 
 def markup(data, column_value, found, kind, fix="remove it"):
-    set_cell(data, "events", 5, "summary", column_value)
-    return f"data/events.csv, row 5, column summary: '{column_value}' contains {kind} '{found}': {PLAIN}: {fix}"
+    set_cell(data, "happenings", 5, "title", column_value)
+    return f"data/happenings.csv, row 5, column title: '{column_value}' contains {kind} '{found}': {PLAIN}: {fix}"
 
 
 @case
@@ -578,8 +581,8 @@ def dispute_paragraph_unknown(data):
 
 @case
 def paragraph_label_malformed(data):
-    set_cell(data, "events", 5, "paragraph", "cr-1;")
-    return ("data/events.csv, row 5, column paragraph: 'cr-1;' is not a paragraph label or a ';'-separated list of them "
+    set_cell(data, "attestations", 5, "paragraph", "cr-1;")
+    return ("data/attestations.csv, row 5, column paragraph: 'cr-1;' is not a paragraph label or a ';'-separated list of them "
             "(e.g. wt-3 or cr-1;note-2)")
 
 
@@ -605,18 +608,21 @@ def number_with_decimals(data):
 
 @case
 def unknown_foreign_key(data):
-    set_cell(data, "memberships", 3, "group_id", "no-such-group")
-    return "data/memberships.csv, row 3, column group_id: 'no-such-group' does not match any group_id in groups.csv"
+    row = row_where(data, "happenings", type="membership")
+    set_cell(data, "happenings", row, "group_id", "no-such-group")
+    return f"data/happenings.csv, row {row}, column group_id: 'no-such-group' does not match any group_id in groups.csv"
 
 
 @case
 def duplicate_primary_key(data):
     set_cell(data, "disputes", 3, "dispute_id", "miasnikov-escape")
-    # (the row's own id, miasnikov-release, was used by other tables: keep their references valid)
-    for table in ("events", "publications", "size_estimates", "people"):
+    # (the row's own id, miasnikov-release, was used by other tables: they follow it, so that their
+    # references stay valid and the happening it covers keeps the editors' words it needs)
+    for table in ("happenings", "size_estimates", "people"):
         records = read(data, table)
         at = records[0].index("dispute_id")
-        write(data, table, [[*(r[:at]), "" if r[at] == "miasnikov-release" else r[at], *(r[at + 1:])] for r in records])
+        write(data, table, [[*(r[:at]), "miasnikov-escape" if r[at] == "miasnikov-release" else r[at], *(r[at + 1:])]
+                            for r in records])
     return "data/disputes.csv, row 3, column dispute_id: 'miasnikov-escape' is a duplicate: dispute_id must be unique (first used in row 2)"
 
 
@@ -655,23 +661,23 @@ def descriptor_without_resources(data):
 
 @case
 def resource_path_outside_data(data):
-    edit_descriptor(data, lambda d: resource(d, "events").update(path="../../etc/passwd"))
-    return ("data/datapackage.json: resource 7 (events): path '../../etc/passwd' points outside data/ "
-            "(a table must be a .csv file inside data/, e.g. events.csv)")
+    edit_descriptor(data, lambda d: resource(d, "attestations").update(path="../../etc/passwd"))
+    return ("data/datapackage.json: resource 5 (attestations): path '../../etc/passwd' points outside data/ "
+            "(a table must be a .csv file inside data/, e.g. happenings.csv)")
 
 
 @case
 def resource_path_absolute(data):
     edit_descriptor(data, lambda d: resource(d, "sources").update(path="/etc/passwd"))
     return ("data/datapackage.json: resource 1 (sources): path '/etc/passwd' points outside data/ "
-            "(a table must be a .csv file inside data/, e.g. events.csv)")
+            "(a table must be a .csv file inside data/, e.g. happenings.csv)")
 
 
 @case
 def foreign_key_to_an_unknown_table(data):
-    edit_descriptor(data, lambda d: resource(d, "events")["schema"]["foreignKeys"][1]["reference"].update(resource="gropus"))
-    return ("data/datapackage.json: resource 7 (events): foreign key refers to a table 'gropus' that is not in resources "
-            "(the tables are: sources, groups, people, memberships, size_estimates, publications, events, disputes, quotations)")
+    edit_descriptor(data, lambda d: resource(d, "happenings")["schema"]["foreignKeys"][0]["reference"].update(resource="gropus"))
+    return ("data/datapackage.json: resource 4 (happenings): foreign key refers to a table 'gropus' that is not in resources "
+            "(the tables are: sources, groups, people, happenings, attestations, size_estimates, disputes, quotations)")
 
 
 @case
@@ -731,16 +737,16 @@ def test_frictionless_agrees_on_the_schema(copy):
     """The schema checks read datapackage.json as Frictionless does: both find the same cells."""
     import frictionless
 
-    set_cell(copy, "events", 5, "date_start", "1923-13-01")
-    set_cell(copy, "events", 6, "kind", "banana")
-    set_cell(copy, "events", 7, "people_low", "abc")
-    set_cell(copy, "events", 8, "uncertain", "yes")
+    set_cell(copy, "attestations", 5, "date_start", "1923-13-01")
+    set_cell(copy, "happenings", 6, "kind", "banana")
+    set_cell(copy, "attestations", 7, "low", "abc")
+    set_cell(copy, "happenings", 8, "outside_period", "yes")
     set_cell(copy, "quotations", 3, "quote_id", "Q 4")
     set_cell(copy, "quotations", 4, "quote_id", "q-wt-2")
     set_cell(copy, "sources", 5, "title", "")
     set_cell(copy, "sources", 8, "url", "javascript:alert(1)")
     set_cell(copy, "sources", 9, "language", "xx")
-    set_cell(copy, "memberships", 3, "group_id", "no-such-group")
+    set_cell(copy, "happenings", row_where(copy, "happenings", type="membership"), "group_id", "no-such-group")
     set_cell(copy, "size_estimates", row_where(copy, "size_estimates", high=""), "high", "-1")
     report = frictionless.validate(str(copy / "datapackage.json"))
     theirs = {(f"data/{task.name}.csv", error.row_number) for task in report.tasks for error in task.errors}
@@ -752,16 +758,16 @@ def test_frictionless_agrees_on_the_schema(copy):
 # ---- what Excel and text editors write is accepted silently -------------------------------------
 
 def test_crlf_line_ends_are_accepted(copy):
-    for table in ("events", "sources"):
+    for table in ("happenings", "attestations", "sources"):
         put(copy, table, raw(copy, table).replace(b"\n", b"\r\n"))
     assert problems(copy) == []
     assert load("events", data_dir=copy).equals(load("events"))
 
 
 def test_blank_lines_at_the_end_are_accepted(copy):
-    put(copy, "events", raw(copy, "events") + b"\n\r\n\n")
+    put(copy, "attestations", raw(copy, "attestations") + b"\n\r\n\n")
     assert problems(copy) == []
-    assert len(load("events", data_dir=copy)) == len(read(DATA_DIR, "events")) - 1
+    assert len(load("attestations", data_dir=copy)) == len(read(DATA_DIR, "attestations")) - 1
 
 
 def test_every_cell_quoted_is_accepted(copy):
@@ -808,7 +814,7 @@ def test_random_csv_text_after_the_real_header(copy, head, text):
     assert_total(copy)
 
 
-REAL = {name: read(DATA_DIR, name) for name in ("events", "people", "sources", "quotations")}
+REAL = {name: read(DATA_DIR, name) for name in ("happenings", "attestations", "people", "sources", "quotations")}
 
 
 @FUZZ

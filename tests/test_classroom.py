@@ -171,7 +171,7 @@ def test_classroom_zip_contents(classroom_zip):
         names = set(z.namelist())
     top = classroom.NAME
     for required in ["HOWTO.md", "requirements.txt", "edition/data.py", "edition/validate.py", "edition/charts.py",
-                     "data/datapackage.json", "data/events.csv", "chapters/workers-truth.md"] + \
+                     "data/datapackage.json", "data/happenings.csv", "data/attestations.csv", "chapters/workers-truth.md"] + \
                     [f"{nb}.ipynb" for nb in classroom.NOTEBOOKS]:
         assert f"{top}/{required}" in names
     assert not [n for n in names if "teaching" in n or "plotly_html" in n or n.endswith(".pyc")]

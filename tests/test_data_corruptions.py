@@ -61,21 +61,21 @@ def assert_reported(data, *expected):
 
 @pytest.mark.parametrize("bad", ["1923-13-01", "1923-1-5", "autumn 1923"])
 def test_malformed_date(copy, bad):
-    set_cell(copy, "events", 12, "date_start", bad)
-    line = assert_reported(copy, "events.csv", "row 12", "column date_start", f"'{bad}'")
+    set_cell(copy, "attestations", 12, "date_start", bad)
+    line = assert_reported(copy, "attestations.csv", "row 12", "column date_start", f"'{bad}'")
     assert "not a valid date (expected YYYY-MM-DD)" in line
 
 
 def test_end_before_start(copy):
-    set_cell(copy, "events", 5, "date_start", "1923-05-01")
-    set_cell(copy, "events", 5, "date_end", "1923-04-01")
-    line = assert_reported(copy, "events.csv", "row 5", "column date_end", "'1923-04-01'")
+    set_cell(copy, "attestations", 5, "date_start", "1923-05-01")
+    set_cell(copy, "attestations", 5, "date_end", "1923-04-01")
+    line = assert_reported(copy, "attestations.csv", "row 5", "column date_end", "'1923-04-01'")
     assert "before date_start" in line
 
 
 def test_unknown_person_in_list(copy):
-    set_cell(copy, "events", 7, "person_ids", "miasnikov;nobody-at-all")
-    assert_reported(copy, "events.csv", "row 7", "column person_ids", "'nobody-at-all'")
+    set_cell(copy, "happenings", 7, "person_ids", "miasnikov;nobody-at-all")
+    assert_reported(copy, "happenings.csv", "row 7", "column person_ids", "'nobody-at-all'")
 
 
 def test_duplicate_primary_key(copy):
@@ -93,8 +93,8 @@ def test_missing_required_value(copy):
 
 
 def test_unknown_category(copy):
-    set_cell(copy, "events", 9, "kind", "banana")
-    line = assert_reported(copy, "events.csv", "row 9", "column kind", "'banana'")
+    set_cell(copy, "happenings", 9, "kind", "banana")
+    line = assert_reported(copy, "happenings.csv", "row 9", "column kind", "'banana'")
     assert "allowed values" in line and "arrest" in line
 
 
@@ -109,16 +109,16 @@ def test_wrong_encoding(copy):
 
 
 def test_row_with_no_source(copy):
-    set_cell(copy, "events", 20, "source_id", "")
-    line = assert_reported(copy, "events.csv", "row 20", "column source_id", "''")
+    set_cell(copy, "attestations", 20, "source_id", "")
+    line = assert_reported(copy, "attestations.csv", "row 20", "column source_id", "''")
     assert "required" in line
 
 
 def test_essay_row_without_paragraph(copy):
-    records = read(copy, "events")
+    records = read(copy, "attestations")
     row = next(i for i, r in enumerate(records, start=1) if i > 1 and r[records[0].index("source_id")] == "essay")
-    set_cell(copy, "events", row, "paragraph", "")
-    assert_reported(copy, "events.csv", f"row {row}", "column paragraph", "''")
+    set_cell(copy, "attestations", row, "paragraph", "")
+    assert_reported(copy, "attestations.csv", f"row {row}", "column paragraph", "''")
 
 
 def test_unknown_paragraph_label(copy):
@@ -128,8 +128,8 @@ def test_unknown_paragraph_label(copy):
 
 
 def test_html_or_script_in_text(copy):
-    set_cell(copy, "events", 15, "summary", "<script>alert(1)</script>")
-    line = assert_reported(copy, "events.csv", "row 15", "column summary", "'<script>alert(1)</script>'")
+    set_cell(copy, "happenings", 15, "title", "<script>alert(1)</script>")
+    line = assert_reported(copy, "happenings.csv", "row 15", "column title", "'<script>alert(1)</script>'")
     assert "HTML or script" in line
 
 
@@ -140,11 +140,15 @@ def test_javascript_url(copy):
 
 
 def test_date_outside_period_needs_the_flag(copy):
-    records = read(copy, "events")
-    row = next(i for i, r in enumerate(records, start=1) if i > 1 and r[records[0].index("outside_period")] == "false"
+    """An attested date before 1917 needs its happening's outside_period flag."""
+    happenings = read(copy, "happenings")
+    inside = {r[0] for r in happenings[1:] if r[happenings[0].index("outside_period")] == "false"}
+    records = read(copy, "attestations")
+    row = next(i for i, r in enumerate(records, start=1) if i > 1 and r[records[0].index("happening_id")] in inside
                and r[records[0].index("date_start")])
-    set_cell(copy, "events", row, "date_start", "1905-01-22")
-    assert_reported(copy, "events.csv", f"row {row}", "column date_start", "'1905-01-22'")
+    set_cell(copy, "attestations", row, "date_start", "1905-01-22")
+    line = assert_reported(copy, "attestations.csv", f"row {row}", "column date_start", "'1905-01-22'")
+    assert "set outside_period to true" in line
 
 
 def test_low_above_high(copy):

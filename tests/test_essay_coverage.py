@@ -30,11 +30,13 @@ ESSAY_DATES = [
     ("wg-2", "Workers' Dreadnought statement", "17 June 1922", "1922-06-17", "1922-06-17"),
     ("wg-3", "Dreadnought announces the Manifesto and the CWP protest", "1 December 1923", "1923-12-01", "1923-12-01"),
     ("wg-3", "KAPD publishes the Manifesto in Germany", "1924", "1924-01-01", "1924-12-31"),
-    ("wg-3", "imprisonment of Miasnikov and Kuznetsov", "1923", "1923-01-01", "1923-12-31"),
+    # the essay dates the report, not the imprisonment: after the founding (wg-4), before the report
+    ("wg-3", "imprisonment of Miasnikov and Kuznetsov", "before 1 December 1923", "1923-02-01", "1923-12-01"),
     ("wg-4", "Miasnikov's call for freedom of the press after the Tenth Congress", "1921", "1921-01-01", "1921-12-31"),
     ("wg-4", "Miasnikov expelled from the party", "early 1922", "1922-01-01", "1922-04-30"),
     ("wg-4", "Workers' Group founded", "February-March 1923", "1923-02-01", "1923-03-31"),
-    ("wg-4", "Manifesto published", "February-March 1923", "1923-02-01", "1923-03-31"),
+    # the essay dates the founding; the Manifesto followed, distributed at the 12th Congress (17-25 April 1923)
+    ("wg-4", "Manifesto published", "February-March 1923 ... distributed at the Twelfth Congress", "1923-02-01", "1923-04-25"),
     ("wg-4", "strike wave", "summer 1923", "1923-06-01", "1923-08-31"),
     ("wg-4", "underground work lasts until the beginning of the 1930s", "until the beginning of the 1930s", "1930-01-01", "1932-12-31"),
     ("wg-7", "Curzon Ultimatum", "1923", "1923-01-01", "1923-12-31"),
@@ -60,11 +62,9 @@ ESSAY_DATES = [
     ("end-2", "Sapronov arrested", "1929", "1929-01-01", "1929-12-31"),
 ]
 
-DATE_PAIRS = {
-    "events": [("date_start", "date_end")],
-    "publications": [("date_start", "date_end")],
+DATE_PAIRS = {  # the essay's own statements: its attestations (not the views' spans over every source)
+    "attestations": [("date_start", "date_end"), ("until_start", "until_end")],
     "size_estimates": [("date_start", "date_end")],
-    "memberships": [("from_start", "from_end"), ("to_start", "to_end")],
 }
 
 

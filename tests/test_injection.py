@@ -80,10 +80,10 @@ FIELDS = [
     ("people", "person_id", "miasnikov", "name"),
     ("people", "person_id", "miasnikov", "other_spellings"),
     ("people", "person_id", "miasnikov", "description"),
-    ("people", "person_id", "miasnikov", "dates_locator"),
-    ("memberships", "membership_id", "ms-miasnikov-wg-essay", "role"),
+    ("attestations", "attestation_id", "at-born-miasnikov", "locator"),
+    ("happenings", "happening_id", "ms-miasnikov-wg", "role"),
     ("groups", "group_id", "workers-group", "name"),
-    ("events", "event_id", "ev-essay-wt-founded", "summary"),
+    ("happenings", "happening_id", "ev-wt-founded", "title"),
     ("disputes", "dispute_id", "wg-founding", "essay_says"),
 ]
 
@@ -182,7 +182,7 @@ def test_nothing_live_in_the_html(built):
         assert not soup.select("iframe, object, embed"), name
 
 
-@pytest.mark.parametrize("table,key,row,column", [f for f in FIELDS if f[0] in ("people", "memberships", "groups")]
+@pytest.mark.parametrize("table,key,row,column", [f for f in FIELDS if f[0] in ("people", "groups") or f[2] in ("at-born-miasnikov", "ms-miasnikov-wg")]
                          + [("people", "person_id", "miasnikov", "essay_spellings")])
 def test_whos_who_shows_every_field_as_typed(built, table, key, row, column):
     soup = built.soup("chapters/whos-who.html")
@@ -224,7 +224,7 @@ def test_boxes_and_notes_on_the_essay_pages_show_data_as_typed(built):
     text = shown(built.soup("chapters/workers-group.html").get_text(" "))
     assert shown(payloads("disputes.essay_says")[-1]) in text  # the editor's note
     text = shown(built.soup("chapters/workers-truth.html").get_text(" "))
-    assert shown(payloads("events.summary")[-1]) in text  # the data box of its paragraph
+    assert shown(payloads("happenings.title")[-1]) in text  # the data box of its paragraph
 
 
 def test_the_latex_prints_the_text_not_the_commands(built):

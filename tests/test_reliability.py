@@ -59,13 +59,13 @@ def book(tmp_path_factory):
 def test_bad_data_stops_the_build_with_one_line_and_keeps_the_book(book):
     page = book / "_build/html/chapters/chronology.html"
     published = digest(page)
-    before, _ = edit_row(book, "events", "ev-essay-wt-founded", "date_start", lambda v: "1923-13-45")
+    before, _ = edit_row(book, "attestations", "at-ev-essay-wt-founded", "date_start", lambda v: "1923-13-45")
     try:
         run = front_door(book, "html")
         output = run.stdout + run.stderr
         assert run.returncode == 1
         assert "Traceback" not in output and "please report" not in output
-        assert "data/events.csv, row " in output and "column date_start: '1923-13-45' is not a valid date" in output
+        assert "data/attestations.csv, row " in output and "column date_start: '1923-13-45' is not a valid date" in output
         assert digest(page) == published
     finally:
         edit_row(book, "events", "ev-essay-wt-founded", "date_start", lambda v: before)
@@ -138,7 +138,7 @@ def test_two_builds_at_once_take_turns_and_both_see_the_change(book):
 
 
 def test_a_source_title_edit_reaches_hovers_and_bibliography(book):
-    events = list(csv.DictReader((book / "data/events.csv").open(encoding="utf-8")))
+    events = list(csv.DictReader((book / "data/attestations.csv").open(encoding="utf-8")))
     cited = next(e["source_id"] for e in events if e["source_id"] != "essay")
     edit_row(book, "sources", cited, "title", lambda v: v + " (retitled in a test)")
     build(book)

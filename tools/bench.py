@@ -38,10 +38,10 @@ def edit(path: Path) -> None:
 
 
 def edit_csv(path: Path) -> None:
-    """A real, valid data edit: one more word in the first row's summary."""
+    """A real, valid data edit: one more word in the first happening's title."""
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    rows[0]["summary"] += " (edited)"
+    rows[0]["title"] += " (edited)"
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=rows[0].keys(), lineterminator="\n")
         writer.writeheader()
@@ -66,8 +66,8 @@ def main() -> None:
             t, nbs = build(copy); nochange.append(t); executed["no change"] = len(nbs)
             edit(copy / "chapters" / "workers-truth.md")
             t, nbs = build(copy); chapter.append(t); executed["one chapter edited"] = len(nbs)
-            edit_csv(copy / "data" / "events.csv")
-            t, nbs = build(copy); csv.append(t); executed["events.csv edited"] = len(nbs)
+            edit_csv(copy / "data" / "happenings.csv")
+            t, nbs = build(copy); csv.append(t); executed["happenings.csv edited"] = len(nbs)
         html = copy / "_build" / "html"
         pages = [p for p in html.rglob("*.html") if "_static" not in p.parts]
         sizes = sorted(p.stat().st_size for p in pages)
@@ -81,7 +81,7 @@ def main() -> None:
     print(f"no-change rebuild:              {med(nochange):6.1f} s   notebooks executed: {executed['no change']}"
           f"   ratio to cold: {med(nochange) / med(cold):.2f}")
     print(f"rebuild, one chapter edited:    {med(chapter):6.1f} s   notebooks executed: {executed['one chapter edited']}")
-    print(f"rebuild, events.csv edited:     {med(csv):6.1f} s   notebooks executed: {executed['events.csv edited']}")
+    print(f"rebuild, happenings.csv edited: {med(csv):6.1f} s   notebooks executed: {executed['happenings.csv edited']}")
     if per_nb:
         print(f"notebook execution:             {med(per_nb):6.1f} s median, {max(per_nb):.1f} s slowest")
     print(f"HTML pages: {len(pages)}; bytes per page: median {med(sizes) / 1024:.0f} KB, "
