@@ -8,10 +8,14 @@ paragraph to the data.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 
 import pandas as pd
+
+from edition import readlog
 
 CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
 ESSAY = ["counter-revolution", "workers-truth", "workers-group", "irreconcilables", "closing"]
@@ -27,6 +31,26 @@ def _plain(line: str) -> str:
 
 def paragraphs(chapters: Path = CHAPTERS) -> pd.DataFrame:
     """One row per labelled paragraph of the essay, in reading order."""
+    if chapters != CHAPTERS:
+        return pd.DataFrame(_rows(chapters))
+    # A notebook that reads the essay depends on its labelled paragraphs, not on every line of the
+    # chapter files: an editor's note edited there runs no notebook again (edition/readlog.py).
+    with readlog.paused():
+        rows = _rows(chapters)
+    readlog.note("python:edition.essay:paragraphs_digest", _digest(rows))
+    return pd.DataFrame(rows)
+
+
+def paragraphs_digest() -> str:
+    """A hash of the essay's labelled paragraphs as paragraphs() reads them now."""
+    return _digest(_rows(CHAPTERS))
+
+
+def _digest(rows: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _rows(chapters: Path) -> list[dict]:
     rows = []
     for chapter in ESSAY:
         lines = (chapters / f"{chapter}.md").read_text(encoding="utf-8").split("\n")
@@ -37,4 +61,4 @@ def paragraphs(chapters: Path = CHAPTERS) -> pd.DataFrame:
                 text = lines[i + 1]
                 rows.append(dict(label=m.group(1), chapter=chapter, section=section,
                                  quotation=text.startswith("> "), text=_plain(text)))
-    return pd.DataFrame(rows)
+    return rows

@@ -1,7 +1,8 @@
 """Fast builds do no work without a change (issue 16), on one scratch copy of the book, in order:
 a build with nothing changed executes no notebook, rewrites no derived file and copies no
-published file; a one-paragraph chapter edit executes no notebook and rewrites no download; a
-CSV edit re-executes exactly the notebooks whose kernels read that CSV; a failed build keeps the
+published file; an edit of an editors' paragraph in an essay chapter executes no notebook and
+rewrites no download, one of the author's paragraphs re-executes only the notebook that reads the
+essay; a CSV edit re-executes exactly the notebooks whose kernels read that CSV; a failed build keeps the
 last good book, and the next good one publishes. Timings are in tools/bench.py, never here."""
 from __future__ import annotations
 
@@ -57,16 +58,31 @@ def test_nothing_changed_means_no_work(book):
     assert len(unchanged) >= 0.9 * len(pages), sorted(set(pages) - set(unchanged))
 
 
-def test_a_paragraph_edit_runs_no_notebook_and_rewrites_no_download(book):
+def edit_line(path: Path, pick, words: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    i = next(i for i, line in enumerate(lines) if pick(line))
+    lines[i] += words
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_an_editors_paragraph_edit_runs_no_notebook_and_rewrites_no_download(book):
     chapter = book / "chapters" / "workers-truth.md"
-    lines = chapter.read_text(encoding="utf-8").split("\n")
-    label = next(i for i, line in enumerate(lines) if re.match(r"^(> )?\(wt-\d+\)=$", line))
-    lines[label + 1] += " Edited in a test copy."
-    chapter.write_text("\n".join(lines), encoding="utf-8")
+    edit_line(chapter, lambda line: line.startswith("**After this section"), " Edited in a test copy.")
     files = derived(book)
     assert build(book) == []
     assert derived(book) == files
     assert "Edited in a test copy." in (book / "_build/html/chapters/workers-truth.html").read_text(encoding="utf-8")
+
+
+def test_an_essay_paragraph_edit_reruns_exactly_the_notebooks_that_read_the_essay(book):
+    expected = readers(book, "python:edition.essay:paragraphs_digest")
+    assert expected == ["publications"]  # the notebook that ties quotations to their paragraphs
+    chapter = book / "chapters" / "workers-truth.md"
+    lines = chapter.read_text(encoding="utf-8").split("\n")
+    label = next(i for i, line in enumerate(lines) if re.match(r"^\(wt-\d+\)=$", line))
+    edit_line(chapter, lambda line: line == lines[label + 1], " Edited in a test copy.")
+    assert build(book) == expected
+    assert build(book) == []
 
 
 def test_a_csv_edit_reruns_exactly_the_notebooks_that_read_it(book):
