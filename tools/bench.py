@@ -21,6 +21,7 @@ import csv
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,6 +35,15 @@ RESULTS = ROOT / "_build" / "bench.json"
 BUILD = [sys.executable, "-m", "edition.build", "html", "--verbose"]  # what `make book` runs
 TARGETS = {"no change": "<= 2 s, floor + 1.5 s", "chapter edit": "<= 4 s, 0 notebooks", "essay edit": "its readers only",
            "CSV edit": "its readers only", "fresh clone": "<= 60 s"}
+
+
+CPU = {}  # figure: CPU seconds (user + system) of its runs, the processes it started included
+
+
+def cpu_seconds() -> float:
+    """CPU time of every finished child process so far: steadier than wall time on a busy machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def build(copy: Path) -> tuple[float, list[str]]:
@@ -126,7 +136,15 @@ def main() -> None:
     parser.add_argument("--fresh", type=int, default=1, help="fresh-clone runs (0: none)")
     args = parser.parse_args()
     times = {k: [] for k in ("cold", "no change", "floor", "chapter edit", "essay edit", "CSV edit")}
-    executed, per_nb, fresh = {}, [], []
+    executed, fresh = {}, []
+
+    def timed(name, run):
+        before = cpu_seconds()
+        seconds, nbs = run()
+        CPU.setdefault(name, []).append(cpu_seconds() - before)
+        times[name].append(seconds)
+        if nbs is not None:
+            executed[name] = nbs
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "book"
         files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
@@ -137,17 +155,17 @@ def main() -> None:
                 shutil.copy2(ROOT / f, copy / f)
         for run in range(args.repeat):
             shutil.rmtree(copy / "_build", ignore_errors=True)
-            t, nbs = build(copy); times["cold"].append(t); executed["cold"] = nbs
-            t, nbs = build(copy); times["no change"].append(t); executed["no change"] = nbs
-            times["floor"].append(floor(copy))
+            timed("cold", lambda: build(copy))
+            timed("no change", lambda: build(copy))
+            timed("floor", lambda: (floor(copy), None))
             edit_paragraph(copy / "chapters" / "workers-truth.md", run, essay=False)
-            t, nbs = build(copy); times["chapter edit"].append(t); executed["chapter edit"] = nbs
+            timed("chapter edit", lambda: build(copy))
             executed["essay readers"] = readers(copy, "python:edition.essay:paragraphs_digest")
             edit_paragraph(copy / "chapters" / "workers-truth.md", run, essay=True)
-            t, nbs = build(copy); times["essay edit"].append(t); executed["essay edit"] = nbs
+            timed("essay edit", lambda: build(copy))
             expected = readers(copy, "data/events.csv")
             edit_csv(copy / "data" / "events.csv")
-            t, nbs = build(copy); times["CSV edit"].append(t); executed["CSV edit"] = nbs
+            timed("CSV edit", lambda: build(copy))
             executed["CSV readers"] = expected
         html = copy / "_build" / "html"
         pages = [p for p in html.rglob("*.html") if "_static" not in p.parts]
@@ -155,7 +173,9 @@ def main() -> None:
         total = sum(p.stat().st_size for p in html.rglob("*") if p.is_file())
         for _ in range(args.fresh):
             shutil.rmtree(Path(tmp) / "clone", ignore_errors=True)
+            before = cpu_seconds()
             fresh.append(fresh_clone(Path(tmp)))
+            CPU.setdefault("fresh clone", []).append(cpu_seconds() - before)
 
     med = statistics.median
     now = {name: round(med(values), 2) for name, values in times.items()}
@@ -184,12 +204,17 @@ def main() -> None:
             ("fresh clone make book", "fresh clone", ""),
             ("  of which pip", "fresh clone: pip", "")]
     print(f"medians of {args.repeat} runs (fresh clone: {args.fresh}), seconds; previous run: {before.get('when', 'none')}")
-    print(f"{'figure':32} {'now':>7} {'before':>7} {'notebooks run':>14}  target")
+    cpu = {name: round(med(values), 2) for name, values in CPU.items()}
+    cpu_before = before.get("cpu", {})
+    print(f"{'figure':32} {'now':>7} {'before':>7} {'cpu now':>8} {'before':>7} {'notebooks run':>14}  target")
     for label, key, nbs in rows:
         if key not in now:
             continue
         old = f"{previous[key]:7.2f}" if key in previous else f"{'-':>7}"
-        print(f"{label:32} {now[key]:7.2f} {old} {nbs:>14}  {TARGETS.get(key, '')}")
+        c = f"{cpu[key]:8.2f}" if key in cpu else f"{'':8}"
+        c_old = f"{cpu_before[key]:7.2f}" if key in cpu_before else f"{'':7}"
+        print(f"{label:32} {now[key]:7.2f} {old} {c} {c_old} {nbs:>14}  {TARGETS.get(key, '')}")
+    print("(wall seconds; cpu: user + system seconds of every process the step started, steadier on a busy machine)")
     print(f"notebooks run on the essay paragraph edit: {', '.join(executed['essay edit']) or 'none'}; "
           f"the notebooks that read the essay's paragraphs: {', '.join(executed['essay readers']) or 'none'}")
     print(f"notebooks run on the CSV edit: {', '.join(executed['CSV edit']) or 'none'}; "
@@ -198,7 +223,7 @@ def main() -> None:
           f"total _build/html {total / 1024 / 1024:.1f} MB")
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"when": time.strftime("%Y-%m-%d %H:%M"), "repeat": args.repeat,
-                                   "figures": now, "runs": times, "executed": executed,
+                                   "figures": now, "cpu": cpu, "runs": times, "cpu_runs": CPU, "executed": executed,
                                    "fresh": fresh}, indent=1), encoding="utf-8")
 
 
