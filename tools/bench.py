@@ -82,8 +82,9 @@ def floor(copy: Path) -> float:
     env = {**os.environ, "PYTHONPATH": str(copy)}
     if not (copy / "_build" / "floor-html" / "index.html").exists():
         subprocess.run(command, cwd=copy, capture_output=True, text=True, env=env)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     subprocess.run(command, cwd=copy, capture_output=True, text=True, env=env)
+    CPU.setdefault("floor", []).append(cpu_seconds() - cpu)  # the timed run's alone
     return time.perf_counter() - start
 
 
@@ -141,7 +142,8 @@ def main() -> None:
     def timed(name, run):
         before = cpu_seconds()
         seconds, nbs = run()
-        CPU.setdefault(name, []).append(cpu_seconds() - before)
+        if name != "floor":  # floor() counts its timed run only, not the first build it may need
+            CPU.setdefault(name, []).append(cpu_seconds() - before)
         times[name].append(seconds)
         if nbs is not None:
             executed[name] = nbs
