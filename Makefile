@@ -50,9 +50,15 @@ $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || $(call apt_install,python3-venv)
 	@echo "Setting up $(VENV) with the pinned packages (the log is $(VENV)/setup.log)..."
 	@$(PYTHON) -m venv $(VENV)
-	@{ $(BIN)/pip install --upgrade pip && $(BIN)/pip install -r requirements.txt \
-	   && $(BIN)/pip install --no-deps --no-build-isolation -e . ; } > $(VENV)/setup.log 2>&1 \
-	  || { tail -25 $(VENV)/setup.log; echo "Setting up $(VENV) failed: the whole log is $(VENV)/setup.log"; exit 1; }
+	@# requirements.txt pins every package (make lock), so pip installs them as they are: no resolving
+	@# (--no-deps), no upgrade of pip first, no bytecode for modules never imported (--no-compile).
+	@start=$$EPOCHREALTIME; \
+	{ $(BIN)/pip install --no-deps --no-compile -r requirements.txt \
+	  && $(BIN)/pip install --no-deps --no-compile $$($(BIN)/python -c 'import setuptools' 2>/dev/null \
+	     && echo --no-build-isolation) -e . ; } > $(VENV)/setup.log 2>&1 \
+	  || { tail -25 $(VENV)/setup.log; echo "Setting up $(VENV) failed: the whole log is $(VENV)/setup.log"; exit 1; }; \
+	awk "BEGIN { printf \"%.1f\n\", $$EPOCHREALTIME - $$start }" > $(VENV)/pip-seconds; \
+	echo "pip installed the packages in $$(cat $(VENV)/pip-seconds) s."
 	@touch $@
 
 # apt_install: install the named Debian packages that are missing (needs root, or sudo).
@@ -108,10 +114,14 @@ serve:
 	@test -f $(BUILD)/html/index.html || { echo "Run 'make book' first."; exit 1; }
 	@$(BIN)/python -m edition.serve $(PORT) $(BUILD)/html
 
+# The set-up installs these pins with --no-deps, so they must agree (pip check) and include what
+# plain `pip freeze` hides (wheel); setuptools comes with the venv (or, on Python 3.12+, is fetched
+# to build the edition package).
 lock: $(READY)
 	$(BIN)/pip install --quiet -r requirements.in
 	{ echo "# Exact pins of everything the book installs, made by \`make lock\` from requirements.in. Do not edit by hand."; \
-	  $(BIN)/pip freeze --exclude-editable; } > requirements.txt
+	  $(BIN)/pip freeze --all --exclude pip --exclude setuptools --exclude-editable; } > requirements.txt
+	$(BIN)/pip check
 
 clean:
 	rm -rf $(BUILD)

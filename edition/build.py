@@ -72,13 +72,32 @@ def check_data() -> bool:
 def refresh_bibliography() -> None:
     """references.bib is made from data/sources.csv; rewritten (atomically) only when it differs."""
     from edition.bibliography import BIB, render
+    from edition.derived import write_atomic
 
-    text = render()
-    if not BIB.is_file() or BIB.read_text(encoding="utf-8") != text:
-        tmp = BIB.with_suffix(".bib.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, BIB)
+    if write_atomic(BIB, render().encode("utf-8")):
         say(f"{BIB.name} updated from data/sources.csv.")
+
+
+CHECKED = STAGE / "data-checked"  # the inputs' fingerprint when they were last found valid
+
+
+def checked_inputs() -> str:
+    """One hash of what check_data() and refresh_bibliography() read and write: when it is the one
+    recorded after the last check, both would find nothing to do (and importing pandas and the
+    validator to find that out is most of a no-op build's front-door time)."""
+    from edition.derived import fingerprint
+
+    package = ROOT / "edition"
+    return fingerprint(sorted((ROOT / "data").glob("*")), sorted((ROOT / "chapters").glob("*.md")),
+                       package / "validate.py", package / "data.py", package / "bibliography.py",
+                       ROOT / "references.bib")
+
+
+def data_checked_before() -> bool:
+    try:
+        return CHECKED.read_text(encoding="utf-8") == checked_inputs()
+    except OSError:
+        return False
 
 
 def sphinx(builder: str, folder: str, verbose: bool) -> tuple[bool, str]:
@@ -117,9 +136,9 @@ NOISE = re.compile(r"Kernel is running over TCP without encryption")  # ipykerne
 
 def data_state() -> str:
     """The data as validated by this process, for the child to trust instead of validating again."""
-    from edition.data import state_digest
+    from edition.validate import state_digest, validation_state
 
-    return state_digest(ROOT / "data")
+    return state_digest(validation_state(ROOT / "data"))
 
 
 def run_sphinx(builder: str, folder: str, log_path: str, fresh: bool, verbose: bool) -> int:
@@ -178,16 +197,47 @@ def check_epub(outdir: Path) -> bool:
 
 
 def publish(folder: str) -> Path:
-    """Replace _build/<folder> with the staged one: copy beside it, then swap by renaming."""
+    """Replace _build/<folder> with the staged one: lay it out beside it, then swap by renaming.
+
+    A file the last published book already has (same size, same modification time: the staged
+    file it was copied from has not been written since) is hard-linked from there instead of
+    copied, so a build that changed little copies little. Published files are never written in
+    place (only new files are made, then the folder is renamed), so sharing them is safe.
+    """
     target, new, old = BUILD / folder, BUILD / f".{folder}.new", BUILD / f".{folder}.old"
     for leftover in (new, old):
         shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(STAGE / folder, new, symlinks=True)
+    _lay_out(STAGE / folder, new, target)
     if target.exists():
         os.rename(target, old)
     os.rename(new, target)
     shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+def _lay_out(source: Path, new: Path, published: Path) -> None:
+    """`new` as a copy of `source`, its unchanged files linked from `published`."""
+    new.mkdir()
+    for entry in os.scandir(source):
+        here, there = new / entry.name, published / entry.name
+        if entry.is_symlink():
+            os.symlink(os.readlink(entry.path), here)
+        elif entry.is_dir():
+            _lay_out(Path(entry.path), here, there)
+        else:
+            stat = entry.stat()
+            try:
+                old = there.lstat()
+                same = (old.st_size, old.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns) and there.is_file()
+            except OSError:
+                same = False
+            try:
+                if not same:
+                    raise OSError
+                os.link(there, here)
+            except OSError:  # changed, new, or a file system without hard links
+                shutil.copy2(entry.path, here)
+    shutil.copystat(source, new)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,9 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         with build_lock():
-            if not check_data():
-                return 1
-            refresh_bibliography()
+            if not data_checked_before():
+                if not check_data():
+                    return 1
+                refresh_bibliography()
+                STAGE.mkdir(parents=True, exist_ok=True)
+                from edition.derived import write_atomic
+                write_atomic(CHECKED, checked_inputs().encode("utf-8"))
             ok, log = sphinx(builder, folder, args.verbose)
             if ok and args.edition == "pdf":
                 ok = make_pdf(STAGE / folder)

@@ -23,7 +23,6 @@ says what, and no table is returned. Types come from data/datapackage.json:
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -31,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from edition import readlog
-from edition.validate import disagreements, uncertain, validate
+from edition.validate import disagreements, state_digest as _digest_of, uncertain, validate, validation_state
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -62,10 +61,7 @@ class DataError(Exception):
         return lines + [FIX_LINE]
 
 
-def _state(data_dir: Path) -> tuple:
-    """What the validation result depends on: the data files and the chapter files, as they are now."""
-    files = sorted(data_dir.glob("*")) + sorted((data_dir.parent / "chapters").glob("*.md"))
-    return (str(data_dir),) + tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
+_state = validation_state  # what the validation result depends on (edition/validate.py)
 
 
 def problems(data_dir: Path | str | None = None) -> list:
@@ -76,20 +72,16 @@ def problems(data_dir: Path | str | None = None) -> list:
         key = _state(data_dir)
         if key not in _checked:
             # The book's build validates before Sphinx starts and passes on what it checked.
-            trusted = os.environ.get("EDITION_DATA_CHECKED") == _digest(key)
+            trusted = os.environ.get("EDITION_DATA_CHECKED") == _digest_of(key)
             _checked[key] = [] if trusted else validate(data_dir)
     return _checked[key]
-
-
-def _digest(key: tuple) -> str:
-    return hashlib.sha256(repr(key).encode()).hexdigest()
 
 
 def state_digest(data_dir: Path | str | None = None) -> str:
     """A digest of the files validation depends on, as they are now (names, times, sizes)."""
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     with readlog.paused():
-        return _digest(_state(data_dir))
+        return _digest_of(_state(data_dir))
 
 
 def check(data_dir: Path | str | None = None) -> Path:

@@ -9,9 +9,13 @@ validator checks with it that every essay attestation quotes its paragraph word 
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from itertools import takewhile
 from pathlib import Path
+
+from edition import readlog
 
 CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
 ESSAY = ["counter-revolution", "workers-truth", "workers-group", "irreconcilables", "closing"]
@@ -24,6 +28,29 @@ def _plain(line: str) -> str:
     line = line[2:] if line.startswith("> ") else line
     line = ROLE.sub(r"\1", line)
     return re.sub(r"\[\^\d\]", "", line)
+
+
+def paragraphs(chapters: Path = CHAPTERS) -> pd.DataFrame:
+    """One row per labelled paragraph of the essay, in reading order (a pandas DataFrame)."""
+    import pandas as pd  # here, so that the validator can use texts() without loading pandas
+
+    if chapters != CHAPTERS:
+        return pd.DataFrame(_rows(chapters))
+    # A notebook that reads the essay depends on its labelled paragraphs, not on every line of the
+    # chapter files: an editor's note edited there runs no notebook again (edition/readlog.py).
+    with readlog.paused():
+        rows = _rows(chapters)
+    readlog.note("python:edition.essay:paragraphs_digest", _digest(rows))
+    return pd.DataFrame(rows)
+
+
+def paragraphs_digest() -> str:
+    """A hash of the essay's labelled paragraphs as paragraphs() reads them now."""
+    return _digest(_rows(CHAPTERS))
+
+
+def _digest(rows: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def _rows(chapters: Path) -> list[dict]:
@@ -59,9 +86,3 @@ def texts(chapters: Path = CHAPTERS) -> dict[str, str]:
                 found[f"note-{note.group(1)}"] = " ".join(_plain(w) for w in words if w)
     return found
 
-
-def paragraphs(chapters: Path = CHAPTERS):
-    """One row per labelled paragraph of the essay, in reading order (a pandas DataFrame)."""
-    import pandas as pd  # here, so that the validator can use texts() without loading pandas
-
-    return pd.DataFrame(_rows(chapters))

@@ -21,7 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from edition.plotly_html import edition_of
-from edition.readlog import ROOT, digest, read_log
+from edition.readlog import ROOT, current, read_log
 
 LOG = logging.getLogger(__name__)
 PACKAGE = Path(__file__).resolve().parent
@@ -70,7 +70,7 @@ def is_fresh(record: dict | None, package: str) -> bool:
     """Does a notebook's record still describe today's inputs?"""
     if not record or record.get("package") != package:
         return False
-    return all(digest(ROOT / rel) == value for rel, value in record.get("reads", {}).items())
+    return all(current(rel) == value for rel, value in record.get("reads", {}).items())
 
 
 def _log_file(env, docname: str) -> Path:

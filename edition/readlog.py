@@ -88,6 +88,28 @@ def install() -> None:
     sys.addaudithook(_hook)
 
 
+def note(key: str, value: str) -> None:
+    """Record an input that is not a file but what a function made of files (read meanwhile under
+    `paused()`), so that an edit those files' readers never see runs nothing again. `key` is
+    "python:module:function", a function that gives the input's digest as it is now."""
+    if _state["log"] and not _state["paused"] and key not in _state["seen"]:
+        _state["seen"].add(key)
+        with paused(), open(_state["log"], "a", encoding="utf-8") as log:
+            log.write(f"{value} {key}\n")
+
+
+def current(rel: str) -> str:
+    """What the record of an input (a path in the book, or a note's key) would say today."""
+    if rel.startswith("python:"):
+        import importlib
+
+        module, _, function = rel.removeprefix("python:").partition(":")
+        if not module.startswith("edition."):  # only the edition's own notes; anything else counts as changed
+            return "unknown"
+        return getattr(importlib.import_module(module), function)()
+    return digest(ROOT / rel)
+
+
 def read_log(path: Path) -> dict[str, str] | None:
     """{relative path: hash at the time it was read} from a log; None if there is no log."""
     if not path.is_file():

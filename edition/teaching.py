@@ -32,6 +32,8 @@ from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+
+from edition.essay import ESSAY
 from sphinx.util.osutil import relative_uri
 
 from edition.freshness import is_notebook
@@ -135,11 +137,16 @@ class Solutions(SphinxPostTransform):
 
 
 def notebook_docs(app: Sphinx) -> list[str]:
+    """The notebook pages, found once per build (asked for every page written)."""
+    cached = getattr(app, "_edition_notebook_docs", None)
+    if cached is not None and cached[0] == app.env.found_docs:
+        return cached[1]
     found = []
     for docname in sorted(app.env.found_docs):
         path = Path(app.env.doc2path(docname))
         if path.suffix == ".md" and is_notebook(path.read_text(encoding="utf-8")):
             found.append(docname)
+    app._edition_notebook_docs = (set(app.env.found_docs), found)
     return found
 
 
@@ -216,14 +223,50 @@ def _binder_opens_the_ipynb(app: Sphinx, pagename, templatename, context, doctre
 
 
 def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
+    """Each download is rewritten only when its inputs changed (edition/derived.py): the page, the
+    chapter titles, data/ (the citations' text) and the edition package (the conversion)."""
     if exception is not None or not _web(app):
         return
-    from edition.classroom import notebook_zip
-    from edition.student_notebook import write
+    from edition.data import DATA_DIR
+    from edition.derived import Record, fingerprint, refresh
+    from edition.freshness import package_digest
+
+    record = Record(Path(app.doctreedir) / "edition-derived.json")
+    chapters = Path(app.srcdir) / "chapters"
+    shared = fingerprint(getattr(app.env, "edition_package", None) or package_digest(),
+                         sorted(DATA_DIR.glob("*.*")), [_heading(p) for p in sorted(chapters.glob("*.md"))])
+    essay = [chapters / f"{name}.md" for name in ESSAY]  # the zips carry the essay's chapters
     for docname in notebook_docs(app):
+        source = Path(app.env.doc2path(docname))
         target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
-        write(Path(app.env.doc2path(docname)), target)
-        notebook_zip(Path(docname).name, target.parent)
+        refresh(target, fingerprint(shared, source), lambda: _student_notebook(source), record)
+        refresh(target.with_suffix(".zip"), fingerprint(shared, source, essay),
+                lambda: _notebook_zip(Path(docname).name), record)
+    record.save()
+
+
+def _notebook_zip(notebook: str) -> bytes:
+    """The page's download (edition/classroom.py), as bytes for edition.derived to write."""
+    import tempfile
+
+    from edition.classroom import notebook_zip
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return notebook_zip(notebook, Path(tmp)).read_bytes()
+
+
+def _heading(page: Path) -> str:
+    """A page's name and first line, enough to know when its title (which other notebooks cite) changed."""
+    text = page.read_text(encoding="utf-8")
+    return page.name + "\0" + next((line for line in text.splitlines() if line.startswith("# ")), "")
+
+
+def _student_notebook(source: Path) -> bytes:
+    import nbformat
+
+    from edition.student_notebook import student_notebook
+    text = nbformat.writes(student_notebook(source))
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")  # as nbformat.write() writes it
 
 
 def setup(app: Sphinx) -> dict:

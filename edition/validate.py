@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -984,6 +985,17 @@ def factoid_problems(tables: dict[str, Table], chapters: Path) -> list[Problem]:
 
 
 # ---------------------------------------------------------------------------------------------
+
+def validation_state(data_dir: Path) -> tuple:
+    """What a validation result depends on: the data files and the chapter files, as they are now
+    (names, times, sizes). Cheap, and free of pandas, so the build can check it before importing it."""
+    files = sorted(data_dir.glob("*")) + sorted((data_dir.parent / "chapters").glob("*.md"))
+    return (str(data_dir),) + tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
+
+
+def state_digest(state: tuple) -> str:
+    return hashlib.sha256(repr(state).encode()).hexdigest()
+
 
 def validate(data_dir: Path | str) -> list[Problem]:
     """Every problem in the data package at data_dir; an empty list means it is valid. Never raises."""

@@ -1,14 +1,27 @@
 """Build-time and page-weight figures for this machine (run by `make bench`).
 
-Works on a scratch copy of the repository, so nothing in the work tree is touched. Prints
-medians over --repeat runs: the machine is shared and noisy, so single timings mean little.
+Works on a scratch copy of the repository, so nothing in the work tree is touched. The machine is
+shared and noisy, so it prints medians over --repeat runs, beside the floor (what Sphinx alone
+takes, measured in the same run) and the previous run's figures, kept in _build/bench.json:
+
+    no change        a build with nothing changed (the front door that `make book` runs)
+    floor            a bare `sphinx-build` no-op of the same pages with the same theme (Jupyter
+                     Book's configuration without the edition's plug-ins, no notebook execution)
+    chapter edit     one paragraph of the editors' in an essay chapter edited (no notebook reads it)
+    essay edit       one of the author's paragraphs edited: only the notebooks that read the essay run
+    CSV edit         one cell of data/happenings.csv edited: only the notebooks that read it run
+    cold             a first build (venv ready, nothing built)
+    fresh clone      `make book` in a new clone of the committed tree (venv, pinned packages and
+                     build), pip's own time apart; once per run (--fresh 0 leaves it out)
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -18,23 +31,73 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "_build" / "bench.json"
 BUILD = [sys.executable, "-m", "edition.build", "html", "--verbose"]  # what `make book` runs
+TARGETS = {"no change": "<= 2 s, floor + 1.5 s", "chapter edit": "<= 4 s, 0 notebooks", "essay edit": "its readers only",
+           "CSV edit": "its readers only", "fresh clone": "<= 60 s"}
 
 
-def build(copy: Path) -> tuple[float, list[float]]:
-    """(wall seconds, seconds of each notebook executed) for one build of the copy."""
+CPU = {}  # figure: CPU seconds (user + system) of its runs, the processes it started included
+
+
+def cpu_seconds() -> float:
+    """CPU time of every finished child process so far: steadier than wall time on a busy machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def build(copy: Path) -> tuple[float, list[str]]:
+    """(wall seconds, notebooks executed) for one build of the copy."""
     start = time.perf_counter()
     # the copy's own edition package (and so its own data/) comes first on the path
     out = subprocess.run(BUILD, cwd=copy, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(copy)})
     took = time.perf_counter() - start
     if out.returncode:
         sys.exit(f"build failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
-    return took, [float(s) for s in re.findall(r"Executed notebook in ([\d.]+) seconds", out.stdout + out.stderr)]
+    executed = re.search(r"notebooks executed: (.*)\.$", out.stdout, re.M)
+    return took, [] if not executed or executed[1] == "none" else executed[1].split(", ")
 
 
-def edit(path: Path) -> None:
-    """A real edit that changes no meaning: one more trailing newline."""
-    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+def floor_conf(copy: Path) -> str:
+    """conf.py of the floor: Jupyter Book's Sphinx configuration of this book, without the
+    edition's plug-ins and their settings, notebooks not executed."""
+    from jupyter_book.config import get_final_config
+
+    config, _ = get_final_config(user_yaml=copy / "_config.yml", cli_config={"latex_individualpages": False},
+                                 sourcedir=copy)
+    config["extensions"] = [e for e in config["extensions"] if not e.startswith("edition")]
+    config = {k: v for k, v in config.items() if not k.startswith("edition") and k != "bibtex_default_style"}
+    config.update(nb_execution_mode="off", external_toc_path=str(copy / "_toc.yml"))
+    config.get("html_theme_options", {}).pop("launch_buttons", None)  # as edition.teaching does with no repository
+    return "".join(f"{key} = {value!r}\n" for key, value in sorted(config.items()))
+
+
+def floor(copy: Path) -> float:
+    """Seconds of a bare sphinx-build with nothing changed (built once first, untimed, if needed)."""
+    conf = copy / "_build" / "floor-conf"
+    conf.mkdir(parents=True, exist_ok=True)
+    (conf / "conf.py").write_text(floor_conf(copy), encoding="utf-8")
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-c", str(conf), "-d", str(copy / "_build" / "floor-doctrees"),
+               str(copy), str(copy / "_build" / "floor-html")]
+    env = {**os.environ, "PYTHONPATH": str(copy)}
+    if not (copy / "_build" / "floor-html" / "index.html").exists():
+        subprocess.run(command, cwd=copy, capture_output=True, text=True, env=env)
+    start, cpu = time.perf_counter(), cpu_seconds()
+    subprocess.run(command, cwd=copy, capture_output=True, text=True, env=env)
+    CPU.setdefault("floor", []).append(cpu_seconds() - cpu)  # the timed run's alone
+    return time.perf_counter() - start
+
+
+def edit_paragraph(path: Path, run: int, essay: bool) -> None:
+    """A one-paragraph edit: one more word in the chapter's first labelled paragraph (the author's
+    text, which the publications notebook reads) or in the editors' objectives box (which none reads)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if essay:
+        line = next(i for i, line in enumerate(lines) if re.match(r"^(> )?\([a-z]+-\d+\)=$", line)) + 1
+    else:
+        line = next(i for i, line in enumerate(lines) if line.startswith("**After this section"))
+    lines[line] += f" edited{run}"
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def edit_csv(path: Path) -> None:
@@ -48,46 +111,122 @@ def edit_csv(path: Path) -> None:
         writer.writerows(rows)
 
 
+def readers(copy: Path, rel: str) -> list[str]:
+    """The notebooks whose last run read `rel` (their kernels' own record, edition/freshness.py)."""
+    state = json.loads((copy / "_build/.stage/.jupyter_cache/edition-notebook-inputs.json").read_text(encoding="utf-8"))
+    return sorted(Path(path).stem for path, record in state.items() if rel in record.get("reads", {}))
+
+
+def fresh_clone(tmp: Path) -> dict:
+    """`make book` in a new clone of the committed tree: total and pip's own seconds."""
+    clone = tmp / "clone"
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(clone)], check=True)
+    start = time.perf_counter()
+    run = subprocess.run(["make", "-s", "book"], cwd=clone, capture_output=True, text=True,
+                         env={k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")})
+    took = time.perf_counter() - start
+    if run.returncode:
+        sys.exit(f"fresh-clone make book failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
+    pip = clone / ".venv" / "pip-seconds"
+    return {"seconds": took, "pip": float(pip.read_text()) if pip.is_file() else None}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--fresh", type=int, default=1, help="fresh-clone runs (0: none)")
     args = parser.parse_args()
-    cold, nochange, chapter, csv, per_nb, executed = [], [], [], [], [], {}
+    times = {k: [] for k in ("cold", "no change", "floor", "chapter edit", "essay edit", "CSV edit")}
+    executed, fresh = {}, []
+
+    def timed(name, run):
+        before = cpu_seconds()
+        seconds, nbs = run()
+        if name != "floor":  # floor() counts its timed run only, not the first build it may need
+            CPU.setdefault(name, []).append(cpu_seconds() - before)
+        times[name].append(seconds)
+        if nbs is not None:
+            executed[name] = nbs
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "book"
         files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.split()
-        for f in files:
-            (copy / f).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / f, copy / f)
-        for _ in range(args.repeat):
+                               capture_output=True, text=True, check=True).stdout.split("\n")
+        for f in filter(None, files):
+            if (ROOT / f).is_file():
+                (copy / f).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / f, copy / f)
+        for run in range(args.repeat):
             shutil.rmtree(copy / "_build", ignore_errors=True)
-            t, nbs = build(copy); cold.append(t); per_nb += nbs; executed["cold"] = len(nbs)
-            t, nbs = build(copy); nochange.append(t); executed["no change"] = len(nbs)
-            edit(copy / "chapters" / "workers-truth.md")
-            t, nbs = build(copy); chapter.append(t); executed["one chapter edited"] = len(nbs)
+            timed("cold", lambda: build(copy))
+            timed("no change", lambda: build(copy))
+            timed("floor", lambda: (floor(copy), None))
+            edit_paragraph(copy / "chapters" / "workers-truth.md", run, essay=False)
+            timed("chapter edit", lambda: build(copy))
+            executed["essay readers"] = readers(copy, "python:edition.essay:paragraphs_digest")
+            edit_paragraph(copy / "chapters" / "workers-truth.md", run, essay=True)
+            timed("essay edit", lambda: build(copy))
+            expected = readers(copy, "data/happenings.csv")
             edit_csv(copy / "data" / "happenings.csv")
-            t, nbs = build(copy); csv.append(t); executed["happenings.csv edited"] = len(nbs)
+            timed("CSV edit", lambda: build(copy))
+            executed["CSV readers"] = expected
         html = copy / "_build" / "html"
         pages = [p for p in html.rglob("*.html") if "_static" not in p.parts]
         sizes = sorted(p.stat().st_size for p in pages)
-        largest = max(pages, key=lambda p: p.stat().st_size)
         total = sum(p.stat().st_size for p in html.rglob("*") if p.is_file())
-        plotly_pages = sum("plotly.min.js" in p.read_text(encoding="utf-8") for p in pages)
+        for _ in range(args.fresh):
+            shutil.rmtree(Path(tmp) / "clone", ignore_errors=True)
+            before = cpu_seconds()
+            fresh.append(fresh_clone(Path(tmp)))
+            CPU.setdefault("fresh clone", []).append(cpu_seconds() - before)
 
     med = statistics.median
-    print(f"runs: {args.repeat} (medians)")
-    print(f"cold build (venv ready):        {med(cold):6.1f} s   notebooks executed: {executed['cold']}")
-    print(f"no-change rebuild:              {med(nochange):6.1f} s   notebooks executed: {executed['no change']}"
-          f"   ratio to cold: {med(nochange) / med(cold):.2f}")
-    print(f"rebuild, one chapter edited:    {med(chapter):6.1f} s   notebooks executed: {executed['one chapter edited']}")
-    print(f"rebuild, happenings.csv edited: {med(csv):6.1f} s   notebooks executed: {executed['happenings.csv edited']}")
-    if per_nb:
-        print(f"notebook execution:             {med(per_nb):6.1f} s median, {max(per_nb):.1f} s slowest")
-    print(f"HTML pages: {len(pages)}; bytes per page: median {med(sizes) / 1024:.0f} KB, "
-          f"largest {sizes[-1] / 1024:.0f} KB ({largest.relative_to(html)})")
-    print(f"pages that use plotly.js: {plotly_pages} (one shared _static/plotly.min.js)")
-    print(f"total _build/html: {total / 1024 / 1024:.1f} MB")
+    now = {name: round(med(values), 2) for name, values in times.items()}
+    if fresh:
+        now["fresh clone"] = round(med(f["seconds"] for f in fresh), 1)
+        pips = [f["pip"] for f in fresh if f["pip"] is not None]
+        if pips:
+            now["fresh clone: pip"] = round(med(pips), 1)
+    now["no change - floor"] = round(now["no change"] - now["floor"], 2)
+    try:
+        before = json.loads(RESULTS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    previous = before.get("figures", {})
+
+    def notebooks(key: str) -> str:
+        return str(len(executed[key])) if key in executed else ""
+
+    rows = [("cold build (venv ready)", "cold", notebooks("cold")),
+            ("no change", "no change", notebooks("no change")),
+            ("floor: bare sphinx-build no-op", "floor", ""),
+            ("no change minus floor", "no change - floor", ""),
+            ("editors' paragraph edited", "chapter edit", notebooks("chapter edit")),
+            ("essay paragraph edited", "essay edit", notebooks("essay edit")),
+            ("happenings.csv edited", "CSV edit", notebooks("CSV edit")),
+            ("fresh clone make book", "fresh clone", ""),
+            ("  of which pip", "fresh clone: pip", "")]
+    print(f"medians of {args.repeat} runs (fresh clone: {args.fresh}), seconds; previous run: {before.get('when', 'none')}")
+    cpu = {name: round(med(values), 2) for name, values in CPU.items()}
+    cpu_before = before.get("cpu", {})
+    print(f"{'figure':32} {'now':>7} {'before':>7} {'cpu now':>8} {'before':>7} {'notebooks run':>14}  target")
+    for label, key, nbs in rows:
+        if key not in now:
+            continue
+        old = f"{previous[key]:7.2f}" if key in previous else f"{'-':>7}"
+        c = f"{cpu[key]:8.2f}" if key in cpu else f"{'':8}"
+        c_old = f"{cpu_before[key]:7.2f}" if key in cpu_before else f"{'':7}"
+        print(f"{label:32} {now[key]:7.2f} {old} {c} {c_old} {nbs:>14}  {TARGETS.get(key, '')}")
+    print("(wall seconds; cpu: user + system seconds of every process the step started, steadier on a busy machine)")
+    print(f"notebooks run on the essay paragraph edit: {', '.join(executed['essay edit']) or 'none'}; "
+          f"the notebooks that read the essay's paragraphs: {', '.join(executed['essay readers']) or 'none'}")
+    print(f"notebooks run on the CSV edit: {', '.join(executed['CSV edit']) or 'none'}; "
+          f"the notebooks that read happenings.csv: {', '.join(executed['CSV readers']) or 'none'}")
+    print(f"HTML pages: {len(pages)}; median {med(sizes) / 1024:.0f} KB, largest {sizes[-1] / 1024:.0f} KB; "
+          f"total _build/html {total / 1024 / 1024:.1f} MB")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps({"when": time.strftime("%Y-%m-%d %H:%M"), "repeat": args.repeat,
+                                   "figures": now, "cpu": cpu, "runs": times, "cpu_runs": CPU, "executed": executed,
+                                   "fresh": fresh}, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

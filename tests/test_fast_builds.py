@@ -1,0 +1,117 @@
+"""Fast builds do no work without a change (issue 16), on one scratch copy of the book, in order:
+a build with nothing changed executes no notebook, rewrites no derived file and copies no
+published file; an edit of an editors' paragraph in an essay chapter executes no notebook and
+rewrites no download, one of the author's paragraphs re-executes only the notebook that reads the
+essay; a CSV edit re-executes exactly the notebooks whose kernels read that CSV; a failed build keeps the
+last good book, and the next good one publishes. Timings are in tools/bench.py, never here."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from notebooks import build, copy_book, front_door
+
+pytestmark = pytest.mark.book
+
+
+def derived(book: Path) -> dict[str, tuple[int, int]]:
+    """(inode, modification time) of every file the build derives from others."""
+    files = [book / "references.bib", *sorted((book / "_build/.stage/html/_sources").rglob("*.ipynb")),
+             *sorted((book / "_build/html/_sources").rglob("*.ipynb"))]
+    assert len(files) == 9, files
+    return {str(f.relative_to(book)): (f.stat().st_ino, f.stat().st_mtime_ns) for f in files}
+
+
+def published(book: Path) -> dict[str, int]:
+    """The inode of every published file: a file copied again gets a new one."""
+    html = book / "_build/html"
+    return {str(f.relative_to(html)): f.stat().st_ino for f in html.rglob("*") if f.is_file()}
+
+
+def readers(book: Path, rel: str) -> list[str]:
+    """The notebooks whose kernels recorded reading `rel` in their last run."""
+    state = json.loads((book / "_build/.stage/.jupyter_cache/edition-notebook-inputs.json").read_text(encoding="utf-8"))
+    return sorted(Path(path).stem for path, record in state.items() if rel in record["reads"])
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    book = copy_book(tmp_path_factory.mktemp("fast") / "book")
+    assert build(book) == ["chronology", "membership", "publications", "repression"]
+    return book
+
+
+def test_nothing_changed_means_no_work(book):
+    files, pages = derived(book), published(book)
+    assert build(book) == []
+    assert derived(book) == files
+    after = published(book)
+    assert after.keys() == pages.keys()
+    unchanged = [name for name in pages if after[name] == pages[name]]
+    # plotly.js (4.8 MB), every page and every download are the very same files (linked, not copied)
+    assert "_static/plotly.min.js" in unchanged and "chapters/workers-truth.html" in unchanged
+    assert "_sources/chapters/chronology.ipynb" in unchanged
+    assert len(unchanged) >= 0.9 * len(pages), sorted(set(pages) - set(unchanged))
+
+
+def edit_line(path: Path, pick, words: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    i = next(i for i, line in enumerate(lines) if pick(line))
+    lines[i] += words
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_an_editors_paragraph_edit_runs_no_notebook_and_rewrites_no_download(book):
+    chapter = book / "chapters" / "workers-truth.md"
+    edit_line(chapter, lambda line: line.startswith("**After this section"), " Edited in a test copy.")
+    files = derived(book)
+    assert build(book) == []
+    assert derived(book) == files
+    assert "Edited in a test copy." in (book / "_build/html/chapters/workers-truth.html").read_text(encoding="utf-8")
+
+
+def test_an_essay_paragraph_edit_reruns_exactly_the_notebooks_that_read_the_essay(book):
+    expected = readers(book, "python:edition.essay:paragraphs_digest")
+    assert expected == ["publications"]  # the notebook that ties quotations to their paragraphs
+    chapter = book / "chapters" / "workers-truth.md"
+    lines = chapter.read_text(encoding="utf-8").split("\n")
+    label = next(i for i, line in enumerate(lines) if re.match(r"^\(wt-\d+\)=$", line))
+    edit_line(chapter, lambda line: line == lines[label + 1], " Edited in a test copy.")
+    assert build(book) == expected
+    assert build(book) == []
+
+
+def test_a_csv_edit_reruns_exactly_the_notebooks_that_read_it(book):
+    expected = readers(book, "data/events.csv")
+    assert expected and len(expected) < 4  # some notebook does not read events.csv
+    path = book / "data" / "events.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["summary"] += " (edited in a test copy)"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=rows[0].keys(), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    bib = (book / "references.bib").stat().st_mtime_ns
+    assert build(book) == expected
+    assert (book / "references.bib").stat().st_mtime_ns == bib  # sources.csv did not change
+    assert build(book) == []
+
+
+def test_a_failed_build_keeps_the_last_good_book(book):
+    page = book / "_build/html/chapters/workers-truth.html"
+    good, pages = page.read_text(encoding="utf-8"), published(book)
+    chapter = book / "chapters" / "workers-truth.md"
+    source = chapter.read_text(encoding="utf-8")
+    chapter.write_text(source + "\nA broken link: {doc}`no-such-page`.\n", encoding="utf-8")
+    run = front_door(book, "html")
+    assert run.returncode == 1, run.stdout[-2000:]
+    assert "Nothing was published" in run.stdout
+    assert page.read_text(encoding="utf-8") == good and published(book) == pages
+    chapter.write_text(source + "\nA sentence added in a test copy.\n", encoding="utf-8")
+    assert build(book) == []
+    assert "A sentence added in a test copy." in page.read_text(encoding="utf-8")
