@@ -280,12 +280,19 @@ def bibliography_entry(source: dict) -> str:
 def body_texts(pdf: Path = PDF) -> list[str]:
     """The text of every page's text block, as pdftotext reads it: the page numbers and running
     heads, in the margins above and below it (latex_elements.sphinxsetup in _config.yml: vmargin
-    26 mm and 30 mm of an A4 page, 297 mm), are cut off."""
+    26 mm and 30 mm of the page, A4 or Letter), are cut off."""
     top, bottom = 26 / 25.4 * 72, 30 / 25.4 * 72
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-x", "0", "-y", str(round(top)), "-W", "1000",
-                          "-H", str(round(297 / 25.4 * 72 - top - bottom)), str(pdf), "-"],
+                          "-H", str(round(page_size(pdf)[1] - top - bottom)), str(pdf), "-"],
                          check=True, capture_output=True, text=True).stdout
     return out.split("\f")
+
+
+def page_size(pdf: Path = PDF) -> tuple[float, float]:
+    """(width, height) in points of the PDF's first page, as pdfinfo reads it."""
+    out = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    width, height = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", out, re.M).groups()
+    return float(width), float(height)
 
 
 def prints(expected: str, text: str) -> bool:
