@@ -81,6 +81,7 @@ def preamble(title: str, paper: str, author: str, subtitle: str) -> str:
 #show link: set text(fill: rgb("#1a3a6a"))
 #set table(stroke: 0.4pt + luma(60%), inset: 4pt)
 #show table: set text(size: 8.5pt)
+#set figure(numbering: none)  // the caption says the edition's own number ("Fig. 5: ...")
 #show figure.caption: set text(font: "{SANS}", size: 8.5pt)
 #let ed(body) = text(font: "{SANS}", size: 0.82em, fill: luma(25%), body)
 #let edbox(title, body) = block(width: 100%, inset: 7pt, stroke: 0.4pt + luma(70%), fill: luma(97%), breakable: true, {{
@@ -163,6 +164,10 @@ class TypstTranslator(nodes.NodeVisitor):
 
     def visit_title(self, node) -> None:
         parent = node.parent
+        if type(parent).__name__ == "exercise_enumerable_node":
+            number = self.builder.number(self.docname, parent, "exercise")
+            self._open(f"#block(below: 0.7em)[#strong[{escape(number)}", "]]\n")
+            return
         if isinstance(parent, nodes.section):
             level = self.section_level + self.options.get("level_offset", 0)
             editorial = "editorial" in node["classes"] or self.options.get("editorial_headings")
@@ -175,6 +180,16 @@ class TypstTranslator(nodes.NodeVisitor):
         self._open("#strong[", "]\n")
 
     def depart_title(self, node) -> None:
+        self._close()
+        if isinstance(node.parent, nodes.section) and self.options.get("lead") and self.section_level == 1:
+            self.out.append(self.options.pop("lead"))  # the handout's note, under the page's title
+
+    def visit_exercise_enumerable_node(self, node) -> None:
+        self.in_editorial += 1
+        self._open("\n#edbox(none)[\n", "]\n")
+
+    def depart_exercise_enumerable_node(self, node) -> None:
+        self.in_editorial -= 1
         self._close()
 
     def visit_paragraph(self, node) -> None:
@@ -420,8 +435,8 @@ class TypstTranslator(nodes.NodeVisitor):
         image = node.next_node(nodes.image)
         caption = node.next_node(nodes.caption)
         legend = node.next_node(nodes.legend)
-        number = self.builder.figure_number(self.docname, node)
-        words = (number + " " if number else "") + (caption.astext() if caption is not None else "")
+        number = self.builder.number(self.docname, node, "figure")
+        words = (number + ": " if number else "") + (caption.astext() if caption is not None else "")
         words += (" " + legend.astext()) if legend is not None else ""
         self.out.append(f"\n#figure({self.builder.image_call(image, self.docname)}, caption: [{escape(words)}])\n")
         raise nodes.SkipNode
@@ -531,8 +546,7 @@ class TypstBuilder(Builder):
             docname = f"chapters/{doc}"
             title = self.env.titles[docname].astext()
             source = preamble(f"{title} (handout)", self.config.edition_paper, "C. D. Ward", f"Handout: {title}")
-            source += self.handout_head(title)
-            source += self.page(docname)
+            source += self.page(docname, lead=self.handout_head(title))
             if doc in NOTEBOOKS:
                 source += self.paragraphs_cited(docname)
             self.compile(doc, source)
@@ -544,8 +558,9 @@ class TypstBuilder(Builder):
 
     def handout_head(self, title: str) -> str:
         return (f'#block(below: 6mm)[#set text(font: "{SANS}", size: 8.5pt, fill: luma(30%))\n'
-                f"{escape(self.config.project)}: a teaching edition. Handout. Figures and exercises are numbered "
-                "as in the full edition; worked solutions are in the web edition.]\n")
+                + escape(f"A handout from {self.config.project}, a teaching edition. Figures, exercises and "
+                         "paragraph labels are numbered as in the full edition; the worked solutions are in "
+                         "the web edition.") + "]\n")
 
     def paragraphs_cited(self, docname: str) -> str:
         """The essay's paragraphs a notebook names (by their labels), printed after it in full."""
@@ -575,11 +590,13 @@ class TypstBuilder(Builder):
         raise KeyError(label)
 
     # --- figures ---
-    def figure_number(self, docname: str, figure: nodes.figure) -> str:
-        numbers = self.env.toc_fignumbers.get(docname, {}).get("figure", {})
-        for ident in figure["ids"]:
+    def number(self, docname: str, node: nodes.Element, kind: str) -> str:
+        """"Fig. 5", "Exercise 16": the number Sphinx gave the figure or exercise for every
+        edition (numfig), so a handout numbers them like the full book; "" if it has none."""
+        numbers = self.env.toc_fignumbers.get(docname, {}).get(kind, {})
+        for ident in node["ids"]:
             if ident in numbers:
-                return "Fig. " + ".".join(map(str, numbers[ident]))
+                return self.config.numfig_format[kind] % ".".join(map(str, numbers[ident]))
         return ""
 
     def image_call(self, node: nodes.image | None, docname: str) -> str:
