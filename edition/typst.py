@@ -41,7 +41,6 @@ logger = logging.getLogger(__name__)
 
 SERIF, SANS, MONO = "Libertinus Serif", "FreeSans", "DejaVu Sans Mono"  # the first and last ship with Typst
 FONT_PATHS = ["/usr/share/fonts"]  # FreeSans (fonts-freefont-otf), Noto CJK and Amiri for data in other scripts
-PAPERS = {"a4": "a4", "letter": "us-letter"}
 NOTEBOOKS = ["chronology", "membership", "publications", "repression"]
 # Characters with a meaning in Typst markup are written as escapes: text stays text (a dataset's
 # "#" or "*" is never code or markup), and "--", "...", quotes are not turned into dashes, an
@@ -59,10 +58,12 @@ def string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def preamble(title: str, paper: str, author: str, subtitle: str) -> str:
-    """The page, the type and the document's metadata (title and language for PDF/UA)."""
+def preamble(title: str, author: str, subtitle: str) -> str:
+    """The page, the type and the document's metadata (title and language for PDF/UA). The paper
+    is an input of the compiler (`paper`: a4 or letter), so one source prints on either."""
     return f"""#set document(title: {string(title)}, author: {string(author)})
-#set page(paper: "{PAPERS[paper]}", margin: (left: 34mm, right: 30mm, top: 26mm, bottom: 30mm),
+#let paper = (a4: "a4", letter: "us-letter").at(sys.inputs.at("paper", default: "a4"))
+#set page(paper: paper, margin: (left: 34mm, right: 30mm, top: 26mm, bottom: 30mm),
   header: context {{
     if here().page() > 1 {{ set text(font: "{SANS}", size: 8pt, fill: luma(35%)); {string(subtitle)} }}
   }},
@@ -535,7 +536,7 @@ class TypstBuilder(Builder):
             "The teaching edition, with the editors' notes, the companion data, the notebooks and the exercises, "
             "is a separate book made from the same sources.",
         ]
-        source = preamble(f"{title}: reading edition", self.config.edition_paper, "C. D. Ward", "Reading edition")
+        source = preamble(f"{title}: reading edition", "C. D. Ward", "Reading edition")
         source += front_matter(title, "Reading edition", lines)
         source += "".join(self.essay_page(f"chapters/{doc}") for doc in ESSAY)
         self.compile("reading", source)
@@ -545,7 +546,7 @@ class TypstBuilder(Builder):
         for doc in self.handout_docs():
             docname = f"chapters/{doc}"
             title = self.env.titles[docname].astext()
-            source = preamble(f"{title} (handout)", self.config.edition_paper, "C. D. Ward", f"Handout: {title}")
+            source = preamble(f"{title} (handout)", "C. D. Ward", f"Handout: {title}")
             source += self.page(docname, lead=self.handout_head(title))
             if doc in NOTEBOOKS:
                 source += self.paragraphs_cited(docname)
@@ -616,16 +617,22 @@ class TypstBuilder(Builder):
         return f'image("images/{source.name}", width: 100%, alt: {string(alt)})'
 
     def compile(self, name: str, source: str) -> None:
-        import typst
-
         typ = Path(self.outdir) / f"{name}.typ"
         typ.write_text(source, encoding="utf-8")
         pdf = typ.with_suffix(".pdf")
         try:
-            typst.compile(str(typ), output=str(pdf), root=str(self.outdir), font_paths=FONT_PATHS,
-                          pdf_standards=["ua-1"])
+            compile_pdf(typ, pdf, self.config.edition_paper)
         except Exception as error:  # typst's own message names the line of the .typ file
             logger.warning(f"typst could not make {pdf.name}: {error}")
+
+
+def compile_pdf(typ: Path, pdf: Path, paper: str = "a4") -> None:
+    """A .typ file of this builder as a PDF/UA-1 file; typst refuses what PDF/UA-1 forbids (no
+    title, an image without alt text)."""
+    import typst
+
+    typst.compile(str(typ), output=str(pdf), root=str(typ.parent), font_paths=FONT_PATHS,
+                  pdf_standards=["ua-1"], sys_inputs={"paper": paper})
 
 
 def _toc_order(builder: TypstBuilder) -> list[str]:

@@ -102,6 +102,18 @@ def classify(all_runs: list[Run]):
     return pages
 
 
+def serif_words(pdf: Path) -> tuple[list[str], list[str]]:
+    """(body words, notes words) of a PDF of the Typst editions (edition/typst.py), in page order:
+    the same look as the LaTeX edition's tells the author's words (serif) from the editors' (sans),
+    the notes (smaller serif) from the body; furniture is left out."""
+    pages = classify(runs(pdf))
+    body, notes = [], []
+    for number in sorted(pages):
+        body += words(_lines_to_text(pages[number][0]))
+        notes += words(_lines_to_text(pages[number][1]))
+    return body, notes
+
+
 def dehyphenate(tokens: list[str], expected: list[str]) -> list[str]:
     """Join "counter-" + "revolution" where the expected text has the word whole, with or without
     its hyphen. After the first word that differs, tokens are kept as they are."""
