@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 STAGE = BUILD / ".stage"
 EDITIONS = {"html": ("html", "html"), "pdf": ("latex", "latex"), "epub": ("epub", "epub"),  # name: (builder, folder)
-            "reading": ("typst", "reading"), "handouts": ("typst", "handouts")}  # edition/typst.py
+            "reading": ("typst", "reading"), "handouts": ("typst", "handouts"),  # edition/typst.py
+            "accessible": ("typst", "accessible")}
 EXECUTED = re.compile(r"([\w./-]+)\.md: Executed notebook")
 
 
@@ -243,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     executed = sorted({Path(m).name for m in EXECUTED.findall(log)})
     say(f"Built in {time.monotonic() - started:.0f} s; notebooks executed: {', '.join(executed) or 'none'}.")
     where = {"html": target / "index.html", "pdf": target / "book.pdf", "epub": target / "book.epub",
-             "reading": target / "reading.pdf", "handouts": target}[args.edition]
+             "reading": target / "reading.pdf", "handouts": target, "accessible": target / "book.pdf"}[args.edition]
     say(f"Open {where}" + (" (or run `make serve`)." if args.edition == "html" else "."))
     return 0
 

@@ -498,7 +498,7 @@ class TypstBuilder(Builder):
 
     def write(self, *args, **kwargs) -> None:
         ensuredir(self.image_dir)
-        editions = {"reading": self.write_reading, "handouts": self.write_handouts}
+        editions = {"reading": self.write_reading, "handouts": self.write_handouts, "accessible": self.write_book}
         editions[self.config.edition_typst]()
         if self.unknown:
             logger.info(f"Typst: printed only the contents of {', '.join(sorted(self.unknown))}")
@@ -523,6 +523,30 @@ class TypstBuilder(Builder):
         doctree.walkabout(translator)
         self.unknown |= translator.unknown
         return translator.astext()
+
+    def write_book(self) -> None:
+        """The whole edition as one tagged PDF: every page of _toc.yml under its part (H1), each
+        page a chapter (H2), the editors' boxes in place as on the web (the LaTeX edition's
+        endnotes are its own), worked solutions left out as in every printed edition."""
+        title = self.config.project
+        lines = [
+            "C. D. Ward. A teaching edition.",
+            "The essay: first published by the International Communist Current in its International Review "
+            "(in French in Revue Internationale no. 9; the copy this edition follows gives no date).",
+            "This edition: notes, companion dataset and notebooks by its editors. The accessible PDF: tagged "
+            "(PDF/UA-1), with the charts described in words.",
+        ]
+        source = preamble(f"{title}", "C. D. Ward", title)
+        source += "#show heading.where(level: 2): it => { pagebreak(weak: true); v(12mm); set text(size: 16pt); it }\n"
+        source += front_matter(title, "Accessible edition", lines)
+        root = self.config.root_doc
+        source += self.page(root, level_offset=1)
+        for subtree in self.config.external_site_map.root.subtrees:
+            pages = [item for item in subtree.items if isinstance(item, str)]
+            if subtree.caption:
+                source += f'\n#heading(level: 1)[#text(font: "{SANS}")[{escape(subtree.caption)}]]\n'
+            source += "".join(self.page(doc, level_offset=1) for doc in pages)
+        self.compile("book", source)
 
     def write_reading(self) -> None:
         title = self.config.project
