@@ -4,6 +4,7 @@
 #   make check   the fast tests only (data, validator, bad inputs): no book build
 #   make pdf     the PDF edition (xelatex) into _build/latex/book.pdf (PAPER=letter: US Letter)
 #   make pdf EDITION=reading  the essay alone, a tagged PDF/UA-1 (Typst): _build/reading/reading.pdf
+#   make pdf EDITION=accessible  the whole edition as a tagged PDF/UA-1 (Typst): _build/accessible/book.pdf
 #   make handouts  one tagged PDF per essay section and notebook (Typst) into _build/handouts/
 #   make epub    the EPUB 3 edition into _build/epub/book.epub, checked by epubcheck
 #   make serve   serve the built book on http://127.0.0.1:8000
@@ -87,6 +88,7 @@ system-deps: browser-deps print-deps
 
 test: system-deps book pdf epub handouts
 	@$(BUILD_BOOK) reading
+	@$(BUILD_BOOK) accessible
 	$(BIN)/python -m pytest
 
 # The fast loop: validator, bad inputs, pure functions; no book build.

@@ -86,11 +86,22 @@ def test_tagged_titled_in_english(pdf):
     assert "H1" in roles and roles.count("P") > 5
 
 
+def struct_text(pdf: Path) -> str:
+    # poppler 22 prints a heading's title attribute raw when it is UTF-16 (a curly quote): replaced
+    return subprocess.run(["pdfinfo", "-enc", "UTF-8", "-struct-text", str(pdf)], capture_output=True).stdout.decode(
+        "utf-8", errors="replace")
+
+
+def h1_texts(out: str) -> list[str]:
+    """The text of each H1 of `pdfinfo -struct-text`: its quoted lines, joined."""
+    return ["".join(re.findall(r'^    "(.*)"$', block, re.M)).strip()
+            for block in re.findall(r'^  H1 .*\n((?:    ".*"\n)+)', out, re.M)]
+
+
 def test_struct_text_reads_the_title_first():
     """`pdfinfo -struct-text`: the structure tree as a screen reader walks it, headings in place."""
-    out = subprocess.run(["pdfinfo", "-struct-text", str(built(READING, "make pdf EDITION=reading"))],
-                         capture_output=True, text=True).stdout
-    headings = re.findall(r'^  H1 "(.*)" \(block\)', out, re.M)
+    out = struct_text(built(READING, "make pdf EDITION=reading"))
+    headings = h1_texts(out)
     assert headings == [page_title(f"chapters/{doc}")[0] for doc in ESSAY]
     assert out.index("Reading edition") < out.index(headings[0])
 
@@ -241,3 +252,42 @@ def test_latex_paper(paper, latex):
     config = SimpleNamespace(edition_paper=paper, latex_elements={"pointsize": "11pt"})
     _paper(None, config)
     assert config.latex_elements == {"pointsize": "11pt", "papersize": latex}
+
+
+# --- The whole edition as one tagged PDF (make pdf EDITION=accessible). ---
+
+ACCESSIBLE = ROOT / "_build" / "accessible" / "book.pdf"
+
+
+def test_accessible_edition_is_tagged():
+    pdf = built(ACCESSIBLE, "make pdf EDITION=accessible")
+    info = pdfinfo(pdf)
+    assert info["Tagged"] == "yes"
+    assert info["Title"] == yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["project"]
+    with pikepdf.open(pdf) as doc:
+        assert str(doc.Root.Lang) == "en-GB"
+    found = structure(pdf)
+    figures = [alt for role, alt in found if role == "Figure"]
+    assert len(figures) == len([f for f in source_figures() if not f[3]]) and all(a.strip() for a in figures)
+    parts = [caption for caption, _ in __import__("printed").toc_parts()]
+    assert h1_texts(struct_text(pdf)) == parts
+    check = subprocess.run([sys.executable, "-m", "pdfua", "check", str(pdf)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout[-2000:]
+
+
+def test_accessible_edition_holds_every_paragraph_in_order():
+    """Every labelled paragraph of the essay, word for word as the seed has it, in the essay's order
+    (the notebooks' pages stand between the essay's), and the author's notes in order."""
+    seed_body, seed_notes = seed_parts()
+    body, notes = serif_words(built(ACCESSIBLE, "make pdf EDITION=accessible"))
+    at = 0
+    for label, text in paragraphs()[["label", "text"]].itertuples(index=False):
+        first = words(text)[:8]
+        start = next(i for i in range(len(seed_body)) if seed_body[i:i + 8] == first)
+        expected = seed_body[start:start + len(words(text))]
+        at = next((i for i in range(at, len(body)) if body[i:i + 8] == first), None)
+        assert at is not None, f"{label} is missing, or out of order"
+        got = dehyphenate(body[at:], expected)[:len(expected)]
+        assert got == expected, first_difference(expected, got, f"paragraph {label}")
+    got = dehyphenate(notes, seed_notes)
+    assert got[:len(seed_notes)] == seed_notes, first_difference(seed_notes, got[:len(seed_notes)], "notes")
