@@ -311,6 +311,31 @@ class TypstTranslator(nodes.NodeVisitor):
     def depart_only(self, node) -> None:
         pass
 
+    def visit_rubric(self, node) -> None:
+        self._open("\n#block(above: 1em, below: 0.6em)[#strong[", "]]\n")
+
+    def depart_rubric(self, node) -> None:
+        self._close()
+
+    def visit_citation(self, node) -> None:
+        """A bibliography entry: its label ("[12]") and its text, a paragraph of its own."""
+        self._open("\n#block(above: 0.5em)[", "]\n")
+
+    def depart_citation(self, node) -> None:
+        self._close()
+
+    def visit_label(self, node) -> None:
+        self._open("[", "] ")
+
+    def depart_label(self, node) -> None:
+        self._close()
+
+    def visit_download_reference(self, node) -> None:
+        pass
+
+    def depart_download_reference(self, node) -> None:
+        pass
+
     # --- boxes: the editors' (admonitions), exercises ---
     def visit_admonition(self, node) -> None:
         title = node.next_node(nodes.title)
@@ -540,7 +565,7 @@ class TypstBuilder(Builder):
         source += "#show heading.where(level: 2): it => { pagebreak(weak: true); v(12mm); set text(size: 16pt); it }\n"
         source += front_matter(title, "Accessible edition", lines)
         root = self.config.root_doc
-        source += self.page(root, level_offset=1)
+        source += self.page(root)  # its title (the book's) is the first H1, before the parts
         for subtree in self.config.external_site_map.root.subtrees:
             pages = [item for item in subtree.items if isinstance(item, str)]
             if subtree.caption:

@@ -89,13 +89,16 @@ def classify(all_runs: list[Run]):
     body_size = chars.most_common(1)[0][0]
     head, foot = _furniture_band(all_runs, body_size)
     serif = [r for r in all_runs if "Sans" not in r.family and head < r.top < foot]
+    body_lines: dict[int, list[float]] = {}  # page -> tops of its body-size runs
+    for r in serif:
+        if r.size >= body_size * 0.9:
+            body_lines.setdefault(r.page, []).append(r.top)
     pages: dict[int, tuple[list[Run], list[Run]]] = {}
     for r in serif:
         body, notes = pages.setdefault(r.page, ([], []))
         if r.size >= body_size * 0.9:
             body.append(r)
-        elif r.text.strip().isdigit() and any(abs(o.top - r.top) <= 8 and o.size >= body_size * 0.9
-                                               for o in serif if o.page == r.page):
+        elif r.text.strip().isdigit() and any(abs(top - r.top) <= 8 for top in body_lines.get(r.page, [])):
             body.append(r)  # a note's number in the running text
         else:
             notes.append(r)
