@@ -26,8 +26,10 @@ PORT ?= 8000
 BROWSER_DEBS := chromium
 PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
               texlive-xetex fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri xindy poppler-utils epubcheck
+# The Typst editions (reading, accessible, handouts) need no TeX: the fonts, and poppler for the checks.
+TYPST_DEBS := fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri poppler-utils
 
-.PHONY: book pdf epub handouts test check serve validate classroom bench lock clean system-deps print-deps browser-deps
+.PHONY: book pdf epub handouts test check serve validate classroom bench lock clean system-deps print-deps browser-deps typst-deps
 
 # SOLUTIONS=show builds the teacher's edition (worked solutions open); the default hides them.
 SOLUTIONS ?=
@@ -45,8 +47,11 @@ book: $(READY)
 pdf: $(READY) print-deps browser-deps
 	@$(BUILD_BOOK) $(or $(EDITION),pdf)
 
-handouts: $(READY) print-deps browser-deps
+handouts: $(READY) typst-deps browser-deps
 	@$(BUILD_BOOK) handouts
+
+typst-deps:
+	@$(call apt_install,$(TYPST_DEBS))
 
 epub: $(READY) print-deps browser-deps
 	@$(BUILD_BOOK) epub
