@@ -2,7 +2,10 @@
 #   make book    set up .venv if needed, build the HTML book into _build/html
 #   make test    set up (Python and Debian packages) if needed, build, run every test
 #   make check   the fast tests only (data, validator, bad inputs): no book build
-#   make pdf     the PDF edition (xelatex) into _build/latex/book.pdf
+#   make pdf     the PDF edition (xelatex) into _build/latex/book.pdf (PAPER=letter: US Letter)
+#   make pdf EDITION=reading  the essay alone, a tagged PDF/UA-1 (Typst): _build/reading/reading.pdf
+#   make pdf EDITION=accessible  the whole edition as a tagged PDF/UA-1 (Typst): _build/accessible/book.pdf
+#   make handouts  one tagged PDF per essay section and notebook (Typst) into _build/handouts/
 #   make epub    the EPUB 3 edition into _build/epub/book.epub, checked by epubcheck
 #   make serve   serve the built book on http://127.0.0.1:8000
 #   make validate  check the dataset in data/
@@ -25,21 +28,32 @@ PORT ?= 8000
 BROWSER_DEBS := chromium
 PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
               texlive-xetex fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri xindy poppler-utils epubcheck
+# The Typst editions (reading, accessible, handouts) need no TeX: the fonts, and poppler for the checks.
+TYPST_DEBS := fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri poppler-utils
 
-.PHONY: book pdf epub test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps
+.PHONY: book pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps
 
 # SOLUTIONS=show builds the teacher's edition (worked solutions open); the default hides them.
 SOLUTIONS ?=
 
 # Every edition is built by edition/build.py: data checked first, one build at a time, built in
 # _build/.stage and published to _build/<edition> only when the whole build succeeded. V=1 shows all.
-BUILD_BOOK = EDITION_SOLUTIONS=$(SOLUTIONS) $(BIN)/python -m edition.build $(if $(V),--verbose)
+# PAPER=letter prints every PDF on US Letter (A4 otherwise); EDITION=reading makes the reading edition.
+PAPER ?=
+EDITION ?=
+BUILD_BOOK = EDITION_SOLUTIONS=$(SOLUTIONS) EDITION_PAPER=$(PAPER) $(BIN)/python -m edition.build $(if $(V),--verbose)
 
 book: $(READY)
 	@$(BUILD_BOOK) html
 
 pdf: $(READY) print-deps browser-deps
-	@$(BUILD_BOOK) pdf
+	@$(BUILD_BOOK) $(or $(EDITION),pdf)
+
+handouts: $(READY) typst-deps browser-deps
+	@$(BUILD_BOOK) handouts
+
+typst-deps:
+	@$(call apt_install,$(TYPST_DEBS))
 
 epub: $(READY) print-deps browser-deps
 	@$(BUILD_BOOK) epub
@@ -85,7 +99,9 @@ print-deps:
 
 system-deps: browser-deps print-deps
 
-test: system-deps book pdf epub
+test: system-deps book pdf epub handouts
+	@$(BUILD_BOOK) reading
+	@$(BUILD_BOOK) accessible
 	$(BIN)/python -m pytest
 
 # The fast loop: validator, bad inputs, pure functions; no book build.

@@ -111,6 +111,7 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(ParagraphLabels)
     app.add_post_transform(ParagraphLabelsInMargin)
     app.setup_extension("edition.latex")  # the rest of the PDF edition's structure
+    app.setup_extension("edition.typst")  # the accessible editions: reading edition, handouts
     app.setup_extension("edition.bibliography")  # in print, the list of works on its own page
     app.setup_extension("edition.epub")  # the EPUB edition: no scripts, its own CSS
     app.setup_extension("edition.apparatus")  # text and data linked both ways

@@ -30,7 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 STAGE = BUILD / ".stage"
-EDITIONS = {"html": ("html", "html"), "pdf": ("latex", "latex"), "epub": ("epub", "epub")}  # name: (builder, folder)
+EDITIONS = {"html": ("html", "html"), "pdf": ("latex", "latex"), "epub": ("epub", "epub"),  # name: (builder, folder)
+            "reading": ("typst", "reading"), "handouts": ("typst", "handouts"),  # edition/typst.py
+            "accessible": ("typst", "accessible")}
 EXECUTED = re.compile(r"([\w./-]+)\.md: Executed notebook")
 
 
@@ -146,6 +148,9 @@ def run_sphinx(builder: str, folder: str, log_path: str, fresh: bool, verbose: b
     from jupyter_book.sphinx import build_sphinx
 
     overrides = {"external_toc_path": (ROOT / "_toc.yml").as_posix(), "latex_individualpages": False, "nitpicky": True}
+    overrides.update(paper_overrides(os.environ.get("EDITION_PAPER", "")))
+    if builder == "typst":
+        overrides["edition_typst"] = folder  # which Typst edition: reading or handouts
     with open(log_path, "w", encoding="utf-8") as log:
         status = _Tee(log, sys.stdout if verbose else None)
         warnings = _Tee(log, sys.stdout)
@@ -154,6 +159,15 @@ def run_sphinx(builder: str, folder: str, log_path: str, fresh: bool, verbose: b
                                   confoverrides=overrides, builder=builder, doctreedir=STAGE / ".doctrees",
                                   warningiserror=True, keep_going=True, freshenv=fresh)
     return 0 if result == 0 else 1
+
+
+PAPERS = ("a4", "letter")  # PAPER=... of make
+
+
+def paper_overrides(paper: str) -> dict:
+    """The paper size of every printed edition (A4 unless PAPER=letter); edition.latex and
+    edition.typst read `edition_paper`. main() has checked the name."""
+    return {"edition_paper": paper.lower() or "a4"}
 
 
 class _Tee(io.TextIOBase):
@@ -249,6 +263,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="show everything Sphinx says")
     args = parser.parse_args(argv)
     builder, folder = EDITIONS[args.edition]
+    paper = os.environ.get("EDITION_PAPER", "").lower() or "a4"
+    if paper not in PAPERS:
+        say(f"PAPER={paper}: the paper sizes are {' and '.join(PAPERS)} (make pdf PAPER=letter).")
+        return 2
     if args.edition != "html":
         os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")  # kaleido draws the print charts
     started = time.monotonic()
@@ -279,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     executed = sorted({Path(m).name for m in EXECUTED.findall(log)})
     say(f"Built in {time.monotonic() - started:.0f} s; notebooks executed: {', '.join(executed) or 'none'}.")
-    where = {"html": target / "index.html", "pdf": target / "book.pdf", "epub": target / "book.epub"}[args.edition]
+    where = {"html": target / "index.html", "pdf": target / "book.pdf", "epub": target / "book.epub",
+             "reading": target / "reading.pdf", "handouts": target, "accessible": target / "book.pdf"}[args.edition]
     say(f"Open {where}" + (" (or run `make serve`)." if args.edition == "html" else "."))
     return 0
 

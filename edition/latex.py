@@ -388,8 +388,22 @@ def _document_info(app: Sphinx) -> None:
     app.builder.context["preamble"] += f"\n\\hypersetup{{\n  {fields}}}\n"
 
 
+LATEX_PAPER = {"a4": "a4paper", "letter": "letterpaper"}
+
+
+def _paper(app: Sphinx, config) -> None:
+    """`edition_paper` (make pdf PAPER=letter) chooses LaTeX's paper size; the margins of
+    latex_elements.sphinxsetup are lengths, the same on either paper."""
+    if config.edition_paper not in LATEX_PAPER:
+        from sphinx.errors import ConfigError
+        raise ConfigError(f"edition_paper must be one of {', '.join(LATEX_PAPER)}, not {config.edition_paper!r}")
+    config.latex_elements = {**config.latex_elements, "papersize": LATEX_PAPER[config.edition_paper]}
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("edition_keywords", [], "env", types=[list])
+    app.add_config_value("edition_paper", "a4", "", types=[str])  # only the writing depends on it
+    app.connect("config-inited", _paper)
     app.connect("builder-inited", _date)
     app.connect("builder-inited", _document_info)
     app.add_post_transform(BookStructure)

@@ -114,7 +114,7 @@ class Solutions(SphinxPostTransform):
     default_priority = 900  # after sphinx-exercise's own post-transforms
 
     def run(self, **kwargs) -> None:
-        printed = self.app.builder.name in ("latex", "epub")
+        printed = self.app.builder.name in ("latex", "epub", "typst")
         mode = self.config.edition_solutions
         for node in list(self.document.findall(_is_solution)):
             if printed:

@@ -89,17 +89,32 @@ def classify(all_runs: list[Run]):
     body_size = chars.most_common(1)[0][0]
     head, foot = _furniture_band(all_runs, body_size)
     serif = [r for r in all_runs if "Sans" not in r.family and head < r.top < foot]
+    body_lines: dict[int, list[float]] = {}  # page -> tops of its body-size runs
+    for r in serif:
+        if r.size >= body_size * 0.9:
+            body_lines.setdefault(r.page, []).append(r.top)
     pages: dict[int, tuple[list[Run], list[Run]]] = {}
     for r in serif:
         body, notes = pages.setdefault(r.page, ([], []))
         if r.size >= body_size * 0.9:
             body.append(r)
-        elif r.text.strip().isdigit() and any(abs(o.top - r.top) <= 8 and o.size >= body_size * 0.9
-                                               for o in serif if o.page == r.page):
+        elif r.text.strip().isdigit() and any(abs(top - r.top) <= 8 for top in body_lines.get(r.page, [])):
             body.append(r)  # a note's number in the running text
         else:
             notes.append(r)
     return pages
+
+
+def serif_words(pdf: Path) -> tuple[list[str], list[str]]:
+    """(body words, notes words) of a PDF of the Typst editions (edition/typst.py), in page order:
+    the same look as the LaTeX edition's tells the author's words (serif) from the editors' (sans),
+    the notes (smaller serif) from the body; furniture is left out."""
+    pages = classify(runs(pdf))
+    body, notes = [], []
+    for number in sorted(pages):
+        body += words(_lines_to_text(pages[number][0]))
+        notes += words(_lines_to_text(pages[number][1]))
+    return body, notes
 
 
 def dehyphenate(tokens: list[str], expected: list[str]) -> list[str]:
@@ -280,12 +295,19 @@ def bibliography_entry(source: dict) -> str:
 def body_texts(pdf: Path = PDF) -> list[str]:
     """The text of every page's text block, as pdftotext reads it: the page numbers and running
     heads, in the margins above and below it (latex_elements.sphinxsetup in _config.yml: vmargin
-    26 mm and 30 mm of an A4 page, 297 mm), are cut off."""
+    26 mm and 30 mm of the page, A4 or Letter), are cut off."""
     top, bottom = 26 / 25.4 * 72, 30 / 25.4 * 72
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-x", "0", "-y", str(round(top)), "-W", "1000",
-                          "-H", str(round(297 / 25.4 * 72 - top - bottom)), str(pdf), "-"],
+                          "-H", str(round(page_size(pdf)[1] - top - bottom)), str(pdf), "-"],
                          check=True, capture_output=True, text=True).stdout
     return out.split("\f")
+
+
+def page_size(pdf: Path = PDF) -> tuple[float, float]:
+    """(width, height) in points of the PDF's first page, as pdfinfo reads it."""
+    out = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    width, height = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", out, re.M).groups()
+    return float(width), float(height)
 
 
 def prints(expected: str, text: str) -> bool:

@@ -86,12 +86,12 @@ def test_an_essay_paragraph_edit_reruns_exactly_the_notebooks_that_read_the_essa
 
 
 def test_a_csv_edit_reruns_exactly_the_notebooks_that_read_it(book):
-    expected = readers(book, "data/events.csv")
-    assert expected and len(expected) < 4  # some notebook does not read events.csv
-    path = book / "data" / "events.csv"
+    expected = readers(book, "data/size_estimates.csv")
+    assert expected and len(expected) < 4  # some notebook does not read size_estimates.csv
+    path = book / "data" / "size_estimates.csv"
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    rows[0]["summary"] += " (edited in a test copy)"
+    rows[0]["note"] += " (edited in a test copy)"
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=rows[0].keys(), lineterminator="\n")
         writer.writeheader()

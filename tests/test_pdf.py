@@ -286,3 +286,12 @@ def test_editors_notes_printed_once(pdf, chapters):
     assert len(pointers) == len(anchored), pointers
     numbered = set(endnote_numbers(chapters[ENDNOTES]))
     assert {int(n) for n, _ in pointers} <= numbered
+
+
+def test_every_page_a4_or_letter(pdf):
+    """make pdf prints on A4, make pdf PAPER=letter on US Letter (612 x 792 pt): every page alike."""
+    pages = int(pdfinfo(pdf)["Pages"])
+    out = subprocess.run(["pdfinfo", "-f", "1", "-l", str(pages), str(pdf)], check=True, capture_output=True,
+                         text=True).stdout
+    sizes = {(round(float(w)), round(float(h))) for w, h in re.findall(r"^Page +\d+ size: +([\d.]+) x ([\d.]+) pts", out, re.M)}
+    assert len(sizes) == 1 and sizes <= {(595, 842), (612, 792)}, sizes
