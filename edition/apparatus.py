@@ -4,7 +4,8 @@
   where the essay makes the claim, saying what the essay says, what other sources say, and which
   sources, each cited (read time, so every edition has them; anchor `dispute-<id>`).
 - "Data behind this paragraph": under each paragraph that dataset rows cite, a collapsed list of
-  those rows (date as recorded, what, source) with links to the figures that draw them (HTML only).
+  those rows (date as recorded, what, source) with links to the figures that draw them (HTML only),
+  read from the figure record (edition/figures.py: what each chart's marks carry), never guessed.
 - The author's words are never interrupted (HTML and EPUB): every box that stands at a paragraph
   (editor's notes, data boxes) goes after the whole passage, never inside a block quotation nor
   between a lead-in ending in a colon and the quotation it introduces; the boxes after one passage
@@ -30,23 +31,8 @@ from sphinx.util.docutils import SphinxDirective
 from edition.book import LABEL, paragraph_labels
 from edition.data import DATA_DIR, load, references
 from edition.essay import CHAPTERS, ESSAY
+from edition.figures import main_figures
 
-# Which figure of the notebooks draws a row: (figure name, test on the row). Kept in step with
-# the notebooks' filters; tests/test_apparatus.py checks every name is a figure of the book.
-FIGURES = {
-    "events": [
-        ("fig-chronology", lambda r: not r["outside_period"]),
-        ("fig-lifespans", lambda r: r["kind"] in ("founding", "dissolution") and isinstance(r["group_id"], str)),
-        ("fig-repression-timeline", lambda r: r["category"] == "repression" and not r["outside_period"]),
-        ("fig-miasnikov", lambda r: "miasnikov" in str(r["person_ids"]) and not r["outside_period"]),
-    ],
-    "publications": [("fig-publications", lambda r: r["kind"] != "periodical"
-                      and "1921" <= str(r["date_start"])[:4] <= "1938")],
-    "memberships": [("fig-swimlanes", lambda r: r["from_start"] is not None and r["to_end"] is not None)],
-    "size_estimates": [("fig-sizes", lambda r: r["group_id"] in (
-        "workers-truth", "workers-group", "krp-russia", "workers-opposition",
-        "democratic-centralism", "group-of-fifteen", "left-opposition"))],
-}
 NOTE_LABEL = re.compile(r"^note-(\d)$")
 
 
@@ -62,7 +48,7 @@ def _labels(value) -> list[str]:
 @lru_cache(maxsize=1)
 def _tables(stamp: tuple) -> dict:
     found = {name: load(name) for name in
-             ("events", "publications", "memberships", "size_estimates", "disputes", "people", "groups")}
+             ("events", "publications", "memberships", "size_estimates", "quotations", "disputes", "people", "groups")}
     return found | {"references": references()}
 
 
@@ -76,7 +62,7 @@ def reference(source_id: str) -> str:
 
 
 def rows_by_paragraph() -> dict[str, list[dict]]:
-    """label -> the dataset rows citing it: table, id, date, what, source, figures."""
+    """label -> the dataset rows citing it: table, id, date, what, source, dispute."""
     t = tables()
     people = t["people"].set_index("person_id")["name"]
     groups = t["groups"].set_index("group_id")["short_name"]
@@ -96,12 +82,19 @@ def rows_by_paragraph() -> dict[str, list[dict]]:
         for r in frame.astype(object).where(frame.notna(), None).to_dict("records"):
             if not r.get("paragraph"):
                 continue
-            dated = r.get("date_start") or r.get("from_start")
             row = dict(table=table, id=r[key], date=r.get("date_text") or "undated", what=describe(r),
-                       source=reference(r["source_id"]), dispute=r.get("dispute_id"),
-                       figures=[name for name, test in FIGURES.get(table, []) if dated is not None and test(r)])
+                       source=reference(r["source_id"]), dispute=r.get("dispute_id"))
             for label in r["paragraph"].split(";"):
                 found[label].append(row)
+    # a block quotation: the text it comes from, at the quotation's own paragraph
+    titles = t["publications"].set_index("publication_id")
+    for r in t["quotations"].astype(object).where(t["quotations"].notna(), None).to_dict("records"):
+        text = titles.loc[r["publication_id"]] if r["publication_id"] in titles.index else None
+        found[r["quote_paragraph"]].append(dict(
+            table="quotations", id=r["quote_id"], date="undated" if text is None else text["date_text"] or "undated",
+            what="The quotation comes from " + ("an unidentified text" if text is None else text["title"])
+                 + (" (the editors' attribution)" if r["uncertain"] else ""),
+            source=reference(r["source_id"]), dispute=None))
     return found
 
 
@@ -211,15 +204,17 @@ class DataBehind(SphinxPostTransform):
         if self.env.docname.removeprefix("chapters/") not in ESSAY:
             return
         rows = rows_by_paragraph()
+        drawn = main_figures(self.env)
         for label, node in paragraph_labels(self.document):
-            if label not in rows:
+            charted = [name for name, fig in drawn.items() if label in fig.labels]
+            if label not in rows and not charted:
                 continue
-            count = len(rows[label])
+            count = len(rows.get(label, []))
             box = nodes.admonition(classes=["editorial", "data-behind", "dropdown"], data_label=label,
                                    data_rows=count)
             box += nodes.title("", f"Data behind {label} ({count} {'row' if count == 1 else 'rows'})")
             items = nodes.bullet_list()
-            for r in rows[label]:
+            for r in rows.get(label, []):
                 item = nodes.paragraph()
                 item += nodes.strong("", r["date"])
                 item += nodes.Text(f" · {r['what']} · {r['source']} ")
@@ -227,9 +222,13 @@ class DataBehind(SphinxPostTransform):
                 if r["dispute"]:
                     item += nodes.Text(" · ")
                     item += _xref(f"dispute-{r['dispute']}", "disputed")
+                for name in [n for n, fig in drawn.items() if r["id"] in fig.ids]:
+                    item += nodes.Text(" · ")
+                    item += _xref(name, "Fig. {number}", reftype="numref")
                 items += nodes.list_item("", item)
             box += items
-            figures = sorted({f for r in rows[label] for f in r["figures"]})
+            # every chart whose marks cite this paragraph, whichever rows they draw
+            figures = charted
             if figures:
                 shown = nodes.paragraph()
                 shown += nodes.Text("Shown in ")

@@ -132,7 +132,7 @@ def run_sphinx(builder: str, folder: str, log_path: str, fresh: bool, verbose: b
         warnings = _Tee(log, sys.stdout)
         with contextlib.redirect_stdout(status), contextlib.redirect_stderr(warnings):
             result = build_sphinx(ROOT, STAGE / folder, noconfig=True, path_config=str(ROOT / "_config.yml"),
-                                  confoverrides=overrides, builder=builder, doctreedir=STAGE / ".doctrees",
+                                  confoverrides=overrides, builder=builder, doctreedir=STAGE / f".doctrees-{folder}",
                                   warningiserror=True, keep_going=True, freshenv=fresh)
     return 0 if result == 0 else 1
 

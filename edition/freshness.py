@@ -87,7 +87,10 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
         reread = {d for d in env.found_docs if is_notebook(_text(env, d))}
     env.edition_outputs = edition
     state = _load_state(env)
-    package = env.edition_package = package_digest()  # as the kernels of this build will see it
+    package = package_digest()  # as the kernels of this build will see it
+    if getattr(env, "edition_package", package) != package:
+        reread |= set(env.found_docs)  # the plug-ins changed: every page may come out differently
+    env.edition_package = package
     stale = []
     for docname in sorted(env.found_docs):
         if not is_notebook(_text(env, docname)):

@@ -5,11 +5,17 @@ cannot render. This plug-in (registered in pyproject.toml under `myst_nb.mime_re
 that JSON into a placeholder `<div>` plus the figure JSON in a `<script type="application/json">`.
 `_static/plotly-figures.js` draws every placeholder with plotly.js, which the Sphinx extension
 below copies once into `_static/` from the installed plotly package and adds only to pages that
-have a chart. The PDF and EPUB builders prefer the PNG that the print build asks kernels for.
+have a chart. The PDF and EPUB draw the same JSON as a PNG here, with kaleido (Chromium), so every
+edition reads one execution of each notebook (one jupyter-cache); PNGs are kept by the figure's
+hash in `_build/.stage/.chart_png`, so a chart unchanged since the last print build is not drawn
+again. With every chart's nodes goes the record of its marks (edition/figures.py).
 """
 from __future__ import annotations
 
+import atexit
+import base64
 import functools
+import hashlib
 import html
 import json
 import os
@@ -19,7 +25,10 @@ from pathlib import Path
 
 import plotly
 from docutils import nodes
+from myst_nb.core.render import MimeData
 from sphinx.application import Sphinx
+
+from edition import figures
 
 MIME = "application/vnd.plotly.v1+json"
 MIDNIGHT = re.compile(r'"(\d{4}-\d\d-\d\d)T00:00:00(?:\.0+)?"')
@@ -91,42 +100,77 @@ def plain_text(trace: dict) -> dict:
     return {key: _escaped(value) if key in DATA_KEYS else value for key, value in trace.items()}
 
 
-class PlotlyRenderer:
-    """myst-nb mime renderer: interactive plotly JSON for HTML, images for print builders."""
+PNG_CACHE = "chart_png"  # beside the execution cache: _build/.stage/.chart_png
 
-    mime_priority_overrides = [
-        ("html", MIME, 5),
-        ("dirhtml", MIME, 5),
-        ("singlehtml", MIME, 5),
-        # print editions: never the JSON, the kernel's PNG instead
-        ("latex", MIME, None),
-        ("epub", MIME, None),
-    ]
+
+@functools.cache
+def _kaleido() -> None:
+    """One Chromium for every chart of a print build (kaleido would start one per chart)."""
+    import kaleido
+
+    kaleido.start_sync_server(silence_warnings=True)
+    atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+
+
+def png(figure: dict, cache_dir: Path) -> bytes:
+    """The chart as the print editions show it: plotly's static image of the same figure JSON."""
+    import plotly.io as pio
+
+    text = json.dumps(figure, sort_keys=True, separators=(",", ":"))
+    cached = cache_dir / f"{hashlib.sha256(text.encode()).hexdigest()}.png"
+    if cached.is_file():
+        return cached.read_bytes()
+    _kaleido()
+    image = pio.to_image(figure, format="png")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(image)
+    os.replace(tmp, cached)
+    return image
+
+
+class PlotlyRenderer:
+    """myst-nb mime renderer: interactive plotly JSON for HTML, a PNG of it for print builders."""
+
+    mime_priority_overrides = [(builder, MIME, 5) for builder in ("html", "dirhtml", "singlehtml", "latex", "epub")]
 
     @staticmethod
     def handle_mime(renderer, data, inline):
         if data.mime_type != MIME or inline:
             return None
         figure = data.content if isinstance(data.content, dict) else json.loads(data.string)
-        layout = dict(figure.get("layout", {}))
-        # The house template (8 KB) is the same in every chart: pages name it, and
-        # _static/edition-template.js holds it once, with its dark twin (like plotly.js, cached
-        # by the browser); plotly-figures.js draws with the one that matches the page's mode.
-        if layout.get("template") == house_template():
-            layout["template"] = HOUSE
-        payload = script_json({"data": [plain_text(trace) for trace in figure.get("data", [])], "layout": layout,
-                               "config": {"responsive": True, "displaylogo": False, **figure.get("config", {})}})
-        # lighter pages: "1923-05-25T00:00:00.000000" -> "1923-05-25", "T12:00:00.000000" -> "T12:00:00"
-        payload = FRACTION.sub(r'\1"', MIDNIGHT.sub(r'"\1"', payload))
-        # Alt text lives once, in the cell's `mystnb: image: alt:` metadata, for HTML and print alike.
-        options = data.cell_metadata.get("mystnb", {})
-        alt = options.get("image", {}).get("alt") or options.get("figure", {}).get("caption", "")
-        # role="img" until drawn; plotly-figures.js then moves the name to the chart's SVG, since the
-        # drawn chart holds its toolbar's buttons (and an image must not hold controls).
-        markup = (f'<div class="plotly-figure" role="img" aria-label="{html.escape(alt)}">'
-                  f'<script type="application/json" class="plotly-json">{payload}</script>'
-                  "</div>")
-        return [nodes.raw("", markup, format="html")]
+        marks = figures.marks_node(figure)
+        app = renderer.renderer.sphinx_env.app
+        if edition_of(app) == "print":
+            cache_dir = Path(app.outdir).parent / f".{PNG_CACHE}"
+            image = MimeData("image/png", base64.b64encode(png(figure, cache_dir)).decode(), data.cell_metadata,
+                             {}, data.cell_index, data.output_index, data.line)
+            return renderer.render_image(image) + [marks]
+        return [nodes.raw("", web_markup(figure, data.cell_metadata), format="html"), marks]
+
+
+def web_markup(figure: dict, cell_metadata: dict) -> str:
+    """The placeholder <div> with the figure's JSON, for _static/plotly-figures.js to draw."""
+    layout = dict(figure.get("layout", {}))
+    # The house template (8 KB) is the same in every chart: pages name it, and
+    # _static/edition-template.js holds it once, with its dark twin (like plotly.js, cached
+    # by the browser); plotly-figures.js draws with the one that matches the page's mode.
+    if layout.get("template") == house_template():
+        layout["template"] = HOUSE
+    payload = script_json({"data": [plain_text(trace) for trace in figure.get("data", [])], "layout": layout,
+                           "config": {"responsive": True, "displaylogo": False, **figure.get("config", {})}})
+    # lighter pages: "1923-05-25T00:00:00.000000" -> "1923-05-25", "T12:00:00.000000" -> "T12:00:00"
+    payload = FRACTION.sub(r'\1"', MIDNIGHT.sub(r'"\1"', payload))
+    # Alt text lives once, in the cell's `mystnb: image: alt:` metadata, for HTML and print alike.
+    options = cell_metadata.get("mystnb", {})
+    alt = options.get("image", {}).get("alt") or options.get("figure", {}).get("caption", "")
+    # A chart whose marks carry their rows (edition/figures.py) links a clicked mark to its paragraph.
+    linked = f' data-paragraph-column="{figures.PARAGRAPH_COLUMN}"' if figures.marks(figure) else ""
+    # role="img" until drawn; plotly-figures.js then moves the name to the chart's SVG, since the
+    # drawn chart holds its toolbar's buttons (and an image must not hold controls).
+    return (f'<div class="plotly-figure" role="img" aria-label="{html.escape(alt)}"{linked}>'
+            f'<script type="application/json" class="plotly-json">{payload}</script>'
+            "</div>")
 
 
 def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
@@ -154,22 +198,16 @@ def edition_of(app: Sphinx) -> str:
 
 
 def _kernel_renderer(app: Sphinx) -> None:
-    """Choose what the notebook kernels emit, by edition; notebooks themselves stay untouched.
-
-    HTML wants only plotly's JSON (no Chrome needed). Print editions also want a PNG, drawn by
-    kaleido with Chromium, and keep their own execution cache: jupyter-cache keys on code only,
-    so outputs made for one edition must never be served to the other.
-    """
+    """Kernels emit plotly's JSON only, for every edition (one execution serves them all: the print
+    editions draw their PNGs from it, above); notebooks themselves stay untouched."""
+    os.environ["PLOTLY_RENDERER"] = "plotly_mimetype"
     if edition_of(app) == "html":
-        os.environ["PLOTLY_RENDERER"] = "plotly_mimetype"
         app.config.html_static_path.append(str(STATIC))
-    else:
-        os.environ["PLOTLY_RENDERER"] = "plotly_mimetype+png"
-        app.config.nb_execution_cache_path = str(Path(app.outdir).parent / ".jupyter_cache_print")
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _kernel_renderer, priority=400)  # before myst-nb reads its config
     app.connect("html-page-context", _scripts_for_charts)
     app.connect("build-finished", _copy_plotly)
+    app.setup_extension("edition.figures")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -10,12 +10,13 @@
 //   when a closed box that holds a chart is opened).
 // - Hover labels without blanks: px writes "label=value"; an empty label ("=value") shows the value
 //   alone, and a line whose value is empty for a mark is left out of that mark's hover.
-// - A mark whose hover names an essay paragraph links to it: clicking goes to the paragraph (the
-//   label -> URL index is written into chart pages by edition/apparatus.py).
+// - A mark that cites an essay paragraph links to it: clicking goes to the paragraph. Marks carry
+//   their rows in customdata (edition/figures.py: the row ids, then the paragraph labels; the
+//   placeholder's data-paragraph-column says which column); the label -> URL index is written
+//   into chart pages by edition/apparatus.py.
 (() => {
   "use strict";
   const HOUSE = window.EDITION_TEMPLATES || {};
-  const PARAGRAPH = /paragraph=%\{customdata\[(\d+)\]\}/;
   const NARROW = 600; // px of chart width under which the phone layout applies
   const MIN_PLOT = 200; // px of plot a narrow chart keeps (tests/test_reading.py checks it)
   const TOOLBAR_BUTTONS_OFF = ["select2d", "lasso2d", "autoScale2d"];
@@ -221,19 +222,17 @@
 
   function linkMarks(chart) {
     const { gd, spec } = chart;
-    const columns = spec.data.map((trace) => {
-      const m = PARAGRAPH.exec(typeof trace.hovertemplate === "string" ? trace.hovertemplate : "");
-      return m ? Number(m[1]) : null;
-    });
-    if (!columns.some((c) => c !== null)) return;
+    if (gd.dataset.paragraphColumn === undefined) return;
+    const column = Number(gd.dataset.paragraphColumn);
+    const cites = (row) => Array.isArray(row) && String(row[column] || "").trim() !== "";
+    if (!spec.data.some((trace) => Array.isArray(trace.customdata) && trace.customdata.some(cites))) return;
     const hint = document.createElement("p");
     hint.className = "chart-hint";
     hint.textContent = "Click a mark that cites the essay to read its paragraph.";
     gd.after(hint);
     gd.on("plotly_click", (event) => {
       const point = event.points[0];
-      const column = columns[point.curveNumber];
-      if (column === null || column === undefined || !point.customdata) return;
+      if (!cites(point.customdata)) return;
       const label = String(point.customdata[column] || "").split(";")[0];
       if (chart.paragraphs[label]) window.location.href = chart.paragraphs[label];
     });
