@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import plotly
@@ -121,7 +122,9 @@ def png(figure: dict, cache_dir: Path) -> bytes:
     if cached.is_file():
         return cached.read_bytes()
     _kaleido()
-    image = pio.to_image(figure, format="png")
+    with warnings.catch_warnings():  # plotly notes that kaleido's server has its options already
+        warnings.filterwarnings("ignore", "The kopts argument is ignored", UserWarning)
+        image = pio.to_image(figure, format="png")
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_bytes(image)
