@@ -128,7 +128,7 @@ def run_sphinx(builder: str, folder: str, log_path: str, fresh: bool, verbose: b
 
     overrides = {"external_toc_path": (ROOT / "_toc.yml").as_posix(), "latex_individualpages": False, "nitpicky": True}
     with open(log_path, "w", encoding="utf-8") as log:
-        status = _Tee(log, sys.stdout if verbose else None)
+        status = _Tee(log, sys.stdout if verbose else _Progress(sys.stdout))
         warnings = _Tee(log, sys.stdout)
         with contextlib.redirect_stdout(status), contextlib.redirect_stderr(warnings):
             result = build_sphinx(ROOT, STAGE / folder, noconfig=True, path_config=str(ROOT / "_config.yml"),
@@ -151,6 +151,27 @@ class _Tee(io.TextIOBase):
     def flush(self):
         for s in self.streams:
             s.flush()
+
+
+class _Progress(io.TextIOBase):
+    """What a quiet build shows of Sphinx's status: one line per notebook it executes."""
+
+    STARTED = re.compile(r"(\S+\.md): Executing notebook")
+    DONE = re.compile(r"(\S+\.md): Executed notebook in ([\d.]+) seconds")
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        for line in text.splitlines():
+            if m := self.DONE.search(line):
+                self.stream.write(f"  executed {Path(m.group(1)).relative_to(ROOT)} in {float(m.group(2)):.0f} s\n")
+            elif m := self.STARTED.search(line):
+                self.stream.write(f"  executing {Path(m.group(1)).relative_to(ROOT)} ...\n")
+        return len(text)
+
+    def flush(self):
+        self.stream.flush()
 
 
 def make_pdf(outdir: Path) -> bool:
@@ -224,7 +245,10 @@ def main(argv: list[str] | None = None) -> int:
             "The next build picks up where this one stopped.")
         return 130
     executed = sorted({Path(m).name for m in EXECUTED.findall(log)})
-    say(f"Built in {time.monotonic() - started:.0f} s; notebooks executed: {', '.join(executed) or 'none'}.")
+    read, written = (len(set(re.findall(rf"{step}\.\.\. \S*\s*\[\s*\d+%\] \S*?([\w/.-]+)", log)))
+                     for step in ("reading sources", "writing output"))
+    say(f"Built in {time.monotonic() - started:.0f} s: {read} page(s) read, {written} written; "
+        f"notebooks executed: {', '.join(executed) or 'none'}.")
     where = {"html": target / "index.html", "pdf": target / "book.pdf", "epub": target / "book.epub"}[args.edition]
     say(f"Open {where}" + (" (or run `make serve`)." if args.edition == "html" else "."))
     return 0
