@@ -27,8 +27,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "_build"
+from edition.paths import BUILD, ROOT
+
 STAGE = BUILD / ".stage"
 EDITIONS = {"html": ("html", "html"), "pdf": ("latex", "latex"), "epub": ("epub", "epub")}  # name: (builder, folder)
 EXECUTED = re.compile(r"([\w./-]+)\.md: Executed notebook")
@@ -71,7 +71,7 @@ def check_data() -> bool:
 
 def refresh_bibliography() -> None:
     """references.bib is made from data/sources.csv; rewritten (atomically) only when it differs."""
-    from edition.bibliography import BIB, render
+    from edition.book.bibliography import BIB, render
 
     text = render()
     if not BIB.is_file() or BIB.read_text(encoding="utf-8") != text:
@@ -183,7 +183,7 @@ def make_pdf(outdir: Path) -> bool:
         say(f"xelatex failed: see {outdir / 'book.log'} (last lines below).")
         say("\n".join((run.stdout + run.stderr).splitlines()[-15:]))
         return False
-    from edition.latex import main as every_character_printed
+    from edition.print.latex import main as every_character_printed
 
     return every_character_printed([str(outdir / "book.log")]) == 0
 

@@ -4,7 +4,7 @@ that make each chart.
 Importing this module registers the plotly template "edition" and makes it the default:
 readable type, a calm palette, hover labels that show the source, and room for long titles.
 It also registers "edition_dark", the same style on a dark page: the web book draws its charts
-with whichever of the two matches the reader's light or dark mode (edition/static/plotly-figures.js,
+with whichever of the two matches the reader's light or dark mode (edition/web/static/plotly-figures.js,
 which also fits each chart to the width it is given: legend below, short row labels, fewer ticks).
 """
 from __future__ import annotations

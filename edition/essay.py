@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
+from edition.paths import CHAPTERS, LABEL_LINE
+
 ESSAY = ["counter-revolution", "workers-truth", "workers-group", "irreconcilables", "closing"]
-LABEL = re.compile(r"^(?:> )?\(((?:cr|wt|wg|lo|end)-\d+)\)=$")
 ROLE = re.compile(r"\{term\}`([^`<]*?)(?:\s*<[^>]*>)?`")  # glossary links: keep the author's words
 
 
-def _plain(line: str) -> str:
+def plain(line: str) -> str:
     line = line[2:] if line.startswith("> ") else line
     line = ROLE.sub(r"\1", line)
     return re.sub(r"\[\^\d\]", "", line)
@@ -32,9 +32,9 @@ def paragraphs(chapters: Path = CHAPTERS) -> pd.DataFrame:
         lines = (chapters / f"{chapter}.md").read_text(encoding="utf-8").split("\n")
         section = next(line[2:].strip() for line in lines if line.startswith("# "))  # the page's title
         for i, line in enumerate(lines):
-            m = LABEL.match(line)
+            m = LABEL_LINE.match(line)
             if m:
                 text = lines[i + 1]
                 rows.append(dict(label=m.group(1), chapter=chapter, section=section,
-                                 quotation=text.startswith("> "), text=_plain(text)))
+                                 quotation=text.startswith("> "), text=plain(text)))
     return pd.DataFrame(rows)

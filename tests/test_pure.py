@@ -3,10 +3,10 @@ import pandas as pd
 import pytest
 from docutils import nodes
 
-from edition import figures
-from edition.latex import _column_widths
-from edition.student_notebook import plain_markdown
-from edition.whoswho import when
+from edition.book import figures
+from edition.print.latex import _column_widths
+from edition.classroom.student_notebook import plain_markdown
+from edition.book.whoswho import when
 
 pytestmark = pytest.mark.check
 day = pd.Timestamp
@@ -27,7 +27,7 @@ def test_when(start, end, precision, words):
     assert when(start, end, precision) == words
 
 
-# --- what a chart draws (edition/figures.py) ----------------------------------------------------
+# --- what a chart draws (edition/book/figures.py) ----------------------------------------------------
 def scatter(customdata, hovertemplate="kind=%{customdata[2]}<br>date=%{x}<extra></extra>", **more):
     return {"type": "scatter", "x": ["1923-05-25T00:00:00", "1927-01-01"], "customdata": customdata,
             "hovertemplate": hovertemplate, **more}
@@ -73,7 +73,7 @@ def table_of(rows):
 
 def test_column_widths_need_the_longest_word_and_want_the_longest_cell():
     need, want = _column_widths(table_of([["id", "summary"], ["a", "Counter-revolution triumphs everywhere"]]), (80, 2))
-    head = 1.15  # edition.latex.HEAD: the header row is set in a wider sans serif
+    head = 1.15  # edition.print.latex.HEAD: the header row is set in a wider sans serif
     assert need == pytest.approx([head * 2 + 2, len("Counter-revolution") + 2])
     assert want == pytest.approx([8 + 2, len("Counter-revolution triumphs everywhere") + 2])
 

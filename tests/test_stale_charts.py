@@ -7,7 +7,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from edition.freshness import is_notebook
+from edition.book.freshness import is_notebook
 from notebooks import build, copy_book
 
 MARK = "Edited in a test copy"

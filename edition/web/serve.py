@@ -1,6 +1,6 @@
 """`make serve`: the built book on http://127.0.0.1:PORT, and a plain answer when the port is taken.
 
-    python -m edition.serve [port] [folder]
+    python -m edition.web.serve [port] [folder]
 """
 from __future__ import annotations
 

@@ -20,11 +20,11 @@ from jupyter_cache import get_cache
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from edition.plotly_html import edition_of
-from edition.readlog import ROOT, digest, read_log
+from edition.book.plotly_outputs import edition_of
+from edition.paths import PACKAGE, ROOT
+from edition.readlog import digest, read_log
 
 LOG = logging.getLogger(__name__)
-PACKAGE = Path(__file__).resolve().parent
 STATE = "edition-notebook-inputs.json"
 STARTUP = "import edition.readlog\nedition.readlog.install()\n"
 

@@ -1,6 +1,6 @@
 """Check the companion dataset in data/ and say, one line per problem, what to fix.
 
-Usage: python -m edition.validate [data_dir]
+Usage: python -m edition.data [data_dir]
 
 Teachers and students edit data/, so every byte in it is untrusted input. Whatever the files hold,
 validate() returns a list of problems, one line each (file, row, column, the value, what to do),
@@ -39,11 +39,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from edition.paths import LABEL_LINE, NOTE_DEFINITION
+
 PERIOD = (dt.date(1917, 1, 1), dt.date(1946, 12, 31))
 PERIOD_TABLES = {"events", "publications", "memberships", "size_estimates"}
 RANGE_PAIRS = [("low", "high"), ("people_low", "people_high")]
-LABEL_LINE = re.compile(r"^[>\s]*\(((?:cr|wt|wg|lo|end)-\d+)\)=\s*$", re.MULTILINE)
-NOTE_LINE = re.compile(r"^\[\^(\d+)\]:", re.MULTILINE)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INTEGER = re.compile(r"^-?[0-9]+$")
 NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
@@ -744,7 +744,7 @@ def paragraph_labels(chapters: Path) -> set[str] | None:
         except OSError:
             continue
         labels.update(LABEL_LINE.findall(text))
-        labels.update(f"note-{n}" for n in NOTE_LINE.findall(text))
+        labels.update(f"note-{m.group(1)}" for m in NOTE_DEFINITION.finditer(text))
     return labels
 
 
@@ -893,12 +893,12 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         return 0
     if len(argv) > 1:
-        print("usage: python -m edition.validate [data_dir]", file=sys.stderr)
+        print("usage: python -m edition.data [data_dir]", file=sys.stderr)
         return 2
     if argv:
         data_dir = Path(argv[0])
     else:  # the loader knows where data/ is (importing it costs a second of pandas, so only when needed)
-        from edition.data import DATA_DIR
+        from edition.paths import DATA_DIR
 
         data_dir = DATA_DIR
     problems = validate(data_dir)

@@ -1,14 +1,14 @@
 """The PDF edition: the editor's notes on the essay's pages become endnotes (LaTeX builder only).
 
 On the web an editor's note is a box at its paragraph. In print the boxes would break up the
-essay, so here every one of them (the dispute notes of edition.apparatus, and the chapters'
+essay, so here every one of them (the dispute notes of edition.book.apparatus, and the chapters'
 hand-written "Editor's note: ..." boxes; not "Before you read" or "Discussion questions") leaves
 a marker E1, E2, ... in the margin, beside the line it concerns, and is printed in an "Editor's
 notes" chapter at the end of the essay's part: numbered in reading order, grouped under the essay's
 sections, each with its paragraph label and a page reference back. A reader finds every note in
 one place, after the text as in a printed scholarly edition, and cites it as "editor's note E7";
 the author's own notes 1-5 stay footnotes. The markers and the endnotes are set in the editors'
-grey sans serif (edition/latex/edition.sty), as everything the editors add.
+grey sans serif (edition/print/assets/latex/edition.sty), as everything the editors add.
 
 Where the marker goes: a hand-written note quotes its word in its title ("Editor's note:
 "Kuznetzov" (the essay's spelling)", "Editor's note: "offical" [sic]"), so its marker stands at
@@ -28,7 +28,7 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from edition.book import LABEL
+from edition.paths import LABEL, NOTE_LABEL
 from edition.essay import ESSAY
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,6 @@ logger = logging.getLogger(__name__)
 TITLE = "Editor's notes"  # the chapter's title; tests/printed.py ends the essay's text there
 PREFIX = re.compile(r"^Editor['’]s note:\s*")
 QUOTED = re.compile(r'^"([^"]+)"')  # the essay's word, quoted at the start of a note's title
-FOOTNOTE_LABEL = re.compile(r"^note-(\d)$")
 INTRO = ("The editors' notes to the essay, numbered in the order of the text. Each number (E1, "
          "E2, ...) stands in the essay's margin beside the line the note concerns; here each note "
          "gives its paragraph label and page. The author's own notes, numbered 1 to 5, are "
@@ -112,8 +111,8 @@ def _after_footnote_mark(page: nodes.Element, anchor: nodes.Element, test):
 
 def _first_labels() -> dict[str, str]:
     """dispute-<id> -> the first paragraph label the dispute cites (note-3: about note 3)."""
-    from edition.apparatus import _labels, tables
-    return {f"dispute-{d['dispute_id']}": (_labels(d["paragraph"]) or [""])[0]
+    from edition.book.apparatus import labels_of, tables
+    return {f"dispute-{d['dispute_id']}": (labels_of(d["paragraph"]) or [""])[0]
             for d in tables()["disputes"].to_dict("records")}
 
 
@@ -132,7 +131,7 @@ def marker_position(page: nodes.Element, note: nodes.admonition, anchor: nodes.E
         first = _first_labels()
         labels = {first.get(e["dispute_target"], "") for e in note.findall(nodes.container)
                   if e.get("dispute_target")}
-        about = FOOTNOTE_LABEL.match(labels.pop()) if len(labels) == 1 else None
+        about = NOTE_LABEL.match(labels.pop()) if len(labels) == 1 else None
         if about:
             at, number = _after_footnote_mark(page, anchor, lambda ref, _: ref.astext() == about.group(1))
             if at:
@@ -225,11 +224,11 @@ class EditorsNotesAsEndnotes(SphinxPostTransform):
 
     def _point_to_endnotes(self, numbered: dict[str, int]) -> None:
         """The page "Editorial notes" repeats every note on a disputed fact that the essay states
-        (edition.apparatus.EditorialNotes: a line "The essay, at wg-4: read the note in place.",
+        (edition.book.apparatus.EditorialNotes: a line "The essay, at wg-4: read the note in place.",
         then the note). In print such a note is an endnote already: its line here becomes a
         pointer to it ("E7, p. 60") and the note itself is left out. A note on a fact the essay
         does not state is printed here only, in full."""
-        from edition.apparatus import tables
+        from edition.book.apparatus import tables
         by_topic = {f"Editor's note: {d['topic']}": f"dispute-{d['dispute_id']}"
                     for d in tables()["disputes"].to_dict("records")}
         first = None

@@ -1,11 +1,11 @@
 """The printed edition (Sphinx's LaTeX builder, xelatex): book structure and the editors' marks.
 
-Loaded by edition.book. Every transform here runs for the LaTeX builder only, on the whole book
+Loaded by edition.book.labels. Every transform here runs for the LaTeX builder only, on the whole book
 assembled into one doctree, so the HTML and EPUB editions are untouched. The editor's notes of the
-essay's pages become endnotes (edition/endnotes.py). The look itself is in
-`edition/latex/edition.sty`, named in `_config.yml` (latex_elements, latex_additional_files).
+essay's pages become endnotes (edition/print/endnotes.py). The look itself is in
+`edition/print/assets/latex/edition.sty`, named in `_config.yml` (latex_elements, latex_additional_files).
 Right-to-left text (Arabic, Hebrew) is marked for TeX--XeT here; the fonts for every script are
-set in edition.sty. `python -m edition.latex _build/latex/book.log`, which `make pdf` runs after
+set in edition.sty. `python -m edition.print.latex _build/latex/book.log`, which `make pdf` runs after
 xelatex, fails when xelatex could not print a character (no font had it).
 
 Jupyter Book's own LaTeX layer (`use_jupyterbook_latex`) would turn the toc's parts into \\part,
@@ -27,7 +27,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
 
-from edition.endnotes import EditorsNotesAsEndnotes
+from edition.print.endnotes import EditorsNotesAsEndnotes
 
 logger = logging.getLogger(__name__)
 
@@ -437,7 +437,7 @@ def describe(char: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """python -m edition.latex LOG: exit 1, one line per character, if any was not printed."""
+    """python -m edition.print.latex LOG: exit 1, one line per character, if any was not printed."""
     log = Path(argv[0] if argv else "_build/latex/book.log")
     lost = lost_characters(log.read_text(encoding="utf-8", errors="replace"))
     for char, fonts in lost.items():
@@ -446,7 +446,7 @@ def main(argv: list[str]) -> int:
         print(f"This PDF was not published: {len(lost)} character(s) would be missing from it (see {log}). "
               "Find them in data/ or the chapters and replace them, or give the PDF a font that has "
               "them: a Debian font package in PRINT_DEBS (Makefile) and a fallback for their script "
-              "in edition/latex/edition.sty.")
+              "in edition/print/assets/latex/edition.sty.")
         return 1
     return 0
 

@@ -3,7 +3,7 @@
     from edition.data import load
     events = load("events")
 
-The package in data/ is checked first (see edition/validate.py); if anything is wrong, a DataError
+The package in data/ is checked first (see edition/data/validate.py); if anything is wrong, a DataError
 says what, and no table is returned. Types come from data/datapackage.json:
 
     date      -> datetime64 (NaT when empty)
@@ -22,9 +22,9 @@ from pathlib import Path
 import pandas as pd
 
 from edition import readlog
-from edition.validate import validate
+from edition.data.validate import validate
+from edition.paths import DATA_DIR
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 _checked: dict[tuple, list] = {}  # validation results, per data directory and file state
 
@@ -93,7 +93,7 @@ def check(data_dir: Path | str | None = None) -> Path:
         shown = "\n".join(f"  {p}" for p in found[:SHOWN])
         more = f"\n  ... and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
         raise DataError(f"The data package at {data_dir} has {len(found)} problem(s):\n{shown}{more}\n"
-                        f"Run `python -m edition.validate {data_dir}` for the full list.", found)
+                        f"Run `python -m edition.data {data_dir}` for the full list.", found)
     return data_dir
 
 

@@ -1,10 +1,10 @@
 """The classroom zip: the notebooks as .ipynb with everything they need, for lab machines.
 
-    python -m edition.classroom [--wheels] [--out _build/classroom]     (make classroom [WHEELS=1])
+    python -m edition.classroom.zip [--wheels] [--out _build/classroom]     (make classroom [WHEELS=1])
 
 The zip holds one folder, `communist-left-classroom/`:
 
-    chronology.ipynb ...      the students' notebooks (edition/student_notebook.py: no solutions)
+    chronology.ipynb ...      the students' notebooks (edition/classroom/student_notebook.py: no solutions)
     data/                     the dataset, whole
     edition/                  the data side of the package only: loader (and its read log), validator, charts, essay
     chapters/                 the essay's sections (the validator checks paragraph labels against them)
@@ -26,13 +26,13 @@ import zipfile
 from pathlib import Path
 
 from edition.essay import ESSAY
-from edition.student_notebook import write
+from edition.paths import PACKAGE, ROOT
+from edition.classroom.student_notebook import write
 
-PACKAGE = Path(__file__).resolve().parent
-ROOT = PACKAGE.parent
 NAME = "communist-left-classroom"
 NOTEBOOKS = ["chronology", "membership", "publications", "repression"]
-MODULES = ["__init__.py", "data.py", "readlog.py", "validate.py", "charts.py", "essay.py"]
+# what the notebooks import, and what that imports (the kernel's read log)
+MODULES = ["__init__.py", "paths.py", "data/__init__.py", "data/validate.py", "readlog.py", "charts.py", "essay.py"]
 TEMPLATES = PACKAGE / "classroom"
 
 
@@ -42,8 +42,8 @@ def assemble(folder: Path, wheels: bool = False) -> Path:
     for nb in NOTEBOOKS:
         write(ROOT / "chapters" / f"{nb}.md", folder / f"{nb}.ipynb")
     shutil.copytree(ROOT / "data", folder / "data", ignore=shutil.ignore_patterns(".*", "__pycache__"))
-    (folder / "edition").mkdir()
     for module in MODULES:
+        (folder / "edition" / module).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(PACKAGE / module, folder / "edition" / module)
     (folder / "chapters").mkdir()
     for chapter in ESSAY:

@@ -8,7 +8,7 @@ below copies once into `_static/` from the installed plotly package and adds onl
 have a chart. The PDF and EPUB draw the same JSON as a PNG here, with kaleido (Chromium), so every
 edition reads one execution of each notebook (one jupyter-cache); PNGs are kept by the figure's
 hash in `_build/.stage/.chart_png`, so a chart unchanged since the last print build is not drawn
-again. With every chart's nodes goes the record of its marks (edition/figures.py).
+again. With every chart's nodes goes the record of its marks (edition/book/figures.py).
 """
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ from docutils import nodes
 from myst_nb.core.render import MimeData
 from sphinx.application import Sphinx
 
-from edition import figures
+from edition.book import figures
+from edition.paths import PACKAGE
 
 MIME = "application/vnd.plotly.v1+json"
 MIDNIGHT = re.compile(r'"(\d{4}-\d\d-\d\d)T00:00:00(?:\.0+)?"')
@@ -78,7 +79,7 @@ def script_json(value) -> str:
 
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-STATIC = Path(__file__).parent / "static"
+STATIC = PACKAGE / "web" / "static"
 
 
 # A trace's data (not its template strings, which the notebook writes): plotly.js reads a few HTML
@@ -167,7 +168,7 @@ def web_markup(figure: dict, cell_metadata: dict) -> str:
     # Alt text lives once, in the cell's `mystnb: image: alt:` metadata, for HTML and print alike.
     options = cell_metadata.get("mystnb", {})
     alt = options.get("image", {}).get("alt") or options.get("figure", {}).get("caption", "")
-    # A chart whose marks carry their rows (edition/figures.py) links a clicked mark to its paragraph.
+    # A chart whose marks carry their rows (edition/book/figures.py) links a clicked mark to its paragraph.
     linked = f' data-paragraph-column="{figures.PARAGRAPH_COLUMN}"' if figures.marks(figure) else ""
     # role="img" until drawn; plotly-figures.js then moves the name to the chart's SVG, since the
     # drawn chart holds its toolbar's buttons (and an image must not hold controls).
@@ -212,5 +213,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _kernel_renderer, priority=400)  # before myst-nb reads its config
     app.connect("html-page-context", _scripts_for_charts)
     app.connect("build-finished", _copy_plotly)
-    app.setup_extension("edition.figures")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

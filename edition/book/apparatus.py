@@ -5,7 +5,7 @@
   sources, each cited (read time, so every edition has them; anchor `dispute-<id>`).
 - "Data behind this paragraph": under each paragraph that dataset rows cite, a collapsed list of
   those rows (date as recorded, what, source) with links to the figures that draw them (HTML only),
-  read from the figure record (edition/figures.py: what each chart's marks carry), never guessed.
+  read from the figure record (edition/book/figures.py: what each chart's marks carry), never guessed.
 - The author's words are never interrupted (HTML and EPUB): every box that stands at a paragraph
   (editor's notes, data boxes) goes after the whole passage, never inside a block quotation nor
   between a lead-in ending in a colon and the quotation it introduces; the boxes after one passage
@@ -28,19 +28,19 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from edition.book import LABEL, paragraph_labels
-from edition.data import DATA_DIR, load, references
-from edition.essay import CHAPTERS, ESSAY
-from edition.figures import main_figures
+from edition.book.labels import paragraph_labels
+from edition.data import load, references
+from edition.essay import ESSAY
+from edition.paths import CHAPTERS, DATA_DIR, LABEL, NOTE_DEFINITION, NOTE_LABEL
+from edition.book.figures import main_figures
 
-NOTE_LABEL = re.compile(r"^note-(\d)$")
 
 
 def _blank(value) -> bool:
     return value is None or value != value  # None, NaN, NaT
 
 
-def _labels(value) -> list[str]:
+def labels_of(value) -> list[str]:
     """The paragraph labels of a ';'-list cell (empty cells are NaN in pandas)."""
     return [label for label in value.split(";") if label] if isinstance(value, str) else []
 
@@ -186,7 +186,7 @@ class DisputeNotes(SphinxTransform):
         labelled = dict(paragraph_labels(self.document))
         at = defaultdict(list)  # the paragraph each dispute's note stands at (its first label)
         for d in tables()["disputes"].to_dict("records"):
-            labels = _labels(d["paragraph"])
+            labels = labels_of(d["paragraph"])
             anchor = _anchor_paragraph(self.document, labels[0], labelled) if labels else None
             if anchor is not None:
                 at[id(anchor)].append((anchor, d))
@@ -288,7 +288,7 @@ class PassageApparatus(SphinxPostTransform):
     A passage is a paragraph or quotation, with the quotation(s) that a paragraph ending in a colon
     introduces. The boxes found inside or between its parts go after it, in one group
     (class "apparatus"), data boxes merged into one. HTML and EPUB; the PDF sets its editor's
-    notes as endnotes (edition/endnotes.py).
+    notes as endnotes (edition/print/endnotes.py).
     """
 
     default_priority = 6  # after DataBehind (5), before references are resolved (10)
@@ -348,7 +348,7 @@ class EditorialNotes(SphinxDirective):
         out = []
         for d in tables()["disputes"].to_dict("records"):
             para = nodes.paragraph()
-            labels = _labels(d["paragraph"])
+            labels = labels_of(d["paragraph"])
             if labels:  # the note stands at its paragraph too (DisputeNotes)
                 para += nodes.Text("The essay, at " + ", ".join(labels) + ": ")
                 para += _xref(f"dispute-{d['dispute_id']}", "read the note in place")
@@ -372,9 +372,9 @@ def _paragraph_index(app: Sphinx, pagename, templatename, context, doctree) -> N
     labels = app.env.get_domain("std").anonlabels  # paragraph targets are anonymous labels
     index = {label: f"{context['pathto'](doc)}#{anchor}" for label, (doc, anchor) in labels.items()
              if LABEL.match(label)}
-    for name in ESSAY:  # the author's notes: anchors note-N (edition.book.NoteAnchors)
+    for name in ESSAY:  # the author's notes: anchors note-N (edition.book.labels.NoteAnchors)
         source = (CHAPTERS / f"{name}.md").read_text(encoding="utf-8")
-        for number in re.findall(r"^\[\^(\d)\]:", source, flags=re.M):
+        for number in [m.group(1) for m in NOTE_DEFINITION.finditer(source)]:
             index[f"note-{number}"] = f"{context['pathto'](f'chapters/{name}')}#note-{number}"
     app.add_js_file(None, body=json.dumps(index, sort_keys=True), type="application/json",
                     id="paragraph-index")

@@ -1,8 +1,8 @@
 """Docutils and Sphinx nodes for pages and boxes generated from the dataset.
 
 The dataset (data/*.csv, data/datapackage.json) is edited by teachers and students, so every
-field is untrusted text. The directives that turn it into pages (edition/whoswho.py,
-edition/datadict.py) never write it into MyST, reStructuredText, HTML or LaTeX to be parsed:
+field is untrusted text. The directives that turn it into pages (edition/book/whoswho.py,
+edition/book/datadict.py) never write it into MyST, reStructuredText, HTML or LaTeX to be parsed:
 MyST would run Jinja on `{{ ... }}`, and roles and directives in a field could copy local files
 into the book ({download}, {raw} with :file:) or put live HTML or LaTeX into it. They build the
 nodes themselves with these helpers; a field only ever becomes a `nodes.Text` or the text of a

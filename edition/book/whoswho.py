@@ -5,8 +5,8 @@ records them (with the source cited), who the person was, the groups and roles f
 `memberships` (each with its source), and the essay's paragraphs that name the person, found by
 the exact spellings in `people.essay_spellings` (edition.essay.paragraphs, plus the author's
 notes). Generated at every build, so the page cannot drift from the data. Like
-edition/datadict.py it builds the page's nodes itself: no field is ever parsed as MyST (see
-edition/datanodes.py).
+edition/book/datadict.py it builds the page's nodes itself: no field is ever parsed as MyST (see
+edition/book/datanodes.py).
 """
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ from pathlib import Path
 import pandas as pd
 from docutils import nodes
 
-from edition.data import DATA_DIR, load
-from edition.datanodes import DataDirective, para, strong, text
-from edition.essay import CHAPTERS, ESSAY, _plain, paragraphs
+from edition.data import load
+from edition.paths import DATA_DIR
+from edition.book.datanodes import DataDirective, para, strong, text
+from edition.essay import ESSAY, paragraphs, plain
+from edition.paths import CHAPTERS, NOTE_DEFINITION
 
-NOTE = re.compile(r"^\[\^(\d+)\]:\s*(.*)$")
 
 
 def when(start, end, precision) -> str:
@@ -50,8 +51,8 @@ def mentions(spellings: list[str], chapters: Path = CHAPTERS) -> list[tuple[str,
     found = [(r.chapter, r.label) for r in paragraphs(chapters).itertuples() if pattern.search(r.text)]
     for chapter in ESSAY:
         for line in (chapters / f"{chapter}.md").read_text(encoding="utf-8").splitlines():
-            m = NOTE.match(line)
-            if m and pattern.search(_plain(m.group(2))):
+            m = NOTE_DEFINITION.match(line)
+            if m and pattern.search(plain(m.group(2))):
                 found.append((chapter, f"note-{m.group(1)}"))
     return found
 
@@ -62,7 +63,7 @@ def _split(value) -> list[str]:
 
 class WhosWho(DataDirective):
     """The people, one section each (returned to the page, so its contents and numbering list
-    them). Every field becomes text or a node attribute, never markup (edition/datanodes.py)."""
+    them). Every field becomes text or a node attribute, never markup (edition/book/datanodes.py)."""
 
     def run(self):
         for table in ("people", "memberships", "groups", "sources", "datapackage"):

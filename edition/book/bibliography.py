@@ -1,8 +1,8 @@
 """The book's bibliography (`references.bib`), generated from the `sources` table; in print, the
 list stands on its page.
 
-    python -m edition.bibliography            # write references.bib at the repository root
-    python -m edition.bibliography --check    # exit 1 if references.bib differs from sources.csv
+    python -m edition.book.bibliography            # write references.bib at the repository root
+    python -m edition.book.bibliography --check    # exit 1 if references.bib differs from sources.csv
 
 One BibTeX entry per row of data/sources.csv, its key the row's `source_id`, so the book can cite
 any source of the essay or of the dataset with {cite}`source_id`. Nothing is added that the
@@ -45,7 +45,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.latex.nodes import thebibliography
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from edition.data import DATA_DIR
+from edition.paths import DATA_DIR
 
 ROOT = DATA_DIR.parent
 BIB = ROOT / "references.bib"
@@ -54,7 +54,7 @@ BIB = ROOT / "references.bib"
 URL = re.compile(r"https?://[^\s{}\\\"]+", re.I)
 # A source_id that BibTeX reads as one key and nothing more (the validator asks for a slug).
 KEY = re.compile(r"[^\s{}(),=\\#%\"']+")
-HEADER = ("% Generated from data/sources.csv by `python -m edition.bibliography`: do not edit by hand.\n"
+HEADER = ("% Generated from data/sources.csv by `python -m edition.book.bibliography`: do not edit by hand.\n"
           "% One entry per source; the key is the source_id. Fields are the table's, as written.\n")
 STYLE = "edition"  # the pybtex style that prints the fields exactly (bibtex_default_style)
 
@@ -196,7 +196,7 @@ def _style_class():
 # (sphinx.builders.latex.transforms.BibliographyTransform, priority 750), after the last page and
 # under a second heading "Bibliography", while the page "Bibliography" keeps only its introduction.
 # The two post-transforms below put the list back where the page's {bibliography} stood, without a
-# heading of its own: the page's title is its heading. (Loaded by edition.book.)
+# heading of its own: the page's title is its heading. (Loaded by edition.book.labels.)
 LIST_HERE = "edition-bibliography-here"
 # thebibliography (book class) opens with \chapter*{\bibname}: within this group, nothing.
 IN_PAGE = (r"\begingroup\makeatletter\renewenvironment{sphinxthebibliography}[1]"
@@ -258,7 +258,7 @@ def main(argv: list[str]) -> int:
     text = render()
     if "--check" in argv:
         if not BIB.exists() or BIB.read_text(encoding="utf-8") != text:
-            print(f"{BIB.name} is out of date with data/sources.csv: run `python -m edition.bibliography`.")
+            print(f"{BIB.name} is out of date with data/sources.csv: run `python -m edition.book.bibliography`.")
             return 1
         return 0
     BIB.write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-// Draw every chart that edition/plotly_html.py left on the page, with the local plotly.js.
+// Draw every chart that edition/book/plotly_outputs.py left on the page, with the local plotly.js.
 //
 // - House style by mode: the light or dark house template (window.EDITION_TEMPLATES, written from
 //   edition/charts.py) as the page's mode says (pydata-sphinx-theme's <html data-theme>), redrawn
@@ -11,9 +11,9 @@
 // - Hover labels without blanks: px writes "label=value"; an empty label ("=value") shows the value
 //   alone, and a line whose value is empty for a mark is left out of that mark's hover.
 // - A mark that cites an essay paragraph links to it: clicking goes to the paragraph. Marks carry
-//   their rows in customdata (edition/figures.py: the row ids, then the paragraph labels; the
+//   their rows in customdata (edition/book/figures.py: the row ids, then the paragraph labels; the
 //   placeholder's data-paragraph-column says which column); the label -> URL index is written
-//   into chart pages by edition/apparatus.py.
+//   into chart pages by edition/book/apparatus.py.
 (() => {
   "use strict";
   const HOUSE = window.EDITION_TEMPLATES || {};

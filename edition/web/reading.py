@@ -1,7 +1,7 @@
-"""Sphinx plug-in: the web book as a reader meets it (loaded by edition.book).
+"""Sphinx plug-in: the web book as a reader meets it (loaded by edition.book.labels).
 
 - Reading layers. Every essay page offers "Essay", "Essay + editors' notes" and "Essay + notes +
-  data" (a radio group under the title, shown by `edition/static/edition.js`). The choice is kept
+  data" (a radio group under the title, shown by `edition/web/static/edition.js`). The choice is kept
   in the browser (localStorage, which works from file:// too) for every essay page. "Essay" shows
   the author's words, headings, paragraph labels and notes only. The default is DEFAULT_LAYER, the
   middle one: the editors' notes correct or question what the essay says (a spelling, a disputed
@@ -22,7 +22,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.essay import ESSAY
-from edition.plotly_html import edition_of
+from edition.book.plotly_outputs import edition_of
 
 LAYERS = {"essay": "Essay", "notes": "Essay + editors' notes", "data": "Essay + notes + data"}
 DEFAULT_LAYER = "notes"

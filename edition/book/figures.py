@@ -7,7 +7,7 @@ paragraph labels that row cites (joined with ";", "" for none). For example:
 
     px.scatter(events, x="date_start", y="kind", custom_data=["event_id", "paragraph"], ...)
 
-While a page is read, edition/plotly_html.py turns each chart output into its nodes and attaches
+While a page is read, edition/book/plotly_outputs.py turns each chart output into its nodes and attaches
 the marks (`Marks`); `RecordFigures` then files every named figure into the Sphinx environment
 (figure name -> page, whether it is a worked solution's chart, its marks and the table of its
 marks), merged across parallel readers. Everything that links charts and text reads this record

@@ -10,7 +10,7 @@
   solution is a closed dropdown) or "show" (the teacher's edition: solutions open). The printed
   editions (PDF, EPUB) leave the solutions out; they say so where the exercises are.
 - Notebook downloads. Every notebook page offers its notebook as a real `.ipynb` (plain Markdown,
-  no solutions, no outputs; see edition/student_notebook.py), written at the end of the build to
+  no solutions, no outputs; see edition/classroom/student_notebook.py), written at the end of the build to
   `_sources/<page>.ipynb`: the theme's download menu lists it, and a link at the top of the page
   names it.
 - Launch buttons. `launch_buttons` in `_config.yml` only take effect once `repository: url:` is set
@@ -30,8 +30,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from edition.freshness import is_notebook
-from edition.plotly_html import edition_of
+from edition.book.freshness import is_notebook
+from edition.book.plotly_outputs import edition_of
 
 LOG = logging.getLogger(__name__)
 MODES = ("hide", "show")
@@ -182,7 +182,7 @@ def _binder_opens_the_ipynb(app: Sphinx, pagename, templatename, context, doctre
 def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not _web(app):
         return
-    from edition.student_notebook import write
+    from edition.classroom.student_notebook import write
     for docname in notebook_docs(app):
         write(Path(app.env.doc2path(docname)), Path(app.outdir) / "_sources" / f"{docname}.ipynb")
 

@@ -1,9 +1,9 @@
 """The EPUB edition (Sphinx's epub builder): a plain, script-free EPUB 3 that passes epubcheck.
 
-Loaded by edition.book; everything here acts for the epub builder only. The web pages' extras
+Loaded by edition.book.labels; everything here acts for the epub builder only. The web pages' extras
 (dropdowns, copy buttons, Thebe, myst-nb's CSS) need scripts or CSS that e-readers and
 epubcheck reject ("scripted" pages, CSS nesting), so the EPUB keeps only Sphinx's epub theme
-CSS, pygments and `edition/epub/edition-epub.css` (named in `_config.yml`, epub_css_files).
+CSS, pygments and `edition/print/assets/epub/edition-epub.css` (named in `_config.yml`, epub_css_files).
 
 What an e-reader shows of the book as a whole comes from `_config.yml` (epub_*: title, author,
 description, identifier, table of contents) and from here:
@@ -25,8 +25,11 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders.epub3 import Epub3Builder
 
-HERE = Path(__file__).parent / "epub"
+from edition.paths import PACKAGE
+
+HERE = PACKAGE / "print" / "assets" / "epub"
 KEEP_CSS = {"epub.css", "basic.css", "pygments.css", "edition-epub.css"}
 
 
@@ -77,6 +80,33 @@ def _cover_as_tuple(app: Sphinx, config) -> None:
         config.epub_cover = tuple(config.epub_cover)
 
 
+class EditionEpub(Epub3Builder):
+    """Sphinx's EPUB 3 builder, with what this book's EPUB needs (registered as "epub")."""
+
+    def copy_static_files(self) -> None:
+        # The EPUB's manifest lists every file in _static: leave out scripts and unused CSS.
+        super().copy_static_files()
+        for path in (Path(self.outdir) / "_static").iterdir():
+            if path.suffix == ".js" or (path.suffix == ".css" and path.name not in KEEP_CSS):
+                path.unlink()
+
+    def get_toc(self) -> None:
+        """The table of contents in the book's parts, each page with its sections."""
+        super().get_toc()
+        suffix = self.out_suffix
+        pages = with_sections(self.refnodes, lambda uri: _sections(self.app, uri.removesuffix(suffix), suffix))
+        parts = _parts(self.app)
+        tops = {docs[0] + suffix: _top_anchor(self.app, docs[0]) for _, docs in parts if docs}
+        self.refnodes = in_parts(pages, parts, suffix, tops)
+
+    def build_epub(self) -> None:
+        outdir = Path(self.outdir)
+        if self.config.epub_cover:
+            mark_cover_image(outdir / "content.opf", self.config.epub_cover[0])
+        ncx_names_the_book(outdir / "toc.ncx", self.config.epub_identifier)
+        super().build_epub()
+
+
 def _setup_epub(app: Sphinx) -> None:
     if app.builder.name != "epub":
         return
@@ -88,41 +118,10 @@ def _setup_epub(app: Sphinx) -> None:
         app.config.html_static_path.append(str(covers))
     if not app.config.version:  # EPUB 3 metadata needs a version: the edition package's own
         app.config.version = app.config.release = version("edition")
-    builder = app.builder
-    copy_static_files = builder.copy_static_files
-
-    def copy_then_prune() -> None:
-        # The EPUB's manifest lists every file in _static: leave out scripts and unused CSS.
-        copy_static_files()
-        for path in (Path(builder.outdir) / "_static").iterdir():
-            if path.suffix == ".js" or (path.suffix == ".css" and path.name not in KEEP_CSS):
-                path.unlink()
-
-    builder.copy_static_files = copy_then_prune
-
     # Sphinx writes the cover page at the end of each build, but takes a cover page already in the
     # output folder (the last build's: the staged build keeps it) for a page of the book's own and
     # lists it twice in the spine, which epubcheck rejects.
-    (Path(builder.outdir) / builder.coverpage_name).unlink(missing_ok=True)
-    get_toc, build_epub = builder.get_toc, builder.build_epub
-
-    def toc_in_parts() -> None:
-        get_toc()
-        suffix = builder.out_suffix
-        pages = with_sections(builder.refnodes, lambda uri: _sections(app, uri.removesuffix(suffix), suffix))
-        parts = _parts(app)
-        tops = {docs[0] + suffix: _top_anchor(app, docs[0]) for _, docs in parts if docs}
-        builder.refnodes = in_parts(pages, parts, suffix, tops)
-
-    def finish_then_pack() -> None:
-        outdir = Path(builder.outdir)
-        if app.config.epub_cover:
-            mark_cover_image(outdir / "content.opf", app.config.epub_cover[0])
-        ncx_names_the_book(outdir / "toc.ncx", app.config.epub_identifier)
-        build_epub()
-
-    builder.get_toc = toc_in_parts
-    builder.build_epub = finish_then_pack
+    (Path(app.builder.outdir) / app.builder.coverpage_name).unlink(missing_ok=True)
 
 
 def _parts(app: Sphinx) -> list[tuple[str, list[str]]]:
@@ -241,6 +240,7 @@ def _drop_inline_scripts(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 
 def setup(app: Sphinx) -> dict:
+    app.add_builder(EditionEpub, override=True)
     app.connect("config-inited", _cover_as_tuple, priority=100)  # before Sphinx checks types (800)
     app.connect("builder-inited", _setup_epub, priority=100)  # before Sphinx checks the version
     app.connect("html-page-context", _page_without_scripts, priority=900)

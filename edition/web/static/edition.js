@@ -1,8 +1,8 @@
-// The web book's own behaviour, on every page (edition/web.py adds it).
+// The web book's own behaviour, on every page (edition/web/reading.py adds it).
 //
 // - The reading-layer switch of an essay page: "Essay", "Essay + editors' notes", "Essay + notes +
 //   data". The page's <html data-reading-layer> was set before the page was drawn (an inline script
-//   from edition/web.py); here the radio group shows it and changes it, and the choice is kept for
+//   from edition/web/reading.py); here the radio group shows it and changes it, and the choice is kept for
 //   every essay page (localStorage; file:// included). A link to a box that the chosen layer hides
 //   (an editor's note, a data box) shows that layer for this visit, without changing the choice.
 // - Names for the theme's icon buttons that match what they show (WCAG 2.5.3): the colour-mode

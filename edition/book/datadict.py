@@ -2,7 +2,7 @@
 counts and download links, so the "About the data" page can never drift from the descriptor.
 
 The descriptor is edited like the tables, so its text is data: the directive builds the page's
-nodes itself and never parses a title or description as MyST (see edition/datanodes.py). Only
+nodes itself and never parses a title or description as MyST (see edition/book/datanodes.py). Only
 `backticked` names in a description are kept, as code. Download links go only to files that it
 finds inside data/ itself.
 """
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from docutils import nodes
 
-from edition.data import DATA_DIR
-from edition.datanodes import DataDirective, para, strong, text, with_code
+from edition.paths import DATA_DIR
+from edition.book.datanodes import DataDirective, para, strong, text, with_code
 
 HEADER = ("Field", "Type", "Required", "Description")
 WIDTHS = (18, 10, 8, 64)

@@ -1,14 +1,14 @@
 """A book notebook (MyST text in chapters/) as a plain Jupyter notebook for students.
 
-    from edition.student_notebook import student_notebook
+    from edition.classroom.student_notebook import student_notebook
     nb = student_notebook(Path("chapters/chronology.md"))   # an nbformat v4 notebook, no outputs
 
 The code cells are the book's, unchanged. The Markdown is made plain for JupyterLab and classic
 Jupyter, which do not know MyST: roles become their text ({term}`NEP` -> NEP, a citation ->
 "(author, title)"), directives become bold-titled paragraphs, exercises are numbered, and each
 worked solution is replaced by an empty cell for the student's answer (the solutions are in the
-book's teacher edition). Used by the book build (the .ipynb downloads, edition/teaching.py) and
-by the classroom zip (edition/classroom.py).
+book's teacher edition). Used by the book build (the .ipynb downloads, edition/classroom/teaching.py) and
+by the classroom zip (edition/classroom/zip.py).
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ import jupytext
 import nbformat
 
 from edition.data import references
+from edition.paths import CHAPTERS
 
-CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
 
 FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$\n?",
                    re.S | re.M)

@@ -12,8 +12,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-# Paragraph labels of the essay: cr-1, wt-3, wg-14, lo-2, end-5 (see chapters/editing.md).
-LABEL = re.compile(r"^(cr|wt|wg|lo|end)-\d+$")
+from edition.paths import LABEL
 
 
 def paragraph_labels(doctree: nodes.document) -> list[tuple[str, nodes.Element]]:
@@ -44,7 +43,7 @@ class ParagraphLabelsInMargin(SphinxPostTransform):
 
     The label stays a link in the doctree (HTML and EPUB place it with CSS), but LaTeX would set
     it inline, glued to the paragraph's first word. A post-transform for the LaTeX builder swaps
-    it for \\editionparalabel (edition/latex/edition.sty: a \\marginpar in small grey type); the
+    it for \\editionparalabel (edition/print/assets/latex/edition.sty: a \\marginpar in small grey type); the
     paragraph's own anchor stays for cross-references.
     """
 
@@ -110,9 +109,4 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(NoteAnchors)
     app.add_transform(ParagraphLabels)
     app.add_post_transform(ParagraphLabelsInMargin)
-    app.setup_extension("edition.latex")  # the rest of the PDF edition's structure
-    app.setup_extension("edition.bibliography")  # in print, the list of works on its own page
-    app.setup_extension("edition.epub")  # the EPUB edition: no scripts, its own CSS
-    app.setup_extension("edition.apparatus")  # text and data linked both ways
-    app.setup_extension("edition.web")  # the web book as a reader meets it: reading layers, quiet glossary links
     return {"parallel_read_safe": True, "parallel_write_safe": True}
