@@ -247,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     executed = sorted({Path(m).name for m in EXECUTED.findall(log)})
     read, written = (len(set(re.findall(rf"{step}\.\.\. \S*\s*\[\s*\d+%\] \S*?([\w/.-]+)", log)))
                      for step in ("reading sources", "writing output"))
-    say(f"Built in {time.monotonic() - started:.0f} s: {read} page(s) read, {written} written; "
-        f"notebooks executed: {', '.join(executed) or 'none'}.")
+    pages = f"{read} page(s) read, {written} written" if args.edition == "html" else f"{read} page(s) read"
+    say(f"Built in {time.monotonic() - started:.0f} s: {pages}; notebooks executed: {', '.join(executed) or 'none'}.")
     where = {"html": target / "index.html", "pdf": target / "book.pdf", "epub": target / "book.epub"}[args.edition]
     say(f"Open {where}" + (" (or run `make serve`)." if args.edition == "html" else "."))
     return 0
