@@ -111,7 +111,7 @@ def built(tmp_path_factory) -> Book:
     (book / "README.md").write_text((book / "README.md").read_text(encoding="utf-8") + f"\n{SECRET}\n", encoding="utf-8")
     (book.parent / "README.md").write_text(f"{SECRET}\n", encoding="utf-8")
     # The copy's validator is off (see the module's docstring): the hostile data gets through.
-    with (book / "edition" / "validate.py").open("a", encoding="utf-8") as f:
+    with (book / "edition" / "data" / "validate.py").open("a", encoding="utf-8") as f:
         f.write("\n\n# tests/test_injection.py, in its copy of the book only: the data is hostile on purpose, and\n"
                 "# the pages must be safe even when the validator is bypassed.\n"
                 "def validate(data_dir):\n    return []\n")
