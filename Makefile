@@ -110,16 +110,16 @@ check: $(READY)
 
 # Check data/ (schema, keys, links, dates, sources, paragraph labels); one line per problem.
 validate: $(READY)
-	$(BIN)/python -m edition.validate
+	$(BIN)/python -m edition.data
 
 # Build times and page weights on this machine (medians of 3 runs, in a scratch copy).
 bench: $(READY)
 	$(BIN)/python tools/bench.py
 
-# The classroom zip (see edition/classroom.py): _build/classroom/communist-left-classroom.zip;
+# The classroom zip (see edition/classroom/zip.py): _build/classroom/communist-left-classroom.zip;
 # WHEELS=1 adds every package's wheel (communist-left-classroom-offline.zip) for machines with no internet.
 classroom: $(READY)
-	$(BIN)/python -m edition.classroom $(if $(WHEELS),--wheels)
+	$(BIN)/python -m edition.classroom.zip $(if $(WHEELS),--wheels)
 
 # Grade the class's hand-ins (edition/grade.py): SUBMISSIONS/grades.csv and SUBMISSIONS/feedback/.
 grade: $(READY)
@@ -128,7 +128,7 @@ grade: $(READY)
 
 serve:
 	@test -f $(BUILD)/html/index.html || { echo "Run 'make book' first."; exit 1; }
-	@$(BIN)/python -m edition.serve $(PORT) $(BUILD)/html
+	@$(BIN)/python -m edition.web.serve $(PORT) $(BUILD)/html
 
 # The set-up installs these pins with --no-deps, so they must agree (pip check) and include what
 # plain `pip freeze` hides (wheel); setuptools comes with the venv (or, on Python 3.12+, is fetched

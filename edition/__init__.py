@@ -1,34 +1,46 @@
-"""The edition's small helper package. What is where:
+"""The edition's helper package. Its folders are named for whom they serve, in layers: a module
+imports only from its own layer or the ones above it in this list (tests/test_layout.py checks it).
 
-For the notebooks (and students):
-    data.py        load("events") and friends: typed, validated tables from data/
-    validate.py    the checks behind `make validate`, one readable line per problem
-    charts.py      the house chart style, and helpers that draw date ranges and disputes
-    essay.py       the essay's labelled paragraphs as a table
-    checks/        "Check your answer" (public.py) and hand_in (handin.py); hidden.py is for grading
+1. paths.py          where the book's parts are, and the patterns of paragraph and note labels
+2. essay.py          the essay's labelled paragraphs as a table        (notebooks, plug-ins, tests)
+   charts.py         the house chart style: `charts.use()`             (notebooks)
+   readlog.py        what a notebook's kernel reads, for the freshness check
+   derived.py        derived files rewritten only when their inputs changed, atomically
+3. data/             the dataset: `load("events")`, `make validate` (`python -m edition.data`)
+   checks/           "Check your answer" cells (public.py), hand_in (handin.py); hidden.py grades
+4. book/             the Sphinx plug-ins every edition shares: paragraph labels, chart outputs and
+                     the figure record (what each chart draws), the apparatus linking text and data,
+                     the who's who and data dictionary, the bibliography, notebook freshness
+5. web/              the HTML book as read: reading layers, static scripts, `make serve`
+   print/            the PDF (LaTeX), the EPUB, the Typst editions (reading, handouts, accessible);
+                     assets/ for their styles
+   classroom/        exercises and solutions in the book, the students' notebooks, the zips
+   grade.py          `make grade SUBMISSIONS=folder`: grades.csv and feedback from a folder of hand-ins
+6. build.py          the front door: `python -m edition.build html|pdf|epub|...` (make book, pdf, ...)
 
-The build (make book, pdf, epub, serve):
-    build.py       the front door: one build at a time, data checked first, staged build
-                   published only when it all succeeded
-    serve.py       `make serve`
-    readlog.py     what a notebook's kernel read, so freshness.py knows when to run it again
-
-Sphinx plug-ins (loaded from _config.yml; edition.book loads the rest):
-    book.py        paragraph labels, note anchors, editorial page titles
-    plotly_html.py plotly charts offline: one shared plotly.js, PNGs for print
-    freshness.py   re-runs a notebook when a file it read, or the edition package, changes
-    apparatus.py   text and data linked both ways: editor's notes on disputes, data behind paragraphs,
-                   every box after the whole passage it concerns
-    web.py         the web book as read: reading layers, quiet glossary links, one search box
-    datadict.py    the data dictionary on "About the data"
-    whoswho.py     the "Who's who" page from the people table
-    datanodes.py   how those two build their nodes: data is only ever text, never parsed as markup
-    teaching.py    objectives, questions, exercises and solutions (hidden, shown, or left out of print)
-    student_notebook.py  the .ipynb downloads for students
-    latex.py, endnotes.py, epub.py   the PDF and EPUB editions
-
-Tools:
-    bibliography.py  writes references.bib from data/sources.csv
-    classroom.py     the zips: one per notebook page, the classroom zip, the teacher's zip
-    grade.py         `make grade SUBMISSIONS=folder`: grades.csv and feedback from a folder of hand-ins
+This package is also the book's one Sphinx extension (`extra_extensions: [edition]` in
+_config.yml): `setup` below registers every plug-in, once, in this order.
 """
+
+PLUG_INS = [
+    "edition.book.labels",          # paragraph labels, note anchors, editorial titles
+    "edition.print.latex",          # the PDF's structure
+    "edition.book.bibliography",    # the list of works (its own page in print)
+    "edition.print.epub",           # the EPUB: no scripts, its own CSS, a table of contents in parts
+    "edition.print.typst",          # the Typst editions: tagged PDF/UA-1
+    "edition.book.figures",         # the figure record: what each chart draws
+    "edition.book.apparatus",       # text and data linked both ways
+    "edition.web.reading",          # reading layers, quiet glossary links
+    "edition.book.plotly_outputs",  # charts: plotly JSON on the web, PNGs in print
+    "edition.book.freshness",       # a notebook runs again when what it read changes
+    "edition.book.datadict",        # the data dictionary
+    "sphinx_exercise",              # exercises and solutions
+    "edition.classroom.teaching",   # solutions hidden, shown or left out; students' notebooks
+    "edition.book.whoswho",         # the who's who
+]
+
+
+def setup(app):
+    for name in PLUG_INS:
+        app.setup_extension(name)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

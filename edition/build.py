@@ -27,11 +27,11 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "_build"
+from edition.paths import BUILD, ROOT
+
 STAGE = BUILD / ".stage"
 EDITIONS = {"html": ("html", "html"), "pdf": ("latex", "latex"), "epub": ("epub", "epub"),  # name: (builder, folder)
-            "reading": ("typst", "reading"), "handouts": ("typst", "handouts"),  # edition/typst.py
+            "reading": ("typst", "reading"), "handouts": ("typst", "handouts"),  # edition/print/typst.py
             "accessible": ("typst", "accessible")}
 EXECUTED = re.compile(r"([\w./-]+)\.md: Executed notebook")
 
@@ -73,7 +73,7 @@ def check_data() -> bool:
 
 def refresh_bibliography() -> None:
     """references.bib is made from data/sources.csv; rewritten (atomically) only when it differs."""
-    from edition.bibliography import BIB, render
+    from edition.book.bibliography import BIB, render
     from edition.derived import write_atomic
 
     if write_atomic(BIB, render().encode("utf-8")):
@@ -138,7 +138,7 @@ NOISE = re.compile(r"Kernel is running over TCP without encryption")  # ipykerne
 
 def data_state() -> str:
     """The data as validated by this process, for the child to trust instead of validating again."""
-    from edition.validate import state_digest, validation_state
+    from edition.data.validate import state_digest, validation_state
 
     return state_digest(validation_state(ROOT / "data"))
 
@@ -152,11 +152,11 @@ def run_sphinx(builder: str, folder: str, log_path: str, fresh: bool, verbose: b
     if builder == "typst":
         overrides["edition_typst"] = folder  # which Typst edition: reading or handouts
     with open(log_path, "w", encoding="utf-8") as log:
-        status = _Tee(log, sys.stdout if verbose else None)
+        status = _Tee(log, sys.stdout if verbose else _Progress(sys.stdout))
         warnings = _Tee(log, sys.stdout)
         with contextlib.redirect_stdout(status), contextlib.redirect_stderr(warnings):
             result = build_sphinx(ROOT, STAGE / folder, noconfig=True, path_config=str(ROOT / "_config.yml"),
-                                  confoverrides=overrides, builder=builder, doctreedir=STAGE / ".doctrees",
+                                  confoverrides=overrides, builder=builder, doctreedir=STAGE / f".doctrees-{folder}",
                                   warningiserror=True, keep_going=True, freshenv=fresh)
     return 0 if result == 0 else 1
 
@@ -165,8 +165,8 @@ PAPERS = ("a4", "letter")  # PAPER=... of make
 
 
 def paper_overrides(paper: str) -> dict:
-    """The paper size of every printed edition (A4 unless PAPER=letter); edition.latex and
-    edition.typst read `edition_paper`. main() has checked the name."""
+    """The paper size of every printed edition (A4 unless PAPER=letter); edition.print.latex and
+    edition.print.typst read `edition_paper`. main() has checked the name."""
     return {"edition_paper": paper.lower() or "a4"}
 
 
@@ -186,6 +186,27 @@ class _Tee(io.TextIOBase):
             s.flush()
 
 
+class _Progress(io.TextIOBase):
+    """What a quiet build shows of Sphinx's status: one line per notebook it executes."""
+
+    STARTED = re.compile(r"(\S+\.md): Executing notebook")
+    DONE = re.compile(r"(\S+\.md): Executed notebook in ([\d.]+) seconds")
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        for line in text.splitlines():
+            if m := self.DONE.search(line):
+                self.stream.write(f"  executed {Path(m.group(1)).relative_to(ROOT)} in {float(m.group(2)):.0f} s\n")
+            elif m := self.STARTED.search(line):
+                self.stream.write(f"  executing {Path(m.group(1)).relative_to(ROOT)} ...\n")
+        return len(text)
+
+    def flush(self):
+        self.stream.flush()
+
+
 def make_pdf(outdir: Path) -> bool:
     """xelatex (through the Makefile Sphinx writes), then the checks that the PDF prints every word."""
     run = subprocess.run(["make", "all-pdf"], cwd=outdir, capture_output=True, text=True)
@@ -195,7 +216,7 @@ def make_pdf(outdir: Path) -> bool:
         say(f"xelatex failed: see {outdir / 'book.log'} (last lines below).")
         say("\n".join((run.stdout + run.stderr).splitlines()[-15:]))
         return False
-    from edition.latex import main as every_character_printed
+    from edition.print.latex import main as every_character_printed
 
     return every_character_printed([str(outdir / "book.log")]) == 0
 
@@ -296,7 +317,10 @@ def main(argv: list[str] | None = None) -> int:
             "The next build picks up where this one stopped.")
         return 130
     executed = sorted({Path(m).name for m in EXECUTED.findall(log)})
-    say(f"Built in {time.monotonic() - started:.0f} s; notebooks executed: {', '.join(executed) or 'none'}.")
+    read, written = (len(set(re.findall(rf"{step}\.\.\. \S*\s*\[\s*\d+%\] \S*?([\w/.-]+)", log)))
+                     for step in ("reading sources", "writing output"))
+    pages = f"{read} page(s) read, {written} written" if args.edition == "html" else f"{read} page(s) read"
+    say(f"Built in {time.monotonic() - started:.0f} s: {pages}; notebooks executed: {', '.join(executed) or 'none'}.")
     where = {"html": target / "index.html", "pdf": target / "book.pdf", "epub": target / "book.epub",
              "reading": target / "reading.pdf", "handouts": target, "accessible": target / "book.pdf"}[args.edition]
     say(f"Open {where}" + (" (or run `make serve`)." if args.edition == "html" else "."))

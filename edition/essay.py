@@ -16,15 +16,13 @@ from itertools import takewhile
 from pathlib import Path
 
 from edition import readlog
+from edition.paths import CHAPTERS, LABEL_LINE, NOTE_DEFINITION
 
-CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
 ESSAY = ["counter-revolution", "workers-truth", "workers-group", "irreconcilables", "closing"]
-LABEL = re.compile(r"^(?:> )?\(((?:cr|wt|wg|lo|end)-\d+)\)=$")
-NOTE = re.compile(r"^\[\^(\d+)\]:\s*(.*)$")
 ROLE = re.compile(r"\{term\}`([^`<]*?)(?:\s*<[^>]*>)?`")  # glossary links: keep the author's words
 
 
-def _plain(line: str) -> str:
+def plain(line: str) -> str:
     line = line[2:] if line.startswith("> ") else line
     line = ROLE.sub(r"\1", line)
     return re.sub(r"\[\^\d\]", "", line)
@@ -59,11 +57,11 @@ def _rows(chapters: Path) -> list[dict]:
         lines = (chapters / f"{chapter}.md").read_text(encoding="utf-8").split("\n")
         section = next(line[2:].strip() for line in lines if line.startswith("# "))  # the page's title
         for i, line in enumerate(lines):
-            m = LABEL.match(line)
+            m = LABEL_LINE.match(line)
             if m:
                 text = lines[i + 1]
                 rows.append(dict(label=m.group(1), chapter=chapter, section=section,
-                                 quotation=text.startswith("> "), text=_plain(text)))
+                                 quotation=text.startswith("> "), text=plain(text)))
     return rows
 
 
@@ -74,15 +72,15 @@ def texts(chapters: Path = CHAPTERS) -> dict[str, str]:
     for chapter in ESSAY:
         lines = (chapters / f"{chapter}.md").read_text(encoding="utf-8").split("\n")
         for i, line in enumerate(lines):
-            label, note = LABEL.match(line), NOTE.match(line)
+            label, note = LABEL_LINE.match(line), NOTE_DEFINITION.match(line)
             if label:
                 words, rest = [lines[i + 1]], lines[i + 2:]
                 if lines[i + 1].startswith("> "):  # the quotation continues: its attribution
                     words += [ln for ln in takewhile(lambda ln: ln.startswith(">"), rest) if "{." not in ln]
-                found[label.group(1)] = " ".join(_plain(w.strip()) for w in words if w.strip(" >"))
+                found[label.group(1)] = " ".join(plain(w.strip()) for w in words if w.strip(" >"))
             elif note:
                 more = takewhile(lambda ln: not ln.strip() or ln.startswith("    "), lines[i + 1:])
                 words = [note.group(2)] + [ln.strip().lstrip("> ") for ln in more]
-                found[f"note-{note.group(1)}"] = " ".join(_plain(w) for w in words if w)
+                found[f"note-{note.group(1)}"] = " ".join(plain(w) for w in words if w)
     return found
 

@@ -30,7 +30,7 @@ from pathlib import Path
 KIT = Path(__file__).resolve().parent.parent   # the repository, or the teacher's zip's folder
 NOTEBOOKS = ["chronology", "membership", "publications", "repression"]
 # What a notebook needs beside it: the data side of the edition package and the checks.
-MODULES = ["__init__.py", "data.py", "readlog.py", "validate.py", "charts.py", "essay.py",
+MODULES = ["__init__.py", "paths.py", "data/__init__.py", "data/validate.py", "readlog.py", "charts.py", "essay.py",
            "checks/__init__.py", "checks/public.py", "checks/handin.py"]
 HIDDEN = ["checks/hidden.py"]
 CELL_TIMEOUT = 120  # seconds; a cell that runs longer is interrupted and recorded
@@ -62,8 +62,8 @@ class Graded:
 
 
 def exercises(notebook: str) -> list[str]:
-    from edition.checks import EXERCISES, _load
-    _load(True)
+    from edition.checks import EXERCISES, load_checks
+    load_checks(True)
     return [label for label, (nb, _) in EXERCISES.items() if nb == notebook]
 
 

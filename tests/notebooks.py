@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from edition.freshness import is_notebook
+from edition.book.freshness import is_notebook
 from fidelity import ROOT
 
 def notebooks() -> list[Path]:

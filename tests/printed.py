@@ -1,13 +1,13 @@
 """Read the PDF edition back as words: essay body and author's notes, apart, in reading order.
 
 `pdftohtml -xml` gives every run of text with its position, size and font. The PDF's look
-(edition/latex/edition.sty) makes the parts tell apart:
+(edition/print/assets/latex/edition.sty) makes the parts tell apart:
 - page furniture (running heads, page numbers) sits above or below the text block, whose top
   is the highest line of body type (the serif size that carries the most text);
 - whatever the editors add (paragraph labels in the margin, boxed notes, remarks) is sans serif;
 - the author's notes are serif, smaller than the body; a note's number in the text is a small
   run of digits on a body line;
-- the editor's notes are endnotes (edition/endnotes.py): sans serif, in a chapter after the
+- the editor's notes are endnotes (edition/print/endnotes.py): sans serif, in a chapter after the
   essay's last page, whose title ends the essay's text; only their markers (E1, E2, ...) are in
   the essay's margin, sans serif too.
 Words hyphenated at a line end are joined back where the seed has them joined.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from edition.endnotes import TITLE as ENDNOTES
+from edition.print.endnotes import TITLE as ENDNOTES
 from fidelity import ROOT, words
 
 PDF = ROOT / "_build" / "latex" / "book.pdf"
@@ -106,7 +106,7 @@ def classify(all_runs: list[Run]):
 
 
 def serif_words(pdf: Path) -> tuple[list[str], list[str]]:
-    """(body words, notes words) of a PDF of the Typst editions (edition/typst.py), in page order:
+    """(body words, notes words) of a PDF of the Typst editions (edition/print/typst.py), in page order:
     the same look as the LaTeX edition's tells the author's words (serif) from the editors' (sans),
     the notes (smaller serif) from the body; furniture is left out."""
     pages = classify(runs(pdf))
@@ -267,7 +267,7 @@ def source_figures() -> list[tuple[str, str, str, bool]]:
 
 def figure_captions() -> list[str]:
     """Captions of the notebooks' printed figures (not those in worked solutions, which the
-    printed editions leave out: edition/teaching.py)."""
+    printed editions leave out: edition/classroom/teaching.py)."""
     return [caption for _, _, caption, solution in source_figures() if not solution]
 
 

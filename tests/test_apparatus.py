@@ -1,13 +1,15 @@
 """Text and data linked both ways: paragraph labels, data behind paragraphs, editor's notes on
 disputed facts, and clicks between charts and paragraphs in a real browser."""
+import csv
+import json
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from browser import CHROMIUM, browser, serve
-from edition.apparatus import FIGURES, rows_by_paragraph
 from edition.data import load
 from edition.essay import paragraphs
 
@@ -52,15 +54,99 @@ def test_every_dispute_has_an_editors_note_in_the_book(html_dir):
         assert f"dispute-{dispute.dispute_id}" in ids, dispute.dispute_id
 
 
-def test_data_behind_boxes_and_their_figures(html_dir):
-    soup = BeautifulSoup((html_dir / "chapters" / "workers-group.html").read_text(encoding="utf-8"), "html.parser")
-    titles = [box.select_one(".admonition-title").get_text() for box in soup.select("div.data-behind")]
-    shown = [label for title in titles for label in re.findall(r"\b(?:cr|wt|wg|lo|end)-\d+\b", title)]
-    expected = [label for label in rows_by_paragraph() if label.startswith("wg-")]
-    assert sorted(shown) == sorted(expected)  # every paragraph with data, in one box each
-    figure_ids = {f["id"] for p in (html_dir / "chapters").glob("*.html")
-                  for f in BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").select("figure[id]")}
-    assert {name for rules in FIGURES.values() for name, _ in rules} <= figure_ids
+# what the data boxes list: table -> its column of paragraph labels
+BOXED_TABLES = {"events": "paragraph", "publications": "paragraph", "memberships": "paragraph",
+                "size_estimates": "paragraph", "quotations": "quote_paragraph"}
+
+
+def essay_labels_cited_in_csv() -> set[str]:
+    """Paragraph labels the data rows cite, read from the CSV files themselves (not the loader)."""
+    data = Path(__file__).resolve().parents[1] / "data"
+    cited = set()
+    for name, column in BOXED_TABLES.items():
+        for row in csv.DictReader((data / f"{name}.csv").open(encoding="utf-8", newline="")):
+            cited.update(label for label in (row[column] or "").split(";") if LABELLED.match(label))
+    return cited
+
+
+def test_every_cited_paragraph_has_its_data_box(html_dir):
+    boxed = set()
+    for page in (html_dir / "chapters").glob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for title in soup.select("div.data-behind > .admonition-title"):
+            boxed.update(re.findall(r"\b(?:cr|wt|wg|lo|end)-\d+\b", title.get_text()))
+    assert boxed == essay_labels_cited_in_csv()  # every paragraph with data, and only those
+
+
+def chart_marks(html_dir):
+    """(page, figure id, row ids, labels) of every mark of every main chart, and the main charts,
+    read from the built pages: the marks' customdata (row ids, then the paragraphs they cite)."""
+    marks, charts = [], []
+    for page in sorted((html_dir / "chapters").glob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for gd in soup.select("figure[id] div.plotly-figure"):
+            figure = gd.find_parent("figure")
+            if figure.find_parent(class_="solution"):
+                continue  # a worked solution's chart: hidden, and not in print
+            charts.append((page.name, figure["id"], gd.get("data-paragraph-column")))
+            if gd.get("data-paragraph-column") is None:
+                continue
+            spec = json.loads(gd.select_one("script.plotly-json").get_text())
+            for trace in spec["data"]:
+                if not trace.get("customdata") or "%{customdata[0]" in str(trace.get("hovertemplate")):
+                    continue
+                for row in trace["customdata"]:
+                    ids, labels = (str(v or "").split(";") for v in row[:2])
+                    marks.append((page.name, figure["id"], {i for i in ids if i}, {l for l in labels if l}))
+    return marks, charts
+
+
+def test_every_main_chart_carries_its_rows(html_dir):
+    marks, charts = chart_marks(html_dir)
+    assert len(charts) >= 10
+    assert not [c for c in charts if c[2] is None], "main charts whose marks carry no rows (custom_data)"
+    assert len(marks) > 300
+
+
+def test_every_drawn_row_citing_a_paragraph_is_linked_both_ways(html_dir):
+    """From the paragraph's data box to the chart, and from the chart's marks to the paragraph."""
+    marks, _ = chart_marks(html_dir)
+    pages = {p.name: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+             for p in (html_dir / "chapters").glob("*.html")}
+    where = {el["id"]: name for name, soup in pages.items() for el in soup.select("[id]")
+             if LABELLED.match(el["id"]) or el["id"].startswith("note-")}
+    boxes = {}  # label -> the figures its data box links to
+    for soup in pages.values():
+        for box in soup.select("div.data-behind"):
+            links = {a["href"].split("#")[1] for a in box.select("a[href*='#fig-']")}
+            for label in re.findall(r"\b(?:cr|wt|wg|lo|end)-\d+\b", box.select_one(".admonition-title").get_text()):
+                boxes.setdefault(label, set()).update(links)
+    missing_there, missing_back, pairs = [], [], 0
+    for page, figure, ids, labels in marks:
+        index = json.loads(pages[page].select_one("#paragraph-index").get_text())
+        for label in labels:
+            pairs += 1
+            if LABELLED.match(label) and figure not in boxes.get(label, set()):
+                missing_there.append((figure, sorted(ids), label))
+            target = index.get(label, "")
+            if not target or where.get(label) != target.split("#")[0].split("/")[-1] or not target.endswith(f"#{label}"):
+                missing_back.append((figure, label, target))
+    assert pairs > 150
+    assert not missing_there, f"drawn rows whose paragraph does not link to the chart: {missing_there[:10]}"
+    assert not missing_back, f"marks whose paragraph the chart cannot reach: {missing_back[:10]}"
+
+
+def test_every_main_chart_has_its_table_and_csv(html_dir):
+    """Under each main chart, a table of exactly its marks, and the same rows as CSV."""
+    marks, charts = chart_marks(html_dir)
+    for page, figure, _ in charts:
+        soup = BeautifulSoup((html_dir / "chapters" / page).read_text(encoding="utf-8"), "html.parser")
+        box = soup.select_one(f"figure#{figure}").find_next_sibling(class_="chart-data")
+        drawn = sum(1 for m in marks if m[1] == figure)
+        assert box is not None and len(box.select("tbody tr")) == drawn, figure
+        link = box.select_one("a.download")
+        rows = list(csv.reader((html_dir / "chapters" / link["href"]).resolve().open(encoding="utf-8")))
+        assert len(rows) == drawn + 1, figure
 
 
 pytestmark_browser = pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM), reason="no chromium")
@@ -76,11 +162,11 @@ def test_click_from_chart_mark_to_paragraph_and_back(html_dir):
         fig.scroll_into_view_if_needed()
         # the screen position of the essay's mark for Miasnikov's escape ("1927", note 3)
         where = fig.evaluate("""(gd) => {
+            const column = Number(gd.dataset.paragraphColumn);
             for (const trace of gd._fullData) {
-              const m = /paragraph=%\\{customdata\\[(\\d+)\\]\\}/.exec(trace.hovertemplate || "");
-              if (!m || !trace.customdata) continue;
+              if (!trace.customdata) continue;
               for (let i = 0; i < trace.x.length; i++) {
-                if (String(trace.customdata[i][+m[1]]) === "note-3" && trace.y[i] === "escape") {
+                if (String(trace.customdata[i][column]) === "note-3" && trace.y[i] === "escape") {
                   const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, s = gd._fullLayout._size;
                   return {x: s.l + xa.d2p(trace.x[i]), y: s.t + ya.d2p(trace.y[i])};
                 }

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edition.data import DATA_DIR, FIX_LINE, DataError, load
-from edition.validate import Problem, main, validate
+from edition.data.validate import Problem, main, validate
 
 pytestmark = pytest.mark.check
 REPO = Path(__file__).resolve().parent.parent
@@ -715,7 +715,7 @@ CLI_CASES = ["empty_file", "byte_order_mark", "nul_byte", "quote_left_open", "re
 @pytest.mark.parametrize("name", CLI_CASES)
 def test_cli_prints_the_line_and_no_traceback(copy, name):
     expected = next(p.values[0] for p in CASES if p.id == name)(copy)
-    run = subprocess.run([sys.executable, "-m", "edition.validate", "data"], cwd=copy.parent,
+    run = subprocess.run([sys.executable, "-m", "edition.data", "data"], cwd=copy.parent,
                          capture_output=True, text=True, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
     assert "Traceback" not in run.stdout + run.stderr
     assert run.returncode == 1

@@ -4,7 +4,7 @@ import re
 
 from bs4 import BeautifulSoup
 
-from edition.bibliography import entry, render
+from edition.book.bibliography import entry, render
 from edition.data import DATA_DIR
 from fidelity import ROOT
 

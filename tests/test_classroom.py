@@ -12,7 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import parse_file
 
-from edition import bibliography, classroom
+import edition.classroom.zip as classroom
+from edition.book import bibliography
 from edition.data import load
 from edition.essay import ESSAY
 from fidelity import ROOT
@@ -57,7 +58,7 @@ def test_every_glossary_term_is_used_outside_the_glossary():
 
 def test_bibliography_matches_sources_and_every_citation_resolves():
     assert bibliography.BIB.read_text(encoding="utf-8") == bibliography.render(), \
-        "references.bib is stale: run `python -m edition.bibliography`"
+        "references.bib is stale: run `python -m edition.book.bibliography`"
     keys = set(parse_file(str(bibliography.BIB)).entries)
     assert keys == set(load("sources")["source_id"])
     cited = roles("cite")
@@ -141,7 +142,7 @@ def test_whos_who_lists_everyone_with_dates_groups_and_chapters(html_dir):
 
 
 def test_teachers_solutions_mode_is_configurable():
-    from edition import teaching
+    from edition.classroom.zip import teaching
     config = type("C", (), {"edition_solutions": "hide"})()
     os.environ["EDITION_SOLUTIONS"] = "show"
     try:
@@ -170,11 +171,12 @@ def test_classroom_zip_contents(classroom_zip):
     with zipfile.ZipFile(classroom_zip) as z:
         names = set(z.namelist())
     top = classroom.NAME
-    for required in ["HOWTO.md", "requirements.txt", "edition/data.py", "edition/validate.py", "edition/charts.py",
-                     "data/datapackage.json", "data/happenings.csv", "data/attestations.csv", "chapters/workers-truth.md"] + \
+    for required in ["HOWTO.md", "requirements.txt", "edition/data/__init__.py", "edition/data/validate.py",
+                     "edition/charts.py", "edition/paths.py", "data/datapackage.json", "data/happenings.csv",
+                     "data/attestations.csv", "chapters/workers-truth.md"] + \
                     [f"{nb}.ipynb" for nb in classroom.NOTEBOOKS]:
         assert f"{top}/{required}" in names
-    assert not [n for n in names if "teaching" in n or "plotly_html" in n or n.endswith(".pyc")]
+    assert not [n for n in names if "teaching" in n or "plotly" in n or n.endswith(".pyc")]
     assert f"{top}/edition/checks/public.py" in names and f"{top}/edition/checks/hidden.py" not in names
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from edition.data import DATA_DIR, DataError, load, load_all, package, tables
-from edition.validate import validate
+from edition.data.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 DESCRIPTOR = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
@@ -34,7 +34,7 @@ def test_edition_validator_finds_no_problem():
 
 
 def test_cli_prints_ok_summary_with_row_counts():
-    run = subprocess.run([sys.executable, "-m", "edition.validate"], cwd=REPO, capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "edition.data"], cwd=REPO, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith("OK:")
     for name in NAMES:

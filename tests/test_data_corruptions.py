@@ -42,7 +42,7 @@ def set_cell(data, table, row, column, value):
 
 
 def run_cli(data):
-    return subprocess.run([sys.executable, "-m", "edition.validate", str(data)], cwd=REPO,
+    return subprocess.run([sys.executable, "-m", "edition.data", str(data)], cwd=REPO,
                           capture_output=True, text=True)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from edition import charts
 from edition.data import DATA_DIR, load
-from edition.validate import disagreements, uncertain, validate
+from edition.data.validate import disagreements, uncertain, validate
 
 pytestmark = pytest.mark.check
 CHAPTERS = DATA_DIR.parent / "chapters"

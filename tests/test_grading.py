@@ -14,9 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from edition import classroom
-from edition.checks import EXERCISES, _load, hand_in
-from edition.student_notebook import solutions, student_notebook
+import edition.classroom.zip as classroom
+from edition.checks import EXERCISES, load_checks, hand_in
+from edition.classroom.student_notebook import solutions, student_notebook
 from fidelity import ROOT
 
 NOTEBOOKS = classroom.NOTEBOOKS
@@ -130,7 +130,7 @@ def test_public_checks_fail_on_empty_answers_with_a_helpful_message(notebook, tm
 
 @pytest.mark.check  # fast: no kernel
 def test_every_exercise_with_a_check_is_in_the_notebooks():
-    _load(True)
+    load_checks(True)
     labels = {c.source.strip()[7:-2] for nb in NOTEBOOKS for c in check_cells(student_notebook(ROOT / "chapters" / f"{nb}.md"))}
     assert labels == set(EXERCISES)
     assert len(EXERCISES) == 12
@@ -189,7 +189,7 @@ def graded(tmp_path_factory):
 
 def test_grades_one_row_per_student_one_column_per_exercise(graded):
     folder, rows = graded
-    _load(True)
+    load_checks(True)
     assert set(rows) == {"Right Answers", "Empty Answers", "Wrong Answers", "Kernel Dies", "Broken File"}
     assert list(next(iter(rows.values())))[2:-2] == list(EXERCISES)
     assert {p.name for p in (folder / "feedback").iterdir()} == \

@@ -111,7 +111,7 @@ def built(tmp_path_factory) -> Book:
     (book / "README.md").write_text((book / "README.md").read_text(encoding="utf-8") + f"\n{SECRET}\n", encoding="utf-8")
     (book.parent / "README.md").write_text(f"{SECRET}\n", encoding="utf-8")
     # The copy's validator is off (see the module's docstring): the hostile data gets through.
-    with (book / "edition" / "validate.py").open("a", encoding="utf-8") as f:
+    with (book / "edition" / "data" / "validate.py").open("a", encoding="utf-8") as f:
         f.write("\n\n# tests/test_injection.py, in its copy of the book only: the data is hostile on purpose, and\n"
                 "# the pages must be safe even when the validator is bypassed.\n"
                 "def validate(data_dir):\n    return []\n")
@@ -240,7 +240,7 @@ def test_the_latex_prints_the_text_not_the_commands(built):
 def test_student_notebooks_escape_the_sources_text(monkeypatch):
     """A downloaded notebook's Markdown names a citation's source (author, title from sources.csv):
     rendered by Jupyter it must show the text, with no HTML, link or math made from it."""
-    from edition import student_notebook
+    from edition.classroom.zip import student_notebook
     monkeypatch.setattr(student_notebook, "_sources", lambda: {"evil": hostile("sources.title")})
     markdown = student_notebook.plain_markdown("As said {cite:p}`evil`.")
     html = MarkdownIt("commonmark").render(markdown)  # raw HTML on, as in Jupyter (before its sanitizer)

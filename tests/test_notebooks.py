@@ -1,7 +1,7 @@
 """Every notebook runs top to bottom in a fresh kernel, as a student would run it: from its own
-folder and from the repository root, with plotly's default renderer, in under 30 seconds."""
+folder and from the repository root, with plotly's default renderer (how long they take is
+tools/bench.py's business, not a test's)."""
 import os
-import time
 
 import jupytext
 import nbformat
@@ -18,10 +18,7 @@ def test_notebook_runs_in_a_fresh_kernel(path, where, monkeypatch):
     monkeypatch.delenv("PLOTLY_RENDERER", raising=False)  # the default a student has
     nb = jupytext.read(path)
     cwd = path.parent if where == "chapters" else ROOT
-    start = time.perf_counter()
     NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
-    took = time.perf_counter() - start
-    assert took < 30, f"{path.name} took {took:.1f} s"
     nbformat.validate(nb)
     figures = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
                if "application/vnd.plotly.v1+json" in o.get("data", {})]

@@ -10,7 +10,7 @@ import yaml
 from edition.data import load
 from edition.essay import CHAPTERS
 from fidelity import essay_pages, first_difference, seed_parts, words
-from edition.latex import describe, lost_characters
+from edition.print.latex import describe, lost_characters
 from printed import (ENDNOTES, LATEX_LOG, PDF, chapter_texts, dehyphenate, essay_words_from_pdf,
                      figure_captions, bibliography_entry, body_texts, page_texts, page_title, prints, toc_parts)
 

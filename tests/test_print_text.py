@@ -24,8 +24,8 @@ from bs4 import BeautifulSoup
 from pybtex.database.input.bibtex import Parser
 from pybtex.plugin import find_plugin
 
-from edition import bibliography
-from edition.latex import describe, lost_characters, main as check_log, rtl_runs
+from edition.book import bibliography
+from edition.print.latex import describe, lost_characters, main as check_log, rtl_runs
 from edition.data import load
 from fidelity import ROOT
 from notebooks import build, copy_book
@@ -210,7 +210,7 @@ def nasty_book(tmp_path_factory):
     book = copy_book(tmp_path_factory.mktemp("print-text"))
     (book / ".venv").symlink_to(ROOT / ".venv")  # make pdf uses the work tree's environment
     _set_cell(book, SOURCE, "title", TITLE)
-    run = _run(book, sys.executable, "-m", "edition.bibliography")
+    run = _run(book, sys.executable, "-m", "edition.book.bibliography")
     assert run.returncode == 0, run.stdout + run.stderr
     assert bibliography.encode(TITLE) in (book / "references.bib").read_text(encoding="utf-8")
     return book
@@ -237,7 +237,7 @@ def test_nasty_title_in_the_pdf_then_an_unprintable_character_stops_make_pdf(nas
     assert "العربية الحديثة" in BIDI_CONTROLS.sub("", text)
 
     _set_cell(nasty_book, SOURCE, "container", f"Private use {UNPRINTABLE} character")
-    assert _run(nasty_book, sys.executable, "-m", "edition.bibliography").returncode == 0
+    assert _run(nasty_book, sys.executable, "-m", "edition.book.bibliography").returncode == 0
     run = _run(nasty_book, "make", "pdf")
     assert run.returncode != 0, "make pdf must fail on a character the PDF cannot print"
     lines = [line for line in run.stdout.splitlines() if line.startswith("The PDF's fonts cannot print")]

@@ -8,7 +8,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from edition.freshness import is_notebook
+from edition.book.freshness import is_notebook
 from notebooks import build, copy_book
 
 MARK = "Edited in a test copy"

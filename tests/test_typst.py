@@ -1,4 +1,4 @@
-"""The accessible print editions (edition/typst.py): `make pdf EDITION=reading` and `make handouts`.
+"""The accessible print editions (edition/print/typst.py): `make pdf EDITION=reading` and `make handouts`.
 
 Every PDF is checked the same ways: tagged (pdfinfo "Tagged: yes"), with its title, its language,
 a structure tree with headings, alt text on every figure (the cells' `mystnb` alt text), tables
@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from edition.essay import ESSAY, paragraphs
-from edition.typst import NOTEBOOKS, compile_pdf
+from edition.print.typst import NOTEBOOKS, compile_pdf
 from fidelity import ROOT, first_difference, seed_parts, words
 from printed import dehyphenate, page_title, serif_words, source_figures
 
@@ -231,7 +231,7 @@ HOSTILE = ['#set page(width: 1cm) *bold* _em_ $x^2$ `raw` <label> @ref', "// not
 def test_text_prints_as_written(text, tmp_path):
     """Text from the essay or the data is never Typst code or markup: it prints as written,
     dashes, dots and quotes unchanged (the essay's own punctuation)."""
-    from edition.typst import escape, preamble
+    from edition.print.typst import escape, preamble
 
     typ = tmp_path / "t.typ"
     typ.write_text(preamble("t", "t", "t") + f"#par[{escape(text)}]\n", encoding="utf-8")
@@ -248,7 +248,7 @@ def test_latex_paper(paper, latex):
     """PAPER=letter reaches the LaTeX edition as its paper size (make pdf)."""
     from types import SimpleNamespace
 
-    from edition.latex import _paper
+    from edition.print.latex import _paper
 
     config = SimpleNamespace(edition_paper=paper, latex_elements={"pointsize": "11pt"})
     _paper(None, config)

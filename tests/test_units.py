@@ -3,8 +3,8 @@
 import pytest
 
 from edition import readlog
-from edition.freshness import failed_cell, is_fresh, last_error_line
-from edition.plotly_html import plain_text
+from edition.book.freshness import failed_cell, is_fresh, last_error_line
+from edition.book.plotly_outputs import plain_text
 
 pytestmark = pytest.mark.check
 
@@ -28,7 +28,7 @@ def test_read_log_keeps_the_first_hash_of_each_file(tmp_path):
 
 def test_only_the_books_own_inputs_are_recorded():
     assert readlog.inside_book(readlog.ROOT / "data" / "events.csv") == "data/events.csv"
-    for ignored in ("_build/html/index.html", ".venv/bin/python", "edition/data.py"):
+    for ignored in ("_build/html/index.html", ".venv/bin/python", "edition/data/__init__.py"):
         assert readlog.inside_book(readlog.ROOT / ignored) is None
     assert readlog.inside_book(readlog.ROOT.parent / "elsewhere.csv") is None
 

@@ -68,7 +68,7 @@ def floor_conf(copy: Path) -> str:
     config["extensions"] = [e for e in config["extensions"] if not e.startswith("edition")]
     config = {k: v for k, v in config.items() if not k.startswith("edition") and k != "bibtex_default_style"}
     config.update(nb_execution_mode="off", external_toc_path=str(copy / "_toc.yml"))
-    config.get("html_theme_options", {}).pop("launch_buttons", None)  # as edition.teaching does with no repository
+    config.get("html_theme_options", {}).pop("launch_buttons", None)  # as edition.classroom.teaching does with no repository
     return "".join(f"{key} = {value!r}\n" for key, value in sorted(config.items()))
 
 
@@ -112,7 +112,7 @@ def edit_csv(path: Path) -> None:
 
 
 def readers(copy: Path, rel: str) -> list[str]:
-    """The notebooks whose last run read `rel` (their kernels' own record, edition/freshness.py)."""
+    """The notebooks whose last run read `rel` (their kernels' own record, edition/book/freshness.py)."""
     state = json.loads((copy / "_build/.stage/.jupyter_cache/edition-notebook-inputs.json").read_text(encoding="utf-8"))
     return sorted(Path(path).stem for path, record in state.items() if rel in record.get("reads", {}))
 

@@ -73,7 +73,7 @@ def hidden_check(label: str):
     return register
 
 
-def _load(with_hidden: bool) -> None:
+def load_checks(with_hidden: bool) -> None:
     import_module("edition.checks.public")  # registers the public checks
     if with_hidden:
         try:
@@ -84,7 +84,7 @@ def _load(with_hidden: bool) -> None:
 
 def results(label: str, namespace: dict, with_hidden: bool = False) -> list[dict]:
     """Run an exercise's checks on a namespace: one dict per check (passed, message)."""
-    _load(with_hidden)
+    load_checks(with_hidden)
     if label not in EXERCISES:
         raise KeyError(f"no checks for {label!r}; the exercises with checks are {', '.join(EXERCISES)}")
     found = []
@@ -106,7 +106,7 @@ def check(label: str) -> None:
     """Check the answer to one exercise in the calling notebook and say what is right or what is not."""
     namespace = sys._getframe(1).f_globals
     log = os.environ.get("EDITION_GRADE_LOG")
-    _load(bool(log))
+    load_checks(bool(log))
     if label not in EXERCISES:
         print(f"There is no check called \"{label}\": the check cells are check(\"chronology-ex-1\") to "
               f"check(\"repression-ex-3\"); undo your change to this cell (Edit > Undo).")
@@ -133,7 +133,7 @@ def grade_remaining(notebook: str) -> None:
     namespace = sys._getframe(1).f_globals
     with open(log, encoding="utf-8") as f:
         done = {json.loads(line)["exercise"] for line in f if line.strip()}
-    _load(True)
+    load_checks(True)
     for label, (nb, _) in EXERCISES.items():
         if nb == notebook and label not in done:
             found = results(label, namespace, with_hidden=True)

@@ -1,0 +1,1 @@
+"""Sphinx plug-ins every edition shares (registered by edition/__init__.py)."""

@@ -1,0 +1,303 @@
+"""The figure record: what each chart of the book draws, read from the drawn figure itself.
+
+A notebook draws a chart whose marks carry their rows in `custom_data` (the contract, written once
+here and in chapters/about-data.md): the first column is the id of the row a mark draws (ids joined
+with ";" for a mark that stands for several rows, e.g. a bar of a count), the second the essay
+paragraph labels that row cites (joined with ";", "" for none). For example:
+
+    px.scatter(events, x="date_start", y="kind", custom_data=["event_id", "paragraph"], ...)
+
+While a page is read, edition/book/plotly_outputs.py turns each chart output into its nodes and attaches
+the marks (`Marks`); `RecordFigures` then files every named figure into the Sphinx environment
+(figure name -> page, whether it is a worked solution's chart, its marks and the table of its
+marks), merged across parallel readers. Everything that links charts and text reads this record
+and nothing else: the "Data behind" boxes under paragraphs, the chart -> paragraph clicks, the
+who's who, the table under each chart and its CSV download. There is no hand-kept list of which
+figure shows which row.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+ID_COLUMN, PARAGRAPH_COLUMN = 0, 1  # the contract's two custom_data columns
+FIELD = re.compile(r"%\{([^}:|]+)(?:[:|][^}]*)?\}")  # a hovertemplate field: %{x}, %{customdata[2]|%Y}
+TAG = re.compile(r"</?[a-z]+>")  # the template's own <b>, <i> (the data is never read as markup)
+LINE = re.compile(r"^(?:(?P<label>[^=%<]*)=)?(?P<value>.*)$")
+
+
+@dataclass
+class Figure:
+    """One named chart of the book, as drawn."""
+
+    doc: str
+    solution: bool = False  # a worked solution's chart (unnumbered, left out of print)
+    marks: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # (ids, labels)
+    header: list[str] = field(default_factory=list)  # the table of the marks, as the chart shows them
+    rows: list[list[str]] = field(default_factory=list)
+
+    @property
+    def ids(self) -> set[str]:
+        return {i for ids, _ in self.marks for i in ids}
+
+    def labels_of(self, row_id: str) -> set[str]:
+        return {label for ids, labels in self.marks if row_id in ids for label in labels}
+
+    @property
+    def labels(self) -> set[str]:
+        return {label for _, labels in self.marks for label in labels}
+
+
+def _split(value) -> tuple[str, ...]:
+    if value is None or value != value:  # None, NaN
+        return ()
+    return tuple(part.strip() for part in str(value).split(";") if part.strip())
+
+
+def _template(trace: dict) -> str:
+    template = trace.get("hovertemplate")
+    return (template[0] if isinstance(template, list) and template else template) or ""
+
+
+def _follows_contract(trace: dict) -> bool:
+    """px puts custom_data first in customdata and never shows it in the hover: a trace whose
+    hover shows customdata[0] is one of a chart drawn without the contract (hover_data only)."""
+    data = trace.get("customdata")
+    return (isinstance(data, list) and bool(data) and "%{customdata[0]" not in _template(trace)
+            and all(isinstance(r, list) and len(r) > PARAGRAPH_COLUMN for r in data))
+
+
+def marks(figure: dict) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(row ids, paragraph labels) of every mark the figure draws, trace by trace. Traces without
+    the contract's custom_data (the pale date ranges, the "date disputed" rings) draw no rows."""
+    found = []
+    for trace in figure.get("data", []):
+        if _follows_contract(trace):
+            found += [(_split(row[ID_COLUMN]), _split(row[PARAGRAPH_COLUMN])) for row in trace["customdata"]]
+    return found
+
+
+def _point_value(trace: dict, key: str, index: int):
+    """The value a hovertemplate field shows for point `index` of a trace."""
+    m = re.fullmatch(r"customdata\[(\d+)\]", key)
+    if m:
+        row = trace["customdata"][index]
+        return row[int(m.group(1))] if int(m.group(1)) < len(row) else ""
+    values = trace.get({"hovertext": "hovertext", "text": "text"}.get(key, key))
+    if isinstance(values, list):
+        return values[index] if index < len(values) else ""
+    return values if values is not None else ""
+
+
+def _text(value) -> str:
+    if value is None or value != value:
+        return ""
+    text = str(value)
+    return re.sub(r"T00:00:00(?:\.0+)?$", "", text)  # a date drawn at midnight is a date
+
+
+def table(figure: dict) -> tuple[list[str], list[list[str]]]:
+    """The marks as a table: a row per mark, the columns its hover shows (px writes one
+    "label=%{field}" line per column; a constant, such as the trace's colour group, is written
+    as "label=value"), then the row ids and the paragraphs."""
+    header: list[str] = []
+    per_mark: list[dict[str, str]] = []
+    for trace in figure.get("data", []):
+        if not _follows_contract(trace):
+            continue
+        template = re.sub(r"<extra>.*?</extra>", "", _template(trace), flags=re.S)
+        lines = [TAG.sub("", line) for line in template.split("<br>") if line.strip()]
+        for index in range(len(trace["customdata"])):
+            row = {}
+            for line in lines:
+                m = LINE.match(line)
+                label = (m.group("label") or "").strip() or _label_of(m.group("value"))
+                if label in ("rows", "paragraphs"):
+                    continue
+                row[label] = FIELD.sub(lambda f: _text(_point_value(trace, f.group(1), index)), m.group("value"))
+                if label not in header:
+                    header.append(label)
+            ids, labels = trace["customdata"][index][ID_COLUMN], trace["customdata"][index][PARAGRAPH_COLUMN]
+            row["rows"], row["paragraphs"] = "; ".join(_split(ids)), "; ".join(_split(labels))
+            per_mark.append(row)
+    header += ["rows", "paragraphs"]
+    return header, [[row.get(column, "") for column in header] for row in per_mark]
+
+
+def _label_of(value: str) -> str:
+    """A column name for a hover line without one: the field it shows (%{hovertext} -> "name")."""
+    m = FIELD.fullmatch(value.strip())
+    return {"hovertext": "mark", "text": "text"}.get(m.group(1), m.group(1)) if m else "note"
+
+
+# Spreadsheets run a cell that starts with one of these as a formula: the CSV download quotes
+# such text with a leading apostrophe (OWASP's advice), so opening the file never runs data.
+FORMULA = re.compile(r"^[=+\-@\t\r]")
+NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def csv_text(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["'" + v if FORMULA.match(v) and not NUMBER.match(v) else v for v in row])
+    return out.getvalue()
+
+
+class Marks(nodes.General, nodes.Element):
+    """Invisible: the marks of one drawn chart, attached where the chart stands (read by
+    RecordFigures, then removed)."""
+
+
+def marks_node(figure: dict) -> Marks:
+    header, rows = table(figure)
+    return Marks("", marks=marks(figure), header=header, rows=rows)
+
+
+def _in_solution(node: nodes.Node) -> bool:
+    from sphinx_exercise.nodes import solution_node
+
+    while node is not None:
+        if isinstance(node, solution_node):
+            return True
+        node = node.parent
+    return False
+
+
+def record(env: BuildEnvironment) -> dict[str, Figure]:
+    if not hasattr(env, "edition_figures"):
+        env.edition_figures = {}
+    return env.edition_figures
+
+
+class RecordFigures(SphinxTransform):
+    """File every named chart's marks into the environment's figure record."""
+
+    default_priority = 21  # after sphinx-exercise gathers solutions (10) and their charts lose numbers (20)
+
+    def apply(self) -> None:
+        figures = record(self.env)
+        for drawn in list(self.document.findall(Marks)):
+            figure = drawn.parent
+            while figure is not None and not isinstance(figure, nodes.figure):
+                figure = figure.parent
+            names = figure["names"] if figure is not None else []
+            if names:
+                figures[names[0]] = Figure(doc=self.env.docname, solution=_in_solution(figure),
+                                           marks=[(tuple(i), tuple(l)) for i, l in drawn["marks"]],
+                                           header=list(drawn["header"]), rows=[list(r) for r in drawn["rows"]])
+            drawn.parent.remove(drawn)
+
+
+def main_figures(env: BuildEnvironment) -> dict[str, Figure]:
+    """The charts a reader of every edition sees (not the worked solutions')."""
+    return {name: fig for name, fig in sorted(record(env).items()) if not fig.solution}
+
+
+CSV_FOLDER = "chart-data"  # in the web book: chart-data/<figure name>.csv
+
+
+def _cell(text: str) -> nodes.entry:
+    return nodes.entry("", nodes.paragraph("", text))
+
+
+def marks_table(fig: Figure) -> nodes.table:
+    """The chart's marks as a table of document nodes (data never becomes markup)."""
+    table = nodes.table(classes=["chart-data-table"])
+    group = nodes.tgroup(cols=len(fig.header))
+    table += group
+    group.extend(nodes.colspec(colwidth=1) for _ in fig.header)
+    group += nodes.thead("", nodes.row("", *[_cell(h) for h in fig.header]))
+    group += nodes.tbody("", *[nodes.row("", *[_cell(v) for v in row]) for row in fig.rows])
+    return table
+
+
+class ChartTables(SphinxPostTransform):
+    """Under each main chart, a collapsed table of exactly the marks it draws (from the figure
+    record), and in the web book a link to the same rows as CSV. Screen readers and keyboards reach
+    the table where they cannot reach plotly's marks; the EPUB has it too, open."""
+
+    default_priority = 5
+    builders = ("html", "dirhtml", "singlehtml", "epub")
+
+    def run(self, **kwargs) -> None:
+        drawn = main_figures(self.env)
+        for figure in list(self.document.findall(nodes.figure)):
+            name = figure["names"][0] if figure["names"] else None
+            if name not in drawn or not drawn[name].rows:
+                continue
+            fig = drawn[name]
+            count = len(fig.rows)
+            box = nodes.admonition(classes=["editorial", "chart-data", "dropdown"])
+            box += nodes.title("", f"The data this chart draws ({count} {'mark' if count == 1 else 'marks'})")
+            box += marks_table(fig)
+            if self.app.builder.name != "epub":
+                depth = self.env.docname.count("/")
+                link = nodes.paragraph()
+                link += nodes.reference("", "Download these rows (CSV)",
+                                        refuri="../" * depth + f"{CSV_FOLDER}/{name}.csv", classes=["download"])
+                box += link
+            figure.parent.insert(figure.parent.index(figure) + 1, box)
+
+
+def _write_csv(app: Sphinx, exception: Exception | None) -> None:
+    """chart-data/<name>.csv for each main chart; rewritten only when its rows changed."""
+    if exception is not None or app.builder.format != "html" or app.builder.name == "epub":
+        return
+    folder = Path(app.outdir) / CSV_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, fig in main_figures(app.env).items():
+        if not fig.rows:
+            continue
+        path, text = folder / f"{name}.csv", csv_text(fig.header, fig.rows)
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            tmp = path.with_suffix(".csv.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+
+
+def digest(env: BuildEnvironment) -> str:
+    return hashlib.sha256(repr(sorted((n, asdict(f)) for n, f in record(env).items())).encode()).hexdigest()
+
+
+def _pages_that_link_charts(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """When what a chart draws changed, the pages that link to charts (the essay's data boxes, the
+    who's who) are written again, though their own sources did not change."""
+    now = digest(env)
+    if getattr(env, "edition_figures_digest", None) == now:
+        return []
+    env.edition_figures_digest = now
+    return sorted(env.found_docs)
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    figures = record(env)
+    for name in [n for n, fig in figures.items() if fig.doc == docname]:
+        del figures[name]
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
+    record(env).update({n: f for n, f in record(other).items() if f.doc in docnames})
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(Marks)
+    app.add_transform(RecordFigures)
+    app.add_post_transform(ChartTables)
+    app.connect("env-get-updated", _pages_that_link_charts)
+    app.connect("build-finished", _write_csv)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -1,0 +1,216 @@
+"""Plotly charts in the HTML book, offline, without a CDN and without inlining plotly.js.
+
+In a kernel, plotly emits the mime type `application/vnd.plotly.v1+json`, which myst-nb 1.4
+cannot render. This plug-in (registered in pyproject.toml under `myst_nb.mime_renderers`) turns
+that JSON into a placeholder `<div>` plus the figure JSON in a `<script type="application/json">`.
+`_static/plotly-figures.js` draws every placeholder with plotly.js, which the Sphinx extension
+below copies once into `_static/` from the installed plotly package and adds only to pages that
+have a chart. The PDF and EPUB draw the same JSON as a PNG here, with kaleido (Chromium), so every
+edition reads one execution of each notebook (one jupyter-cache); PNGs are kept by the figure's
+hash in `_build/.stage/.chart_png`, so a chart unchanged since the last print build is not drawn
+again. With every chart's nodes goes the record of its marks (edition/book/figures.py).
+"""
+from __future__ import annotations
+
+import atexit
+import base64
+import functools
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import warnings
+from pathlib import Path
+
+import plotly
+from docutils import nodes
+from myst_nb.core.render import MimeData
+from sphinx.application import Sphinx
+
+from edition.book import figures
+from edition.paths import PACKAGE
+
+MIME = "application/vnd.plotly.v1+json"
+MIDNIGHT = re.compile(r'"(\d{4}-\d\d-\d\d)T00:00:00(?:\.0+)?"')
+FRACTION = re.compile(r'(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.0+"')
+HOUSE = "edition"  # the name a page uses for the shared house template
+
+
+def _serialised(name: str) -> dict:
+    import plotly.io as pio
+    from plotly.utils import PlotlyJSONEncoder
+
+    import edition.charts  # noqa: F401  (registers the templates)
+
+    return json.loads(json.dumps(pio.templates[name].to_plotly_json(), cls=PlotlyJSONEncoder))
+
+
+@functools.cache
+def house_template() -> dict:
+    """The chart template as a kernel serialises it (edition.charts makes it the default)."""
+    import plotly.io as pio
+
+    import edition.charts  # noqa: F401  (registers the template)
+
+    return _serialised(pio.templates.default)
+
+
+@functools.cache
+def house_templates() -> dict:
+    """What `_static/edition-template.js` gives the page: the light and dark house templates and
+    the colours that change in dark mode (edition.charts)."""
+    from edition.charts import DARK, DARK_SWAPS
+
+    return {"light": house_template(), "dark": _serialised(DARK), "darkSwaps": DARK_SWAPS}
+
+
+# In a <script> element the HTML parser looks for "</script" and, after "<!--", for "<script":
+# the figure's JSON (which holds the dataset's text) must contain neither, or a data field could
+# end the element early or make it swallow the page after it.
+SCRIPT_BREAKERS = re.compile(r"<(?=/|!--|script)", re.I)
+
+
+def script_json(value) -> str:
+    """JSON to write inside <script type="application/json">: every "<" that could start one of
+    those sequences is written as the JSON escape \\u003c (JSON.parse reads it back as "<")."""
+    return SCRIPT_BREAKERS.sub(r"\\u003c", json.dumps(value, separators=(",", ":")))
+
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+STATIC = PACKAGE / "web" / "static"
+
+
+# A trace's data (not its template strings, which the notebook writes): plotly.js reads a few HTML
+# tags and links in these, so data that reaches them is entity-escaped and shows as typed.
+DATA_KEYS = ("customdata", "text", "hovertext", "name", "legendgroup", "x", "y", "labels", "parents", "meta")
+
+
+def _escaped(value):
+    if isinstance(value, str):
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
+
+
+def plain_text(trace: dict) -> dict:
+    """The trace with every data string shown as text by plotly.js, never as its pseudo-HTML."""
+    return {key: _escaped(value) if key in DATA_KEYS else value for key, value in trace.items()}
+
+
+PNG_CACHE = "chart_png"  # beside the execution cache: _build/.stage/.chart_png
+
+
+@functools.cache
+def _kaleido() -> None:
+    """One Chromium for every chart of a print build (kaleido would start one per chart)."""
+    import kaleido
+
+    kaleido.start_sync_server(silence_warnings=True)
+    atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+
+
+def png(figure: dict, cache_dir: Path) -> bytes:
+    """The chart as the print editions show it: plotly's static image of the same figure JSON."""
+    import plotly.io as pio
+
+    text = json.dumps(figure, sort_keys=True, separators=(",", ":"))
+    cached = cache_dir / f"{hashlib.sha256(text.encode()).hexdigest()}.png"
+    if cached.is_file():
+        return cached.read_bytes()
+    _kaleido()
+    with warnings.catch_warnings():  # plotly notes that kaleido's server has its options already
+        warnings.filterwarnings("ignore", "The kopts argument is ignored", UserWarning)
+        image = pio.to_image(figure, format="png")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(image)
+    os.replace(tmp, cached)
+    return image
+
+
+class PlotlyRenderer:
+    """myst-nb mime renderer: interactive plotly JSON for HTML, a PNG of it for print builders."""
+
+    mime_priority_overrides = [(builder, MIME, 5) for builder in ("html", "dirhtml", "singlehtml", "latex", "epub")]
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        if data.mime_type != MIME or inline:
+            return None
+        figure = data.content if isinstance(data.content, dict) else json.loads(data.string)
+        marks = figures.marks_node(figure)
+        app = renderer.renderer.sphinx_env.app
+        if edition_of(app) == "print":
+            cache_dir = Path(app.outdir).parent / f".{PNG_CACHE}"
+            image = MimeData("image/png", base64.b64encode(png(figure, cache_dir)).decode(), data.cell_metadata,
+                             {}, data.cell_index, data.output_index, data.line)
+            return renderer.render_image(image) + [marks]
+        return [nodes.raw("", web_markup(figure, data.cell_metadata), format="html"), marks]
+
+
+def web_markup(figure: dict, cell_metadata: dict) -> str:
+    """The placeholder <div> with the figure's JSON, for _static/plotly-figures.js to draw."""
+    layout = dict(figure.get("layout", {}))
+    # The house template (8 KB) is the same in every chart: pages name it, and
+    # _static/edition-template.js holds it once, with its dark twin (like plotly.js, cached
+    # by the browser); plotly-figures.js draws with the one that matches the page's mode.
+    if layout.get("template") == house_template():
+        layout["template"] = HOUSE
+    payload = script_json({"data": [plain_text(trace) for trace in figure.get("data", [])], "layout": layout,
+                           "config": {"responsive": True, "displaylogo": False, **figure.get("config", {})}})
+    # lighter pages: "1923-05-25T00:00:00.000000" -> "1923-05-25", "T12:00:00.000000" -> "T12:00:00"
+    payload = FRACTION.sub(r'\1"', MIDNIGHT.sub(r'"\1"', payload))
+    # Alt text lives once, in the cell's `mystnb: image: alt:` metadata, for HTML and print alike.
+    options = cell_metadata.get("mystnb", {})
+    alt = options.get("image", {}).get("alt") or options.get("figure", {}).get("caption", "")
+    # A chart whose marks carry their rows (edition/book/figures.py) links a clicked mark to its paragraph.
+    linked = f' data-paragraph-column="{figures.PARAGRAPH_COLUMN}"' if figures.marks(figure) else ""
+    # role="img" until drawn; plotly-figures.js then moves the name to the chart's SVG, since the
+    # drawn chart holds its toolbar's buttons (and an image must not hold controls).
+    return (f'<div class="plotly-figure" role="img" aria-label="{html.escape(alt)}"{linked}>'
+            f'<script type="application/json" class="plotly-json">{payload}</script>'
+            "</div>")
+
+
+def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        target = static / "plotly.min.js"
+        if not target.exists() or target.stat().st_size != PLOTLY_JS.stat().st_size:
+            shutil.copyfile(PLOTLY_JS, target)
+        templates = json.dumps(house_templates(), separators=(",", ":"))
+        (static / "edition-template.js").write_text(f"window.EDITION_TEMPLATES = {templates};\n", encoding="utf-8")
+
+
+def _scripts_for_charts(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if doctree is not None and any(MIME in n.astext() or "plotly-figure" in n.astext()
+                                   for n in doctree.findall(nodes.raw)):
+        app.add_js_file("plotly.min.js")
+        app.add_js_file("edition-template.js")
+        app.add_js_file("plotly-figures.js")
+
+
+def edition_of(app: Sphinx) -> str:
+    """"html" for the web book, "print" for the PDF and EPUB editions (which want static images)."""
+    return "html" if app.builder.format == "html" and app.builder.name != "epub" else "print"
+
+
+def _kernel_renderer(app: Sphinx) -> None:
+    """Kernels emit plotly's JSON only, for every edition (one execution serves them all: the print
+    editions draw their PNGs from it, above); notebooks themselves stay untouched."""
+    os.environ["PLOTLY_RENDERER"] = "plotly_mimetype"
+    if edition_of(app) == "html":
+        app.config.html_static_path.append(str(STATIC))
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", _kernel_renderer, priority=400)  # before myst-nb reads its config
+    app.connect("html-page-context", _scripts_for_charts)
+    app.connect("build-finished", _copy_plotly)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,1 @@
+"""The classroom: exercises and solutions in the book, the students' notebooks, `make classroom`."""

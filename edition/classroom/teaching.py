@@ -1,0 +1,284 @@
+"""Sphinx plug-in for the classroom edition: worked solutions, notebook downloads, launch buttons.
+
+- Numbers. Exercises are numbered through the book (sphinx-exercise, from Sphinx's numbering of
+  the whole toc); figures too, but a worked solution's chart takes no number: the printed
+  editions leave the solutions out, and a number only the web edition had would shift every later
+  figure's number there (Fig. 5 on the web, Fig. 3 in print). So every edition numbers the same
+  figures the same way (tests/test_numbering.py), and a solution's chart is cited by its words.
+- Solutions (sphinx-exercise). `edition_solutions` (in `_config.yml`, or the environment variable
+  EDITION_SOLUTIONS, which `make book SOLUTIONS=show` sets) is "hide" (the default: each worked
+  solution is a closed dropdown) or "show" (the teacher's edition: solutions open). The printed
+  editions (PDF, EPUB) leave the solutions out; they say so where the exercises are.
+- Notebook downloads. Every notebook page offers a zip that runs where it is unzipped, offline:
+  the notebook as `.ipynb` (plain Markdown, no solutions, no outputs; edition/classroom/student_notebook.py)
+  with the data, the loader and the public checks beside it (edition/classroom/zip.py), written at
+  the end of the build to `_sources/<page>.zip` and linked under the page's title. The bare
+  `_sources/<page>.ipynb` stays in the theme's download menu (it runs only beside `edition/`).
+- Check cells. A code cell tagged `check-answer` ("Check your answer": `check("...")`) is shown
+  inside the exercise it follows on the web, with a line saying what it is for; the printed
+  editions (PDF, EPUB) leave these cells out, and the cell that imports `check` with them.
+- Launch buttons. `launch_buttons` in `_config.yml` only take effect once `repository: url:` is set
+  to the repository's public address; without it the book has none (and builds without warnings).
+"""
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
+
+from edition.essay import ESSAY
+
+from edition.book.freshness import is_notebook
+from edition.book.plotly_outputs import edition_of
+
+LOG = logging.getLogger(__name__)
+MODES = ("hide", "show")
+JB_DEFAULT_REPOSITORY = "https://github.com/executablebooks/jupyter-book"
+
+
+def _solutions_mode(app: Sphinx, config) -> None:
+    mode = os.environ.get("EDITION_SOLUTIONS") or config.edition_solutions
+    if mode not in MODES:
+        raise ValueError(f"edition_solutions (or EDITION_SOLUTIONS) must be one of {MODES}, not {mode!r}")
+    config.edition_solutions = mode
+
+
+def _launch_buttons_need_a_repository(app: Sphinx, config) -> None:
+    options = config.html_theme_options
+    url = (options.get("repository_url") or "").strip()
+    if not url or url.rstrip("/") == JB_DEFAULT_REPOSITORY:
+        options.pop("launch_buttons", None)
+
+
+def _is_solution(node) -> bool:
+    from sphinx_exercise.nodes import solution_node
+    return isinstance(node, solution_node)
+
+
+class SolutionFiguresUnnumbered(SphinxTransform):
+    """A worked solution's chart keeps its id, its name and its words, but no figure number.
+
+    Sphinx numbers a figure that has a caption (and gives it an id to do so). Here, when the page
+    is read (after sphinx-exercise has gathered each solution's cells, before Sphinx's AutoNumbering
+    and its collection of the numbers), the caption of a chart in a solution becomes the figure's
+    legend: the same words under the chart, not numbered, in every edition. The chart's name stays
+    a target for {ref} with a title of its own; {numref} to it fails the build.
+    """
+
+    default_priority = 20  # after sphinx-exercise's MergeGatedSolutions (10), before AutoNumbering (210)
+
+    def apply(self) -> None:
+        for solution in list(self.document.findall(_is_solution)):
+            for figure in list(solution.findall(nodes.figure)):
+                for caption in [c for c in figure.children if isinstance(c, nodes.caption)]:
+                    legend = nodes.legend("", nodes.paragraph("", "", *caption.children), classes=["solution-caption"])
+                    figure.replace(caption, legend)
+
+
+class ExerciseNumbersInPrint(SphinxPostTransform):
+    """LaTeX: a {numref} to an exercise on another page prints the exercise's number.
+
+    Sphinx resolves the {numref} to "Exercise 16" (the number the web and the exercise's own title
+    in print show), but its LaTeX writer prints LaTeX's number of the target instead (\\ref), and
+    an exercise has none: "Exercise ??". sphinx-exercise mends this for references within a page
+    only; here the others get the same treatment: the resolved words, linked to the exercise.
+    """
+
+    default_priority = 30  # after sphinx-exercise's own (22)
+    builders = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        from sphinx_exercise.nodes import exercise_enumerable_node, exercise_latex_number_reference
+
+        registry = getattr(self.env, "sphinx_exercise_registry", {})
+        for ref in list(self.document.findall(addnodes.number_reference)):
+            label = ref.get("refuri", "").partition("#")[2]
+            target = registry.get(label, {}).get("node")
+            if type(ref) is not addnodes.number_reference or not isinstance(target, exercise_enumerable_node):
+                continue
+            printed = exercise_latex_number_reference("", "", *ref.children, refid=label)
+            ref.replace_self(printed)
+
+
+class Solutions(SphinxPostTransform):
+    """HTML: a closed dropdown, or open in the teacher's edition. Print: left out."""
+
+    default_priority = 900  # after sphinx-exercise's own post-transforms
+
+    def run(self, **kwargs) -> None:
+        printed = self.app.builder.name in ("latex", "epub", "typst")
+        mode = self.config.edition_solutions
+        for node in list(self.document.findall(_is_solution)):
+            if printed:
+                node.parent.remove(node)
+                continue
+            node["classes"] = [c for c in node["classes"] if c != "dropdown"]
+            if mode == "hide":
+                node["classes"].append("dropdown")
+        if printed:
+            for node in list(self.document.findall(nodes.Element)):
+                if "exercises-intro" in node.get("classes", []):
+                    note = nodes.paragraph("", "The worked solutions are in the web edition of the book.",
+                                           classes=["editorial"])
+                    node.parent.insert(node.parent.index(node) + 1, note)  # beside, not inside, the paragraph
+        # sphinx-exercise gives every exercise's body the same id; ids must be unique (EPUB checks)
+        for section in self.document.findall(nodes.section):
+            if "exercise-content" in section["ids"] or "solution-content" in section["ids"]:
+                owner = section.parent["ids"][0] if section.parent.get("ids") else ""
+                section["ids"] = [f"{owner}-content" if owner else i for i in section["ids"]]
+
+
+def notebook_docs(app: Sphinx) -> list[str]:
+    """The notebook pages, found once per build (asked for every page written)."""
+    cached = getattr(app, "_edition_notebook_docs", None)
+    if cached is not None and cached[0] == app.env.found_docs:
+        return cached[1]
+    found = []
+    for docname in sorted(app.env.found_docs):
+        path = Path(app.env.doc2path(docname))
+        if path.suffix == ".md" and is_notebook(path.read_text(encoding="utf-8")):
+            found.append(docname)
+    app._edition_notebook_docs = (set(app.env.found_docs), found)
+    return found
+
+
+def _web(app: Sphinx) -> bool:
+    return edition_of(app) == "html"
+
+
+def _is_check_cell(node) -> bool:
+    return isinstance(node, nodes.container) and "tag_check-answer" in node.get("classes", [])
+
+
+class CheckCells(SphinxPostTransform):
+    """HTML: each "Check your answer" cell inside the exercise it follows. Print: left out."""
+
+    default_priority = 910  # after Solutions
+
+    def run(self, **kwargs) -> None:
+        from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node
+
+        printed = self.app.builder.name in ("latex", "epub")
+        for cell in list(self.document.findall(_is_check_cell)):
+            parent = cell.parent
+            if printed:
+                parent.remove(cell)
+                continue
+            before = parent[parent.index(cell) - 1] if parent.index(cell) > 0 else None
+            if not isinstance(before, (exercise_enumerable_node, exercise_node)):
+                continue
+            parent.remove(cell)
+            body = before[-1] if isinstance(before[-1], nodes.section) else before
+            label = nodes.paragraph("", "", nodes.strong("", "Check your answer."),
+                                    nodes.Text(" In the downloaded notebook, run this cell after your answer: "
+                                               "it says what is right, or what to look at next."),
+                                    classes=["check-answer-label", "editorial"])
+            body += [label, cell]
+
+
+class DownloadLink(SphinxPostTransform):
+    """Put "Download this notebook (.zip)" under a notebook page's title (web edition only)."""
+
+    default_priority = 100
+
+    def run(self, **kwargs) -> None:
+        if not _web(self.app) or self.env.docname not in notebook_docs(self.app):
+            return
+        docname = self.env.docname
+        href = relative_uri(self.app.builder.get_target_uri(docname), f"_sources/{docname}.zip")
+        name = Path(docname).name + ".zip"
+        notebook = Path(docname).name + ".ipynb"
+        guide = relative_uri(self.app.builder.get_target_uri(docname), self.app.builder.get_target_uri("chapters/teachers-guide"))
+        markup = (f'<div class="edition-download editorial"><a class="edition-download-button" href="{html.escape(href)}" '
+                  f'download="{html.escape(name)}">Download this notebook ({html.escape(name)})</a> '
+                  f'<span>the notebook with its data, to run offline in JupyterLab or Jupyter Notebook: unzip it, '
+                  f'open <code>{html.escape(notebook)}</code>, check your answers and hand them in (its '
+                  f'<code>HOWTO.md</code> says how; teachers, see the '
+                  f'<a href="{html.escape(guide)}#running-the-notebooks-offline">teacher\'s guide</a>).</span></div>')
+        title = self.document.next_node(nodes.title)
+        section = title.parent if title is not None else self.document
+        section.insert(section.index(title) + 1 if title is not None else 0, nodes.raw("", markup, format="html"))
+
+
+def _ipynb_in_download_menu(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if _web(app) and doctree is not None and pagename in notebook_docs(app):
+        context["ipynb_source"] = pagename + ".ipynb"
+
+
+def _binder_opens_the_ipynb(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Binder's postBuild (binder/postBuild) writes each notebook as .ipynb beside its .md."""
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []) if isinstance(group, dict) else []:
+            url = button.get("url", "")
+            if "binder" in url and url.endswith(f"{pagename}.md"):
+                button["url"] = url[: -len(".md")] + ".ipynb"
+
+
+def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
+    """Each download is rewritten only when its inputs changed (edition/derived.py): the page, the
+    chapter titles, data/ (the citations' text) and the edition package (the conversion)."""
+    if exception is not None or not _web(app):
+        return
+    from edition.data import DATA_DIR
+    from edition.derived import Record, fingerprint, refresh
+    from edition.book.freshness import package_digest
+
+    record = Record(Path(app.doctreedir) / "edition-derived.json")
+    chapters = Path(app.srcdir) / "chapters"
+    shared = fingerprint(getattr(app.env, "edition_package", None) or package_digest(),
+                         sorted(DATA_DIR.glob("*.*")), [_heading(p) for p in sorted(chapters.glob("*.md"))])
+    essay = [chapters / f"{name}.md" for name in ESSAY]  # the zips carry the essay's chapters
+    for docname in notebook_docs(app):
+        source = Path(app.env.doc2path(docname))
+        target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
+        refresh(target, fingerprint(shared, source), lambda: _student_notebook(source), record)
+        refresh(target.with_suffix(".zip"), fingerprint(shared, source, essay),
+                lambda: _notebook_zip(Path(docname).name), record)
+    record.save()
+
+
+def _notebook_zip(notebook: str) -> bytes:
+    """The page's download (edition/classroom/zip.py), as bytes for edition.derived to write."""
+    import tempfile
+
+    from edition.classroom.zip import notebook_zip
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return notebook_zip(notebook, Path(tmp)).read_bytes()
+
+
+def _heading(page: Path) -> str:
+    """A page's name and first line, enough to know when its title (which other notebooks cite) changed."""
+    text = page.read_text(encoding="utf-8")
+    return page.name + "\0" + next((line for line in text.splitlines() if line.startswith("# ")), "")
+
+
+def _student_notebook(source: Path) -> bytes:
+    import nbformat
+
+    from edition.classroom.student_notebook import student_notebook
+    text = nbformat.writes(student_notebook(source))
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")  # as nbformat.write() writes it
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("edition_solutions", "hide", "env", types=[str])
+    app.connect("config-inited", _solutions_mode)
+    app.connect("config-inited", _launch_buttons_need_a_repository)
+    app.add_transform(SolutionFiguresUnnumbered)
+    app.add_post_transform(Solutions)
+    app.add_post_transform(ExerciseNumbersInPrint)
+    app.add_post_transform(DownloadLink)
+    app.add_post_transform(CheckCells)
+    app.connect("html-page-context", _ipynb_in_download_menu, priority=400)
+    app.connect("html-page-context", _binder_opens_the_ipynb, priority=600)
+    app.connect("build-finished", _write_notebooks)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,1 @@
+"""The printed editions: LaTeX (the PDF), endnotes, EPUB; their styles in assets/."""

@@ -1,0 +1,713 @@
+"""The accessible print editions: a Sphinx builder that writes Typst from the book's doctrees.
+
+    python -m edition.build reading     # make pdf EDITION=reading: the essay alone
+    python -m edition.build handouts    # make handouts: one PDF per essay section and notebook
+
+Why Typst and not tagged LaTeX: TeX Live 2022 (Debian 12) tags PDFs only experimentally (the
+LaTeX team's tagging project needed 2024-25 kernels, and Sphinx's LaTeX packages are not
+supported by it), while the Typst compiler in the `typst` wheel writes PDF/UA-1 itself
+(`pdf_standards=["ua-1"]`): structure tree, headings, reading order, language, alt text, real
+tables and the title, and it refuses to write a PDF/UA file that lacks them (an image with no
+alt text stops the build). It compiles a handout in about a second, so one PDF per page costs
+little. The content has one source: this builder reads the same doctrees (myst-nb's outputs,
+sphinx-exercise's exercises, the paragraph labels of edition.book.labels) that the HTML, EPUB and LaTeX
+builders read, and only translates them; nothing of the text is copied by hand.
+
+The look says whose words are whose, as the LaTeX edition does (tests/printed.py reads it back):
+the author's words (and the notebooks' prose) are serif; everything the editors add (paragraph
+labels, front matter, boxes, exercises' headings) is sans serif; the author's notes are smaller
+serif footnotes numbered as the essay numbers them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.util import logging
+from sphinx.util.osutil import ensuredir
+
+from edition.paths import LABEL
+from edition.print.latex import DataFrameTables as _LatexDataFrameTables
+from edition.essay import ESSAY
+
+logger = logging.getLogger(__name__)
+
+SERIF, SANS, MONO = "Libertinus Serif", "FreeSans", "DejaVu Sans Mono"  # the first and last ship with Typst
+FONT_PATHS = ["/usr/share/fonts"]  # FreeSans (fonts-freefont-otf), Noto CJK and Amiri for data in other scripts
+NOTEBOOKS = ["chronology", "membership", "publications", "repression"]
+# Characters with a meaning in Typst markup are written as escapes: text stays text (a dataset's
+# "#" or "*" is never code or markup), and "--", "...", quotes are not turned into dashes, an
+# ellipsis or curly quotes (the essay's punctuation reaches the reader unchanged).
+SPECIAL = set("\\#*_`$<>@[]=-+/~'\":.{}")
+
+
+def escape(text: str) -> str:
+    """Text as Typst markup that prints exactly this text."""
+    return "".join(f"\\u{{{ord(c):x}}}" if c in SPECIAL else c for c in " ".join(text.split("\n")))
+
+
+def string(text: str) -> str:
+    """A Typst string literal."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def preamble(title: str, author: str, subtitle: str) -> str:
+    """The page, the type and the document's metadata (title and language for PDF/UA). The paper
+    is an input of the compiler (`paper`: a4 or letter), so one source prints on either."""
+    return f"""#set document(title: {string(title)}, author: {string(author)})
+#let paper = (a4: "a4", letter: "us-letter").at(sys.inputs.at("paper", default: "a4"))
+#set page(paper: paper, margin: (left: 34mm, right: 30mm, top: 26mm, bottom: 30mm),
+  header: context {{
+    if here().page() > 1 {{ set text(font: "{SANS}", size: 8pt, fill: luma(35%)); {string(subtitle)} }}
+  }},
+  footer: context {{ set text(font: "{SANS}", size: 8pt, fill: luma(35%)); h(1fr); counter(page).display(); h(1fr) }})
+#set text(font: "{SERIF}", size: 11pt, lang: "en", region: "GB", hyphenate: false, fallback: true)
+#set smartquote(enabled: false)
+#set par(justify: true, leading: 0.62em, spacing: 0.95em)
+#set heading(numbering: none)
+#show heading: set block(above: 1.4em, below: 0.8em)
+#show heading.where(level: 1): it => {{ pagebreak(weak: true); v(16mm); set text(size: 17pt); it }}
+#show heading.where(level: 2): set text(size: 13pt)
+#show heading.where(level: 3): set text(size: 11.5pt)
+#show raw: set text(font: "{MONO}", size: 8.5pt)
+#set footnote.entry(separator: line(length: 30%, stroke: 0.4pt))
+#show footnote.entry: set text(size: 9pt)
+#show link: set text(fill: rgb("#1a3a6a"))
+#set table(stroke: 0.4pt + luma(60%), inset: 4pt)
+#show table: set text(size: 8.5pt)
+#set figure(numbering: none)  // the caption says the edition's own number ("Fig. 5: ...")
+#show figure.caption: set text(font: "{SANS}", size: 8.5pt)
+#let ed(body) = text(font: "{SANS}", size: 0.82em, fill: luma(25%), body)
+#let edbox(title, body) = block(width: 100%, inset: 7pt, stroke: 0.4pt + luma(70%), fill: luma(97%), breakable: true, {{
+  set text(font: "{SANS}", size: 9pt, fill: luma(15%))
+  set par(justify: false)
+  if title != none {{ block(below: 0.6em, strong(title)) }}
+  body
+}})
+#let label(name) = box(width: 0pt, place(dx: -16mm, dy: 0.1em, text(font: "{SANS}", size: 7.5pt, fill: luma(35%), name)))
+"""
+
+
+def front_matter(title: str, edition: str, lines: list[str]) -> str:
+    """A title page in the editors' type: the book, this edition's name, what it holds."""
+    body = "".join(f"#par[{escape(line)}]\n" for line in lines)
+    return (f'#page(header: none)[#set text(font: "{SANS}")\n#v(30mm)\n#text(size: 20pt, weight: "bold")[{escape(title)}]\n'
+            f"#v(4mm)\n#text(size: 13pt)[{escape(edition)}]\n#v(14mm)\n#set text(size: 10pt)\n{body}]\n")
+
+
+class Skip(Exception):
+    """Raised by a visitor: leave this node and its children out."""
+
+
+class TypstTranslator(nodes.NodeVisitor):
+    """One doctree (one page of the book) as Typst markup."""
+
+    def __init__(self, document: nodes.document, builder: "TypstBuilder", docname: str, options: dict) -> None:
+        super().__init__(document)
+        self.builder, self.docname, self.options = builder, docname, options
+        self.out: list[str] = []
+        self.section_level = 0
+        self.ends: list[str] = []
+        self.footnotes = {fn["ids"][0]: fn for fn in document.findall(nodes.footnote) if fn["ids"]}
+        self.unknown: set[str] = set()
+        self.in_editorial = 0
+
+    # --- generic ---
+    def astext(self) -> str:
+        return "".join(self.out)
+
+    def unknown_visit(self, node: nodes.Node) -> None:
+        self.unknown.add(type(node).__name__)  # its children still print: nothing of the text is lost
+
+    def unknown_departure(self, node: nodes.Node) -> None:
+        pass
+
+    def dispatch_visit(self, node):
+        try:
+            return super().dispatch_visit(node)
+        except Skip:
+            raise nodes.SkipNode
+
+    def _open(self, code: str, end: str) -> None:
+        self.out.append(code)
+        self.ends.append(end)
+
+    def _close(self, node=None) -> None:
+        self.out.append(self.ends.pop())
+
+    def visit_Text(self, node: nodes.Text) -> None:
+        self.out.append(escape(node.astext()))
+
+    def depart_Text(self, node) -> None:
+        pass
+
+    def visit_document(self, node) -> None:
+        pass
+
+    def depart_document(self, node) -> None:
+        pass
+
+    # --- structure ---
+    def visit_section(self, node) -> None:
+        self.section_level += 1
+        for ident in node["ids"][:1]:
+            self.out.append(f"\n")
+
+    def depart_section(self, node) -> None:
+        self.section_level -= 1
+
+    def visit_title(self, node) -> None:
+        parent = node.parent
+        if type(parent).__name__ == "exercise_enumerable_node":
+            number = self.builder.number(self.docname, parent, "exercise")
+            self._open(f"#block(below: 0.7em)[#strong[{escape(number)}", "]]\n")
+            return
+        if isinstance(parent, nodes.section):
+            level = self.section_level + self.options.get("level_offset", 0)
+            editorial = "editorial" in node["classes"] or self.options.get("editorial_headings")
+            font = f', font: "{SANS}"' if editorial else ""
+            self._open(f"\n#heading(level: {max(1, level)})[#text({font.lstrip(', ') or ''})[", "]]\n\n")
+            return
+        if isinstance(parent, nodes.table):
+            self._open("#ed[#strong[", "]]\n")
+            return
+        self._open("#strong[", "]\n")
+
+    def depart_title(self, node) -> None:
+        self._close()
+        if isinstance(node.parent, nodes.section) and self.options.get("lead") and self.section_level == 1:
+            self.out.append(self.options.pop("lead"))  # the handout's note, under the page's title
+
+    def visit_exercise_enumerable_node(self, node) -> None:
+        self.in_editorial += 1
+        self._open("\n#edbox(none)[\n", "]\n")
+
+    def depart_exercise_enumerable_node(self, node) -> None:
+        self.in_editorial -= 1
+        self._close()
+
+    def visit_paragraph(self, node) -> None:
+        editorial = "editorial" in node["classes"]
+        self.out.append("\n")
+        if editorial and not self.in_editorial:
+            self._open("#ed[", "]\n\n")
+        else:
+            self.ends.append("\n\n")
+        labels = [i for i in node["ids"] if LABEL.match(i)]
+        if isinstance(node.parent, nodes.block_quote) and node.parent.index(node) == 0:
+            labels += [i for i in node.parent["ids"] if LABEL.match(i)]
+        for ident in labels[:1]:
+            self.out.append(f"#label({string(ident)})")
+
+    def depart_paragraph(self, node) -> None:
+        self._close()
+
+    def visit_block_quote(self, node) -> None:
+        self._open("\n#pad(left: 1.5em, right: 1em)[\n", "]\n")
+
+    def depart_block_quote(self, node) -> None:
+        self._close()
+
+    def visit_bullet_list(self, node) -> None:
+        self.out.append("\n")
+
+    def depart_bullet_list(self, node) -> None:
+        self.out.append("\n")
+
+    def visit_enumerated_list(self, node) -> None:
+        self._open("\n#enum(\n", ")\n")
+
+    def depart_enumerated_list(self, node) -> None:
+        self._close()
+
+    def visit_list_item(self, node) -> None:
+        if isinstance(node.parent, nodes.enumerated_list):
+            self._open("[", "],\n")
+        else:
+            self._open("#list[", "]\n")
+
+    def depart_list_item(self, node) -> None:
+        self._close()
+
+    def visit_definition_list(self, node) -> None:
+        pass
+
+    def depart_definition_list(self, node) -> None:
+        pass
+
+    def visit_definition_list_item(self, node) -> None:
+        self._open("\n#block[", "]\n")
+
+    def depart_definition_list_item(self, node) -> None:
+        self._close()
+
+    def visit_term(self, node) -> None:
+        self._open("#strong[", "] ")
+
+    def depart_term(self, node) -> None:
+        self._close()
+
+    def visit_definition(self, node) -> None:
+        self._open("#pad(left: 1.5em)[", "]")
+
+    def depart_definition(self, node) -> None:
+        self._close()
+
+    def visit_glossary(self, node) -> None:
+        pass
+
+    def depart_glossary(self, node) -> None:
+        pass
+
+    def visit_transition(self, node) -> None:
+        self.out.append("\n#align(center, line(length: 20%, stroke: 0.4pt))\n")
+        raise nodes.SkipNode
+
+    def visit_compound(self, node) -> None:
+        if "toctree-wrapper" in node["classes"]:
+            raise nodes.SkipNode
+
+    def depart_compound(self, node) -> None:
+        pass
+
+    def visit_toctree(self, node) -> None:
+        raise nodes.SkipNode
+
+    def visit_target(self, node) -> None:
+        pass
+
+    def depart_target(self, node) -> None:
+        pass
+
+    def visit_comment(self, node) -> None:
+        raise nodes.SkipNode
+
+    def visit_raw(self, node) -> None:
+        raise nodes.SkipNode  # HTML or LaTeX for other builders (DataFrames are tables by now)
+
+    def visit_meta(self, node) -> None:
+        raise nodes.SkipNode
+
+    def visit_substitution_definition(self, node) -> None:
+        raise nodes.SkipNode
+
+    def visit_system_message(self, node) -> None:
+        raise nodes.SkipNode
+
+    def visit_index(self, node) -> None:
+        raise nodes.SkipNode
+
+    def visit_only(self, node) -> None:
+        if node.get("expr") not in ("latex", "typst", "format_typst"):
+            raise nodes.SkipNode
+
+    def depart_only(self, node) -> None:
+        pass
+
+    def visit_rubric(self, node) -> None:
+        self._open("\n#block(above: 1em, below: 0.6em)[#strong[", "]]\n")
+
+    def depart_rubric(self, node) -> None:
+        self._close()
+
+    def visit_citation(self, node) -> None:
+        """A bibliography entry: its label ("[12]") and its text, a paragraph of its own."""
+        self._open("\n#block(above: 0.5em)[", "]\n")
+
+    def depart_citation(self, node) -> None:
+        self._close()
+
+    def visit_label(self, node) -> None:
+        self._open("[", "] ")
+
+    def depart_label(self, node) -> None:
+        self._close()
+
+    def visit_download_reference(self, node) -> None:
+        pass
+
+    def depart_download_reference(self, node) -> None:
+        pass
+
+    # --- boxes: the editors' (admonitions), exercises ---
+    def visit_admonition(self, node) -> None:
+        title = node.next_node(nodes.title)
+        heading = escape(title.astext()) if title is not None and title.parent is node else ""
+        if title is not None and title.parent is node:
+            title.parent.remove(title)
+        self.in_editorial += 1
+        self._open(f"\n#edbox([{heading}])[\n", "]\n")
+
+    def depart_admonition(self, node) -> None:
+        self.in_editorial -= 1
+        self._close()
+
+    visit_note = visit_tip = visit_important = visit_warning = visit_hint = visit_attention = visit_admonition
+    depart_note = depart_tip = depart_important = depart_warning = depart_hint = depart_attention = depart_admonition
+
+    def visit_container(self, node) -> None:
+        if "cell" in node["classes"] and "tag_remove-input" in node["classes"]:
+            pass
+        if node.get("nb_element") == "cell_code_source" or "cell_input" in node["classes"]:
+            if self.options.get("code", True) is False or "tag_hide-input" in node.parent.get("classes", []):
+                raise nodes.SkipNode
+        if "sphinx-exercise" in node["classes"] or node.get("type") == "exercise":
+            pass
+
+    def depart_container(self, node) -> None:
+        pass
+
+    def visit_literal_block(self, node) -> None:
+        lang = node.get("language", "")
+        lang = "python" if lang in ("ipython3", "ipython", "python3") else lang
+        self.out.append(f"\n#block(width: 100%, inset: 5pt, fill: luma(96%), raw({string(node.astext())}, block: true"
+                        + (f", lang: {string(lang)}" if lang else "") + "))\n")
+        raise nodes.SkipNode
+
+    visit_doctest_block = visit_literal_block
+
+    # --- inline ---
+    def visit_emphasis(self, node) -> None:
+        self._open("#emph[", "]")
+
+    def depart_emphasis(self, node) -> None:
+        self._close()
+
+    def visit_strong(self, node) -> None:
+        self._open("#strong[", "]")
+
+    def depart_strong(self, node) -> None:
+        self._close()
+
+    def visit_literal(self, node) -> None:
+        self.out.append(f"#raw({string(node.astext())})")
+        raise nodes.SkipNode
+
+    def visit_subscript(self, node) -> None:
+        self._open("#sub[", "]")
+
+    def depart_subscript(self, node) -> None:
+        self._close()
+
+    def visit_superscript(self, node) -> None:
+        self._open("#super[", "]")
+
+    def depart_superscript(self, node) -> None:
+        self._close()
+
+    def visit_inline(self, node) -> None:
+        if "editorial" in node["classes"] and not self.in_editorial:
+            self._open("#ed[", "]")
+        else:
+            self.ends.append("")
+
+    def depart_inline(self, node) -> None:
+        self._close()
+
+    def visit_reference(self, node) -> None:
+        if "para-label" in node["classes"]:
+            raise nodes.SkipNode  # printed in the margin by visit_paragraph
+        uri = node.get("refuri", "")
+        if uri.startswith(("http://", "https://", "mailto:")):
+            self._open(f"#link({string(uri)})[", "]")
+        else:
+            self.ends.append("")  # a page of the web book: the words stay, without a link
+
+    def depart_reference(self, node) -> None:
+        self._close()
+
+    def visit_number_reference(self, node) -> None:
+        self.ends.append("")
+
+    def depart_number_reference(self, node) -> None:
+        self._close()
+
+    def visit_pending_xref(self, node) -> None:
+        pass
+
+    def depart_pending_xref(self, node) -> None:
+        pass
+
+    def visit_footnote_reference(self, node) -> None:
+        note = self.footnotes.get(node.get("refid", ""))
+        if note is None:
+            self.out.append(f"#super[{escape(node.astext())}]")
+            raise nodes.SkipNode
+        inner = TypstTranslator(self.document, self.builder, self.docname, self.options)
+        for child in note.children:
+            if not isinstance(child, nodes.label):
+                child.walkabout(inner)
+        number = node.astext().strip("[]")
+        # "~": the note's number and its first word apart, as the essay prints them ("2 The ...")
+        self.out.append(f"#footnote(numbering: _ => {string(number)})[~{inner.astext().strip()}]")
+        raise nodes.SkipNode
+
+    def visit_footnote(self, node) -> None:
+        raise nodes.SkipNode  # printed where it is referred to
+
+    def visit_citation_reference(self, node) -> None:
+        self.out.append(f"[{escape(node.astext())}]")
+        raise nodes.SkipNode
+
+    # --- figures, images and tables ---
+    def visit_figure(self, node) -> None:
+        image = node.next_node(nodes.image)
+        caption = node.next_node(nodes.caption)
+        legend = node.next_node(nodes.legend)
+        number = self.builder.number(self.docname, node, "figure")
+        words = (number + ": " if number else "") + (caption.astext() if caption is not None else "")
+        words += (" " + legend.astext()) if legend is not None else ""
+        self.out.append(f"\n#figure({self.builder.image_call(image, self.docname)}, caption: [{escape(words)}])\n")
+        raise nodes.SkipNode
+
+    def visit_image(self, node) -> None:
+        self.out.append(f"\n#block({self.builder.image_call(node, self.docname)})\n")
+        raise nodes.SkipNode
+
+    def visit_table(self, node) -> None:
+        tgroup = node.next_node(nodes.tgroup)
+        cols = int(tgroup["cols"]) if tgroup is not None else 1
+        title = node.next_node(nodes.title)
+        if title is not None and title.parent is node:
+            self.out.append(f"\n#ed[#strong[{escape(title.astext())}]]\n")
+        self.out.append(f"\n#block(width: 100%, table(columns: {cols},\n")
+        self.ends.append("))\n")
+        head = node.next_node(nodes.thead)
+        for part, wrap in ((head, "table.header("), (node.next_node(nodes.tbody), "")):
+            if part is None:
+                continue
+            self.out.append(wrap)
+            for row in part.children:
+                for entry in row.children:
+                    inner = TypstTranslator(self.document, self.builder, self.docname, self.options)
+                    for child in entry.children:
+                        child.walkabout(inner)
+                    self.out.append(f"[{inner.astext().strip()}],\n")
+            self.out.append("),\n" if wrap else "")
+        self._close()
+        raise nodes.SkipNode
+
+
+class TypstBuilder(Builder):
+    """Writes each print edition of `edition_typst` ("reading" or "handouts") as .typ files and
+    compiles them to PDF/UA-1 with the typst wheel."""
+
+    name = "typst"
+    format = "typst"
+    epilog = "The Typst editions are in %(outdir)s."
+    supported_image_types = ["image/png", "image/jpeg", "image/svg+xml"]
+    default_translator_class = TypstTranslator
+
+    def init(self) -> None:
+        self.image_dir = Path(self.outdir) / "images"
+        self.unknown: set[str] = set()
+
+    def get_outdated_docs(self):
+        return "all Typst editions"
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        return f"%{docname}"
+
+    def prepare_writing(self, docnames) -> None:
+        pass
+
+    def write_doc(self, docname, doctree) -> None:
+        pass
+
+    def write(self, *args, **kwargs) -> None:
+        ensuredir(self.image_dir)
+        editions = {"reading": self.write_reading, "handouts": self.write_handouts, "accessible": self.write_book}
+        editions[self.config.edition_typst]()
+        if self.unknown:
+            logger.info(f"Typst: printed only the contents of {', '.join(sorted(self.unknown))}")
+
+    # --- what goes in each edition ---
+    def page(self, docname: str, **options) -> str:
+        doctree = self.env.get_and_resolve_doctree(docname, self)
+        translator = TypstTranslator(doctree, self, docname, options)
+        doctree.walkabout(translator)
+        self.unknown |= translator.unknown
+        return translator.astext()
+
+    def essay_page(self, docname: str) -> str:
+        """An essay page as the reading edition prints it: the author's words, their notes and the
+        paragraph labels; no editors' box (they are the teaching edition's)."""
+        doctree = self.env.get_and_resolve_doctree(docname, self)
+        for node in list(doctree.findall(nodes.Element)):
+            if node.parent is not None and "editorial" in node.get("classes", []) and not (
+                    isinstance(node, nodes.reference) and "para-label" in node["classes"]) and not isinstance(node, nodes.title):
+                node.parent.remove(node)
+        translator = TypstTranslator(doctree, self, docname, {})
+        doctree.walkabout(translator)
+        self.unknown |= translator.unknown
+        return translator.astext()
+
+    def write_book(self) -> None:
+        """The whole edition as one tagged PDF: every page of _toc.yml under its part (H1), each
+        page a chapter (H2), the editors' boxes in place as on the web (the LaTeX edition's
+        endnotes are its own), worked solutions left out as in every printed edition."""
+        title = self.config.project
+        lines = [
+            "C. D. Ward. A teaching edition.",
+            "The essay: first published by the International Communist Current in its International Review "
+            "(in French in Revue Internationale no. 9; the copy this edition follows gives no date).",
+            "This edition: notes, companion dataset and notebooks by its editors. The accessible PDF: tagged "
+            "(PDF/UA-1), with the charts described in words.",
+        ]
+        source = preamble(f"{title}", "C. D. Ward", title)
+        source += "#show heading.where(level: 2): it => { pagebreak(weak: true); v(12mm); set text(size: 16pt); it }\n"
+        source += front_matter(title, "Accessible edition", lines)
+        root = self.config.root_doc
+        source += self.page(root)  # its title (the book's) is the first H1, before the parts
+        for subtree in self.config.external_site_map.root.subtrees:
+            pages = [item for item in subtree.items if isinstance(item, str)]
+            if subtree.caption:
+                source += f'\n#heading(level: 1)[#text(font: "{SANS}")[{escape(subtree.caption)}]]\n'
+            source += "".join(self.page(doc, level_offset=1) for doc in pages)
+        self.compile("book", source)
+
+    def write_reading(self) -> None:
+        title = self.config.project
+        lines = [
+            "C. D. Ward",
+            "The reading edition: the essay alone, every word in its order, with the author's notes. "
+            "The labels in the margin (cr-1, wt-3, wg-14, ...) are the ones by which the teaching edition, "
+            "its data and its exercises cite each paragraph.",
+            "The essay was first published by the International Communist Current in its International Review "
+            "(in French in Revue Internationale no. 9; the copy this edition follows gives no date).",
+            "The teaching edition, with the editors' notes, the companion data, the notebooks and the exercises, "
+            "is a separate book made from the same sources.",
+        ]
+        source = preamble(f"{title}: reading edition", "C. D. Ward", "Reading edition")
+        source += front_matter(title, "Reading edition", lines)
+        source += "".join(self.essay_page(f"chapters/{doc}") for doc in ESSAY)
+        self.compile("reading", source)
+
+    def write_handouts(self) -> None:
+        """One handout per essay section and per notebook, numbered like the full edition."""
+        for doc in self.handout_docs():
+            docname = f"chapters/{doc}"
+            title = self.env.titles[docname].astext()
+            source = preamble(f"{title} (handout)", "C. D. Ward", f"Handout: {title}")
+            source += self.page(docname, lead=self.handout_head(title))
+            if doc in NOTEBOOKS:
+                source += self.paragraphs_cited(docname)
+            self.compile(doc, source)
+
+    def handout_docs(self) -> list[str]:
+        order = [d.removeprefix("chapters/") for d in self.env.found_docs]
+        toc = [d.removeprefix("chapters/") for d in _toc_order(self)]
+        return [d for d in toc if d in ESSAY or d in NOTEBOOKS and d in order]
+
+    def handout_head(self, title: str) -> str:
+        return (f'#block(below: 6mm)[#set text(font: "{SANS}", size: 8.5pt, fill: luma(30%))\n'
+                + escape(f"A handout from {self.config.project}, a teaching edition. Figures, exercises and "
+                         "paragraph labels are numbered as in the full edition; the worked solutions are in "
+                         "the web edition.") + "]\n")
+
+    def paragraphs_cited(self, docname: str) -> str:
+        """The essay's paragraphs a notebook names (by their labels), printed after it in full."""
+        from edition.essay import paragraphs
+
+        doctree = self.env.get_doctree(docname)
+        text = doctree.astext()
+        labels = list(dict.fromkeys(m.group(0) for m in re.finditer(r"\b(?:cr|wt|wg|lo|end)-\d+\b", text)))
+        if not labels:
+            return ""
+        paras = paragraphs().set_index("label")
+        labels = [label for label in paras.index if label in labels]  # in the essay's order
+        out = [f'\n#heading(level: 1)[#text(font: "{SANS}")[{escape("The paragraphs of the essay this notebook cites")}]]\n']
+        for label in labels:
+            out.append(self.essay_paragraph(label))
+        return "".join(out)
+
+    def essay_paragraph(self, label: str) -> str:
+        """One labelled paragraph of the essay, from its page's doctree (with its notes)."""
+        for doc in ESSAY:
+            doctree = self.env.get_and_resolve_doctree(f"chapters/{doc}", self)
+            for node in doctree.findall(lambda n: isinstance(n, (nodes.paragraph, nodes.block_quote))):
+                if label in node["ids"]:
+                    translator = TypstTranslator(doctree, self, f"chapters/{doc}", {})
+                    node.walkabout(translator)
+                    return translator.astext()
+        raise KeyError(label)
+
+    # --- figures ---
+    def number(self, docname: str, node: nodes.Element, kind: str) -> str:
+        """"Fig. 5", "Exercise 16": the number Sphinx gave the figure or exercise for every
+        edition (numfig), so a handout numbers them like the full book; "" if it has none."""
+        numbers = self.env.toc_fignumbers.get(docname, {}).get(kind, {})
+        for ident in node["ids"]:
+            if ident in numbers:
+                return self.config.numfig_format[kind] % ".".join(map(str, numbers[ident]))
+        return ""
+
+    def image_call(self, node: nodes.image | None, docname: str) -> str:
+        if node is None:
+            return "[]"
+        uri = node["uri"]
+        if "candidates" in node and "image/png" in node["candidates"]:
+            uri = node["candidates"]["image/png"]
+        source = Path(self.srcdir) / uri
+        if not source.is_file():
+            source = Path(self.env.doc2path(docname)).parent / uri
+        target = self.image_dir / source.name
+        shutil.copyfile(source, target)
+        alt = node.get("alt", "")
+        if not alt:
+            logger.warning(f"a figure of {docname} has no alt text (mystnb: image: alt)", location=node)
+        return f'image("images/{source.name}", width: 100%, alt: {string(alt)})'
+
+    def compile(self, name: str, source: str) -> None:
+        typ = Path(self.outdir) / f"{name}.typ"
+        typ.write_text(source, encoding="utf-8")
+        pdf = typ.with_suffix(".pdf")
+        try:
+            compile_pdf(typ, pdf, self.config.edition_paper)
+        except Exception as error:  # typst's own message names the line of the .typ file
+            logger.warning(f"typst could not make {pdf.name}: {error}")
+
+
+def compile_pdf(typ: Path, pdf: Path, paper: str = "a4") -> None:
+    """A .typ file of this builder as a PDF/UA-1 file; typst refuses what PDF/UA-1 forbids (no
+    title, an image without alt text)."""
+    import typst
+
+    typst.compile(str(typ), output=str(pdf), root=str(typ.parent), font_paths=FONT_PATHS,
+                  pdf_standards=["ua-1"], sys_inputs={"paper": paper})
+
+
+def _toc_order(builder: TypstBuilder) -> list[str]:
+    site_map = getattr(builder.config, "external_site_map", None)
+    found = []
+    for subtree in site_map.root.subtrees:
+        found += [item for item in subtree.items if isinstance(item, str)]
+    return found
+
+
+def _print_outputs(app: Sphinx, config) -> None:
+    """The Typst builder takes from a notebook's outputs what the LaTeX builder takes: the PNG of
+    a chart (never plotly's JSON), a DataFrame's HTML table (made a real table below)."""
+    from myst_nb.core.render import base_render_priority
+
+    wanted = [("typst", mime, rank) for mime, rank in base_render_priority()["latex"].items()]
+    config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides, *wanted, ("typst", "text/html", 55)]
+
+
+class DataFrameTables(_LatexDataFrameTables):
+    builders = ("typst",)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("edition_typst", "reading", "", types=[str])
+    app.add_builder(TypstBuilder)
+    app.connect("config-inited", _print_outputs)
+    app.add_post_transform(DataFrameTables)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,1 @@
+"""The web book as read: reading layers, static scripts, `make serve`."""

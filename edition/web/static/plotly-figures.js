@@ -1,0 +1,264 @@
+// Draw every chart that edition/book/plotly_outputs.py left on the page, with the local plotly.js.
+//
+// - House style by mode: the light or dark house template (window.EDITION_TEMPLATES, written from
+//   edition/charts.py) as the page's mode says (pydata-sphinx-theme's <html data-theme>), redrawn
+//   when the reader or the system switches mode.
+// - Fitted to its width, at draw time: row labels wrapped or shortened to leave the plot its width
+//   (the full names stay in the hover); on a narrow screen smaller type and fewer ticks; at every
+//   width the legend below the axis (never over its title) and the title wrapped clear of plotly's
+//   toolbar, the chart growing by what they take. Redrawn when the width changes (also
+//   when a closed box that holds a chart is opened).
+// - Hover labels without blanks: px writes "label=value"; an empty label ("=value") shows the value
+//   alone, and a line whose value is empty for a mark is left out of that mark's hover.
+// - A mark that cites an essay paragraph links to it: clicking goes to the paragraph. Marks carry
+//   their rows in customdata (edition/book/figures.py: the row ids, then the paragraph labels; the
+//   placeholder's data-paragraph-column says which column); the label -> URL index is written
+//   into chart pages by edition/book/apparatus.py.
+(() => {
+  "use strict";
+  const HOUSE = window.EDITION_TEMPLATES || {};
+  const NARROW = 600; // px of chart width under which the phone layout applies
+  const MIN_PLOT = 200; // px of plot a narrow chart keeps (tests/test_reading.py checks it)
+  const TOOLBAR_BUTTONS_OFF = ["select2d", "lasso2d", "autoScale2d"];
+
+  const mode = () => (document.documentElement.dataset.theme === "dark" ? "dark" : "light");
+  const copy = (value) => JSON.parse(JSON.stringify(value));
+  const blank = (v) => v === null || v === undefined || v === "" || (typeof v === "number" && Number.isNaN(v));
+
+  // --- hover labels -------------------------------------------------------------------------
+  function cleanHover(trace) {
+    const template = trace.hovertemplate;
+    if (typeof template !== "string") return;
+    const split = /^([\s\S]*?)((?:<extra>[\s\S]*<\/extra>)?)$/.exec(template);
+    const extra = split[2];
+    const lines = split[1].split("<br>").map((line) => (line.startsWith("=") ? line.slice(1) : line));
+    const refs = lines.map((line) => /^[^=%]+=%\{customdata\[(\d+)\]\}$/.exec(line));
+    const whole = lines.join("<br>") + extra;
+    if (!Array.isArray(trace.customdata) || !refs.some(Boolean)) {
+      trace.hovertemplate = whole;
+      return;
+    }
+    let differs = false;
+    const each = trace.customdata.map((row) => {
+      const kept = lines.filter((_, i) => !(refs[i] && blank(row && row[Number(refs[i][1])])));
+      differs = differs || kept.length !== lines.length;
+      return kept.join("<br>") + extra;
+    });
+    trace.hovertemplate = differs ? each : whole;
+  }
+
+  // --- dark mode: marks drawn in black or dark grey take light greys ---------------------------
+  function swapColours(value, swaps, isColour) {
+    if (Array.isArray(value)) return value.map((v) => swapColours(v, swaps, isColour));
+    if (value && typeof value === "object") {
+      const out = {};
+      for (const [key, v] of Object.entries(value)) out[key] = swapColours(v, swaps, /colou?r/i.test(key) || (isColour && /^\d+$/.test(key)));
+      return out;
+    }
+    if (isColour && typeof value === "string") return swaps[value.toLowerCase()] || value;
+    return value;
+  }
+
+  // --- narrow screens ------------------------------------------------------------------------
+  // A row label in at most `max` characters a line and `lines` lines: a parenthesis dropped first
+  // ("N. Osinsky (Valerian Valerianovich Obolensky)" -> "N. Osinsky"), then wrapped where rows are
+  // tall enough, then a person's given names made initials, then cut.
+  function shorten(label, max, lines) {
+    if (typeof label !== "string" || label.length <= max) return label;
+    let text = label.replace(/\s*\([^)]*\)/g, "").trim();
+    if (text.length <= max) return text;
+    const wrapped = wrap(text, max);
+    if (lines >= 2 && wrapped.length <= lines && wrapped.every((line) => line.length <= max)) return wrapped.join("<br>");
+    const words = text.split(/\s+/);
+    if (words.length >= 3 && words.every((w) => /^[A-Z][a-z]+$/.test(w))) {
+      const initials = words.slice(0, -1).map((w) => `${w[0]}.`).join(" ") + " " + words[words.length - 1];
+      if (initials.length <= max) return initials;
+    }
+    const cut = (line) => line.slice(0, max - 1).trimEnd() + "…";
+    if (lines < 2) return cut(text);
+    const kept = wrapped.slice(0, lines).map((line) => (line.length > max ? cut(line) : line));
+    if (wrapped.length > lines && !kept[lines - 1].endsWith("…")) kept[lines - 1] = cut(`${kept[lines - 1]}  `).replace(/\s*…$/, "…");
+    return kept.join("<br>");
+  }
+
+  function categories(data, axis) {
+    const found = [];
+    for (const trace of data) {
+      const values = trace[axis];
+      if (!Array.isArray(values) || (trace[`${axis}axis`] || axis) !== axis) continue;
+      for (const v of values) if (typeof v === "string" && !found.includes(v)) found.push(v);
+    }
+    return found;
+  }
+
+  function wrap(text, max) {
+    const lines = [];
+    let line = "";
+    for (const word of String(text).split(/\s+/)) {
+      if (line && (line + " " + word).length > max) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    if (line) lines.push(line);
+    return lines;
+  }
+
+  // The figure to draw at this width and in this mode (the notebook's own spec is never changed).
+  function adapt(spec, width, theme, toolbar, squeeze = 0) {
+    const data = copy(spec.data);
+    let layout = copy(spec.layout);
+    const house = layout.template === "edition";
+    if (house) layout.template = HOUSE[theme] || HOUSE.light;
+    data.forEach(cleanHover);
+    const narrow = width < NARROW;
+    let base = layout.height || 450; // the chart's height for the margins t=50, b=40 (settle)
+    const fontSize = narrow ? 11 : 13;
+    const titleSize = narrow ? 14 : 16;
+    layout.font = { ...(layout.font || {}), size: fontSize };
+    // the title, top left, wrapped to keep clear of the toolbar at the top right
+    const title = layout.title && (typeof layout.title === "string" ? layout.title : layout.title.text);
+    let top = 16;
+    if (title) {
+      // the first line beside the toolbar, the others under it
+      const perChar = titleSize * 0.55;
+      const first = wrap(title, Math.max(12, Math.floor((width - toolbar - 24) / perChar)))[0];
+      const lines = [first, ...wrap(title.slice(first.length).trim(), Math.floor((width - 24) / perChar))].filter(Boolean);
+      layout.title = { text: lines.join("<br>"), x: 0, xref: "container", xanchor: "left", y: 1, yref: "container",
+                       yanchor: "top", pad: { t: 10, l: 8 }, font: { size: titleSize } };
+      top = 10 + lines.length * Math.round(titleSize * 1.3) + 14;
+    }
+    layout.margin = { ...(layout.margin || {}), t: top, l: 10, r: narrow ? 8 : 16 };
+    // the legend at the foot of the chart (below the x axis), left-aligned, as in the house template
+    layout.legend = { ...(layout.legend || {}), orientation: "h", x: 0, xanchor: "left", xref: "container",
+                      y: 0, yanchor: "bottom", yref: "container", font: { size: fontSize } };
+    // row labels take at most what leaves the plot its width (a phone: MIN_PLOT and a little; a
+    // wide screen: 62%); longer ones are wrapped or shortened, and the hover keeps the full names
+    const plot = narrow ? Math.max(MIN_PLOT + 10, width - 170) : Math.round(width * 0.62);
+    const y = (layout.yaxis = layout.yaxis || {});
+    const names = ["date", "log", "linear"].includes(y.type) ? [] : y.categoryarray || categories(data, "y");
+    if (names.length) {
+      const titled = y.title && (typeof y.title === "string" ? y.title : y.title.text);
+      if (titled && typeof y.title === "object") y.title.standoff = 4;
+      const perChar = fontSize * (0.52 + 0.08 * squeeze); // wider each time the drawn plot came out too narrow
+      const max = Math.max(6, Math.floor((width - plot - 20 - (titled ? 20 : 0)) / perChar));
+      // labels wrap into as many lines (at most 3) as their rows hold; where one needs two lines
+      // and rows hold only one, the chart grows to rows of 2.8 lines (phones scroll)
+      let lines = Math.min(3, Math.floor((base - 90) / names.length / (1.3 * fontSize)));
+      if (lines < 2 && names.some((n) => n.replace(/\s*\([^)]*\)/g, "").length > max)) {
+        base = Math.max(base, Math.ceil(names.length * 2.8 * fontSize) + 90);
+        lines = 2;
+      }
+      const short = names.map((n) => shorten(n, max, lines));
+      if (short.some((s, i) => s !== names[i])) Object.assign(y, { tickmode: "array", tickvals: names, ticktext: short });
+    }
+    if (narrow) { // fewer ticks, never turned on their side
+      const x = (layout.xaxis = layout.xaxis || {});
+      x.nticks = Math.max(3, Math.floor(plot / 75));
+      x.tickangle = 0;
+      if (x.type === "log") Object.assign(x, { dtick: 1, tickformat: "~s" });
+      if (x.title && typeof x.title === "object") x.title.standoff = 6;
+    }
+    layout.height = base;
+    layout.width = width; // as measured: plotly would keep the width of its first drawing
+    layout.autosize = false;
+    if (theme === "dark" && house && HOUSE.darkSwaps) {
+      return { data: swapColours(data, HOUSE.darkSwaps, false), layout: swapColours(layout, HOUSE.darkSwaps, false), base };
+    }
+    return { data, layout, base };
+  }
+
+  // Once drawn: the legend (at the foot, edition/charts.py) and a wrapped title take their room
+  // from the plot; the chart grows by that much, so the plot keeps the height its notebook gave it.
+  function settle(gd, base) {
+    const L = gd._fullLayout;
+    const wanted = base - 90; // the plot's height with the template's margins (t=50, b=40)
+    const grow = Math.round(wanted - L._size.h);
+    return grow > 3 ? { height: L.height + grow } : null;
+  }
+
+  // A drawn chart holds its toolbar's buttons: the image role and name go to the chart's SVG.
+  function name(gd, alt) {
+    gd.removeAttribute("role");
+    gd.removeAttribute("aria-label");
+    const svgs = gd.querySelectorAll("svg.main-svg");
+    svgs.forEach((svg, i) => {
+      if (i === 0 && alt) {
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-label", alt);
+      } else svg.setAttribute("aria-hidden", "true");
+    });
+    gd.querySelectorAll(".modebar-btn").forEach((button) => {
+      const title = button.getAttribute("data-title");
+      if (title) button.setAttribute("aria-label", title);
+      button.setAttribute("role", "button");
+    });
+  }
+
+  const charts = [];
+
+  function draw(chart) {
+    chart.queue = chart.queue.then(async () => {
+      const { gd, spec } = chart;
+      const width = Math.round(gd.getBoundingClientRect().width) || 700;
+      const theme = mode();
+      if (chart.drawn && width === chart.width && theme === chart.theme) return;
+      chart.width = width;
+      chart.theme = theme;
+      const toolbar = (gd.querySelector(".modebar") || { offsetWidth: 0 }).offsetWidth || 150;
+      // row labels are measured only once drawn: shorter ones until the plot keeps its width
+      for (let squeeze = 0; squeeze < 4; squeeze++) {
+        const fig = adapt(spec, width, theme, toolbar, squeeze);
+        await Plotly.react(gd, fig.data, fig.layout, chart.config);
+        const fix = settle(gd, fig.base);
+        if (fix) await Plotly.relayout(gd, fix);
+        if (width >= NARROW || width < MIN_PLOT * 1.4 || gd._fullLayout._size.w >= MIN_PLOT + 4) break;
+      }
+      name(gd, chart.alt);
+      chart.drawn = true;
+    }).catch((error) => console.error("edition chart:", error));
+    return chart.queue;
+  }
+
+  function linkMarks(chart) {
+    const { gd, spec } = chart;
+    if (gd.dataset.paragraphColumn === undefined) return;
+    const column = Number(gd.dataset.paragraphColumn);
+    const cites = (row) => Array.isArray(row) && String(row[column] || "").trim() !== "";
+    if (!spec.data.some((trace) => Array.isArray(trace.customdata) && trace.customdata.some(cites))) return;
+    const hint = document.createElement("p");
+    hint.className = "chart-hint";
+    hint.textContent = "Click a mark that cites the essay to read its paragraph.";
+    gd.after(hint);
+    gd.on("plotly_click", (event) => {
+      const point = event.points[0];
+      if (!cites(point.customdata)) return;
+      const label = String(point.customdata[column] || "").split(";")[0];
+      if (chart.paragraphs[label]) window.location.href = chart.paragraphs[label];
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const indexNode = document.getElementById("paragraph-index");
+    const paragraphs = indexNode ? JSON.parse(indexNode.textContent) : {};
+    const resized = new ResizeObserver((entries) => {
+      for (const entry of entries) {
+        const chart = charts.find((c) => c.gd === entry.target);
+        if (chart && chart.drawn && Math.round(entry.contentRect.width) !== chart.width && entry.contentRect.width > 0) draw(chart);
+      }
+    });
+    document.querySelectorAll("div.plotly-figure").forEach((gd) => {
+      const spec = JSON.parse(gd.querySelector("script.plotly-json").textContent);
+      const config = { ...spec.config, responsive: false, modeBarButtonsToRemove: TOOLBAR_BUTTONS_OFF };
+      const chart = { gd, spec, config, paragraphs, alt: gd.getAttribute("aria-label") || "", queue: Promise.resolve() };
+      charts.push(chart);
+      draw(chart).then(() => {
+        linkMarks(chart);
+        resized.observe(gd);
+      });
+    });
+    // the reader (theme switch) or the system (mode "auto") changes light/dark
+    new MutationObserver(() => charts.forEach(draw)).observe(document.documentElement,
+      { attributes: true, attributeFilter: ["data-theme"] });
+  });
+})();

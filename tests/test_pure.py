@@ -1,0 +1,88 @@
+"""Unit tests of the edition's pure functions: each answer written out by hand, no book build."""
+import pandas as pd
+import pytest
+from docutils import nodes
+
+from edition.book import figures
+from edition.print.latex import _column_widths
+from edition.classroom.student_notebook import plain_markdown
+from edition.book.whoswho import when
+
+pytestmark = pytest.mark.check
+day = pd.Timestamp
+
+
+# --- dates in words, never more exact than their precision ---------------------------------------
+@pytest.mark.parametrize("start, end, precision, words", [
+    (day("1923-05-25"), day("1923-05-25"), "day", "25 May 1923"),
+    (day("1923-05-25"), day("1923-05-27"), "day", "25-27 May 1923"),
+    (day("1923-05-25"), day("1923-06-02"), "day", "between 25 May 1923 and 2 June 1923"),
+    (day("1923-05-01"), day("1923-05-31"), "month", "May 1923"),
+    (day("1923-01-01"), day("1923-12-31"), "year", "1923"),
+    (day("1923-03-01"), day("1923-09-30"), "month", "between March and September 1923"),
+    (day("1922-01-01"), day("1923-12-31"), "years", "between 1922 and 1923"),
+    (pd.NaT, pd.NaT, "day", ""),
+])
+def test_when(start, end, precision, words):
+    assert when(start, end, precision) == words
+
+
+# --- what a chart draws (edition/book/figures.py) ----------------------------------------------------
+def scatter(customdata, hovertemplate="kind=%{customdata[2]}<br>date=%{x}<extra></extra>", **more):
+    return {"type": "scatter", "x": ["1923-05-25T00:00:00", "1927-01-01"], "customdata": customdata,
+            "hovertemplate": hovertemplate, **more}
+
+
+def test_marks_are_the_rows_and_paragraphs_each_mark_carries():
+    fig = {"data": [scatter([["ev-a", "wg-4;note-3", "arrest"], ["ev-b;ev-c", None, "exile"]]),
+                    {"type": "bar", "x": [1], "hoverinfo": "skip"}]}  # a pale date range: no rows
+    assert figures.marks(fig) == [(("ev-a",), ("wg-4", "note-3")), (("ev-b", "ev-c"), ())]
+
+
+def test_a_chart_drawn_without_the_contract_records_no_rows():
+    # hover_data alone puts columns in customdata, and the hover shows customdata[0]
+    fig = {"data": [scatter([["May 1923", "x"]], hovertemplate="from=%{customdata[0]}<br>to=%{customdata[1]}")]}
+    assert figures.marks(fig) == []
+
+
+def test_the_table_of_marks_shows_what_the_hover_shows():
+    fig = {"data": [scatter([["ev-a", "wg-4", "arrest"], ["ev-b", "", "exile"]],
+                            hovertemplate="<b>%{hovertext}</b><br>kind=%{customdata[2]}<br>date=%{x}<extra></extra>",
+                            hovertext=["Arrest <i>of</i> M.", "Exile"])]}
+    header, rows = figures.table(fig)
+    assert header == ["mark", "kind", "date", "rows", "paragraphs"]
+    assert rows == [["Arrest <i>of</i> M.", "arrest", "1923-05-25", "ev-a", "wg-4"],  # data stays as typed
+                    ["Exile", "exile", "1927-01-01", "ev-b", ""]]
+
+
+def test_csv_download_never_runs_a_formula():
+    text = figures.csv_text(["what", "n"], [["=HYPERLINK(\"x\")", "-5"], ["@SUM(A1)", "+3"], ["plain", "4"]])
+    assert text.splitlines() == ["what,n", "\"'=HYPERLINK(\"\"x\"\")\",-5", "'@SUM(A1),+3", "plain,4"]
+
+
+# --- LaTeX column widths -------------------------------------------------------------------------
+def table_of(rows):
+    table = nodes.table()
+    group = nodes.tgroup(cols=len(rows[0]))
+    table += group
+    group.extend(nodes.colspec(colwidth=1) for _ in rows[0])
+    group += nodes.thead("", nodes.row("", *[nodes.entry("", nodes.paragraph("", h)) for h in rows[0]]))
+    group += nodes.tbody("", *[nodes.row("", *[nodes.entry("", nodes.paragraph("", c)) for c in r]) for r in rows[1:]])
+    return table
+
+
+def test_column_widths_need_the_longest_word_and_want_the_longest_cell():
+    need, want = _column_widths(table_of([["id", "summary"], ["a", "Counter-revolution triumphs everywhere"]]), (80, 2))
+    head = 1.15  # edition.print.latex.HEAD: the header row is set in a wider sans serif
+    assert need == pytest.approx([head * 2 + 2, len("Counter-revolution") + 2])
+    assert want == pytest.approx([8 + 2, len("Counter-revolution triumphs everywhere") + 2])
+
+
+# --- MyST to the Markdown that plain Jupyter renders -----------------------------------------------
+def test_plain_markdown_turns_directives_into_markdown_and_drops_solutions():
+    text = "```{exercise} Change a filter\n:label: ex-1\n\nDo it.\n```\n\n```{solution} ex-1\nDone.\n```\n"
+    assert plain_markdown(text) == "**Exercise: Change a filter**\n\nDo it."
+
+
+def test_plain_markdown_keeps_the_words_of_roles():
+    assert plain_markdown("See {term}`NEP` and {ref}`the note <note-3>`.") == "See NEP and the note."
