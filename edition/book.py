@@ -116,5 +116,6 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("edition.apparatus")  # text and data linked both ways
     app.setup_extension("edition.web")  # the web book as a reader meets it: reading layers, quiet glossary links
     app.setup_extension("edition.cite")  # cite any paragraph: CSL citations, citation_* meta tags, files
+    app.setup_extension("edition.search")  # search with every spelling of a name, snippets from disk
     app.setup_extension("edition.previews")  # previews of every internal link (hover, focus, tap)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
