@@ -43,7 +43,8 @@ INDEX = "_static/edition-search-index.js"
 def transliterations(cyrillic: str) -> list[str]:
     import iuliia
 
-    return [getattr(iuliia, scheme).translate(cyrillic) for scheme in SCHEMES]
+    plain = cyrillic.replace("\u0301", "")  # stress marks, as dictionaries print them
+    return [getattr(iuliia, scheme).translate(plain) for scheme in SCHEMES]
 
 
 def _split(value) -> list[str]:
