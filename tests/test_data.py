@@ -93,6 +93,8 @@ def test_table_loads_with_schema_dtypes(name):
             assert column.dtype == bool, field["name"]
         elif kind == "integer":
             assert column.dtype == "Int64", field["name"]
+        elif kind == "number":
+            assert column.dtype == "Float64", field["name"]
         elif enum:
             assert isinstance(column.dtype, pd.CategoricalDtype), field["name"]
             assert list(column.cat.categories) == enum

@@ -34,6 +34,7 @@
     let showTimer = 0;
     let hideTimer = 0;
     let lastPointer = "mouse";
+    let firstTap = null; // the link whose preview a touch is opening (focus may open it before the click)
 
     function pageAddress() { return window.location.href.split("#")[0]; }
 
@@ -107,7 +108,10 @@
     links.forEach((link) => {
       link.classList.add("has-preview");
       link.setAttribute("aria-expanded", "false");
-      link.addEventListener("pointerdown", (e) => { lastPointer = e.pointerType || "mouse"; });
+      link.addEventListener("pointerdown", (e) => {
+        lastPointer = e.pointerType || "mouse";
+        firstTap = lastPointer !== "mouse" && current !== link ? link : null;
+      });
       link.addEventListener("mouseenter", () => {
         if (lastPointer === "touch") return;
         clearTimeout(hideTimer);
@@ -117,8 +121,9 @@
       link.addEventListener("focus", () => show(link));
       link.addEventListener("blur", (e) => { if (!tip.contains(e.relatedTarget)) hideSoon(); });
       link.addEventListener("click", (e) => {
-        // touch: the first tap previews, the second goes on
-        if (lastPointer === "touch" && current !== link) { e.preventDefault(); show(link); }
+        // touch: the first tap previews, the second (or the link inside the preview) goes on
+        if (firstTap === link) { e.preventDefault(); show(link); }
+        firstTap = null;
         lastPointer = "mouse";
       });
     });
