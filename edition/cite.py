@@ -88,7 +88,8 @@ def formatted(label: str, url: str = PLACEHOLDER) -> dict[str, str]:
         entry = str(bib.bibliography()[0])
         # the styles treat a locator as a page range and turn its hyphen into a dash: keep the label
         cite, entry = (re.sub(r"\b([a-z]+)–(\d+)\b", r"\1-\2", s) for s in (str(cite), entry))
-        out[key] = f"Note: {cite} Bibliography: {entry}" if key == "chicago" else f"{entry} In the text: {cite}"
+        # Chicago's note carries everything; author-date styles need the entry and the in-text form
+        out[key] = f"Note: {cite}" if key == "chicago" else f"{entry} In the text: {cite}"
     return out
 
 

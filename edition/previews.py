@@ -84,8 +84,8 @@ def describe(node: nodes.Element, anchor: str) -> tuple[str, str] | None:
         return ("Figure", text)
     if isinstance(node, nodes.citation):
         label = node.next_node(nodes.label)
-        body = " ".join(c.astext() for c in node.children if not isinstance(c, nodes.label))
-        return (f"Source {label.astext() if label else ''}".strip(), body)
+        entry = node.next_node(nodes.paragraph)
+        return (f"Source {label.astext() if label else ''}".strip(), entry.astext() if entry is not None else node.astext())
     if isinstance(node, nodes.section):
         title = node.next_node(nodes.title)
         rest = [c.astext() for c in node.children if not isinstance(c, (nodes.title, nodes.target))]
@@ -100,10 +100,15 @@ def describe(node: nodes.Element, anchor: str) -> tuple[str, str] | None:
 
 
 def _ids(app: Sphinx, docname: str) -> dict[str, nodes.Element]:
-    """id -> element of one page's doctree (read once per page and build)."""
+    """id -> element of one page's resolved doctree (references as the reader sees them, the
+    bibliography's entries made), read once per page and build."""
     cache = app.__dict__.setdefault("_edition_preview_ids", {})
     if docname not in cache:
-        doctree = app.env.get_doctree(docname)
+        app._edition_preview_resolving = True  # resolving runs the post-transforms, this one too
+        try:
+            doctree = app.env.get_and_resolve_doctree(docname, app.builder)
+        finally:
+            app._edition_preview_resolving = False
         found = {}
         for node in doctree.findall(nodes.Element):
             for ident in node.get("ids", []):
@@ -134,7 +139,7 @@ class Previews(SphinxPostTransform):
     builders = ("html", "dirhtml", "singlehtml")
 
     def run(self, **kwargs) -> None:
-        if edition_of(self.app) != "html":
+        if edition_of(self.app) != "html" or getattr(self.app, "_edition_preview_resolving", False):
             return
         here = self.env.docname
         suffix = self.app.builder.out_suffix

@@ -19,7 +19,8 @@
   document.addEventListener("DOMContentLoaded", () => {
     const previews = readJSON("edition-previews") || {};
     const citations = readJSON("edition-citations");
-    const links = [...document.querySelectorAll("article a[href], .bd-article a[href]")].filter((a) =>
+    // not the permalinks of headings and figures (a preview of where you are)
+    const links = [...document.querySelectorAll("article a[href]:not(.headerlink), .bd-article a[href]:not(.headerlink)")].filter((a) =>
       previews[a.getAttribute("href")] || (citations && a.classList.contains("para-label")));
     if (!links.length) return;
 
