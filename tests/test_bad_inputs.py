@@ -671,7 +671,8 @@ def resource_path_absolute(data):
 def foreign_key_to_an_unknown_table(data):
     edit_descriptor(data, lambda d: resource(d, "events")["schema"]["foreignKeys"][1]["reference"].update(resource="gropus"))
     return ("data/datapackage.json: resource 7 (events): foreign key refers to a table 'gropus' that is not in resources "
-            "(the tables are: sources, groups, people, memberships, size_estimates, publications, events, disputes, quotations)")
+            "(the tables are: sources, groups, people, memberships, size_estimates, publications, events, disputes, quotations, "
+            "names, places)")
 
 
 @case
