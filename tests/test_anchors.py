@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from browser import CHROMIUM, browser
+from browser import CHROMIUM, browser, serve
 from fidelity import HTML
 
 pytestmark = [pytest.mark.book,
@@ -241,3 +241,21 @@ def test_map_draws_with_no_request_leaving_the_page(chromium, html_dir):
     assert drawn["coast"] > 500
     assert drawn["points"] == drawn["marks"] > 20
     assert set(drawn["ids"]) <= set(load("events")["event_id"])
+
+
+def test_preview_and_search_from_a_server_too(chromium, html_dir):
+    """The same book served over http (as `make serve` does): previews and the spelling search."""
+    with serve(html_dir) as base:
+        ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(f"{base}/chapters/workers-group.html")
+        page.wait_for_load_state("load")
+        page.locator("a.footnote-reference").first.focus()
+        assert page.locator(TIP).is_visible()
+        page.locator("a.para-label[href='#wg-4']").focus()
+        assert f"{base}/chapters/workers-group.html#wg-4" in page.locator(TIP).inner_text()
+        page.goto(f"{base}/search.html?q=Mjasnikov")
+        page.wait_for_selector("#edition-search")
+        first = page.locator("#edition-search a.edition-search-page").first.get_attribute("href")
+        ctx.close()
+    assert first == "chapters/workers-group.html"
