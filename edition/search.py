@@ -136,6 +136,7 @@ def _search_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if edition_of(app) == "html" and pagename == "search":
         app.add_js_file("edition-search-index.js")
         app.add_js_file("search.js", defer="defer")
+        app.add_js_file("edition.js", defer="defer")  # the theme's buttons named as on every other page
         app.add_css_file("previews.css")  # the results' look (edition/previews.py adds it to the other pages)
 
 
