@@ -4,6 +4,7 @@ imports only from its own layer or the ones above it in this list (tests/test_la
 1. paths.py          where the book's parts are, and the patterns of paragraph and note labels
 2. essay.py          the essay's labelled paragraphs as a table        (notebooks, plug-ins, tests)
    charts.py         the house chart style: `charts.use()`             (notebooks)
+   maps.py           maps that carry their own coastlines (coastline-110m.json; no request)
    readlog.py        what a notebook's kernel reads, for the freshness check
    derived.py        derived files rewritten only when their inputs changed, atomically
 3. data/             the dataset: `load("events")`, `make validate` (`python -m edition.data`)
@@ -11,7 +12,8 @@ imports only from its own layer or the ones above it in this list (tests/test_la
 4. book/             the Sphinx plug-ins every edition shares: paragraph labels, chart outputs and
                      the figure record (what each chart draws), the apparatus linking text and data,
                      the who's who and data dictionary, the bibliography, notebook freshness
-5. web/              the HTML book as read: reading layers, static scripts, `make serve`
+5. web/              the HTML book as read: reading layers, previews of every link, citations of
+                     every paragraph, search with every spelling, static scripts, `make serve`
    print/            the PDF (LaTeX), the EPUB, the Typst editions (reading, handouts, accessible);
                      assets/ for their styles
    classroom/        exercises and solutions in the book, the students' notebooks, the zips
@@ -31,6 +33,9 @@ PLUG_INS = [
     "edition.book.figures",         # the figure record: what each chart draws
     "edition.book.apparatus",       # text and data linked both ways
     "edition.web.reading",          # reading layers, quiet glossary links
+    "edition.web.cite",             # cite any paragraph: CSL citations, citation_* meta tags, files
+    "edition.web.search",           # search with every spelling of a name, snippets from disk
+    "edition.web.previews",         # previews of every internal link (hover, focus, tap)
     "edition.book.plotly_outputs",  # charts: plotly JSON on the web, PNGs in print
     "edition.book.freshness",       # a notebook runs again when what it read changes
     "edition.book.datadict",        # the data dictionary

@@ -677,7 +677,8 @@ def resource_path_absolute(data):
 def foreign_key_to_an_unknown_table(data):
     edit_descriptor(data, lambda d: resource(d, "happenings")["schema"]["foreignKeys"][0]["reference"].update(resource="gropus"))
     return ("data/datapackage.json: resource 4 (happenings): foreign key refers to a table 'gropus' that is not in resources "
-            "(the tables are: sources, groups, people, happenings, attestations, size_estimates, disputes, quotations)")
+            "(the tables are: sources, groups, people, happenings, attestations, size_estimates, disputes, quotations, "
+            "names, places)")
 
 
 @case

@@ -249,6 +249,8 @@ def _typed(column: pd.Series, field: dict) -> pd.Series:
         return column == "true"  # validated: every value is exactly 'true' or 'false'
     if kind == "integer":
         return pd.to_numeric(column.where(~empty)).astype("Int64")
+    if kind == "number":  # the gazetteer's coordinates
+        return pd.to_numeric(column.where(~empty)).astype("Float64")
     enum = field.get("constraints", {}).get("enum")
     if enum:
         return pd.Series(pd.Categorical(column.where(~empty), categories=enum), index=column.index, name=column.name)

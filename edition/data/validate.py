@@ -1031,6 +1031,7 @@ def _validate(data_dir: Path) -> list[Problem]:
     for table in tables.values():
         problems += row_problems(table, known, labels, display(chapters))
     problems += factoid_problems(tables, chapters)
+    problems += gazetteer_problems(tables)
     seen, unique = set(), []
     for p in problems:
         key = str(p)
@@ -1038,6 +1039,40 @@ def _validate(data_dir: Path) -> list[Problem]:
             seen.add(key)
             unique.append(p)
     return unique
+
+
+def gazetteer_problems(tables: dict[str, Table]) -> list[Problem]:
+    """The gazetteer (places.csv) and the name forms (names.csv): coordinates come as a pair, inside
+    the globe; a row locates its place (coordinates or an authority id); a Cyrillic name form is
+    written in Cyrillic, a Latin one in Latin."""
+    problems = []
+    places = tables.get("places")
+    if places is not None:
+        file = places.resource.file
+        for number, row in places.rows:
+            get = lambda c: cleaned(row.get(c, ""))  # noqa: E731
+            if not places.good(number, "latitude", "longitude", "authority", "authority_source_id"):
+                continue
+            for column, limit in (("latitude", 90), ("longitude", 180)):
+                value = get(column)
+                if NUMBER.match(value) and abs(float(value)) > limit:
+                    problems.append(Problem(file, number, column, value, f"is off the globe (expected -{limit} to {limit})"))
+            if bool(get("latitude")) != bool(get("longitude")):
+                missing = "longitude" if get("latitude") else "latitude"
+                problems.append(Problem(file, number, missing, None, "is empty: give both latitude and longitude, or neither"))
+            if not get("latitude") and not get("authority"):
+                problems.append(Problem(file, number, "latitude", None,
+                                        "is empty and so is authority: a row locates its place by coordinates or an identifier (or leave the place out)"))
+    names = tables.get("names")
+    if names is not None and "script" in names.resource.names:
+        for number, row in names.rows:
+            form, script = cleaned(row.get("name_form", "")), cleaned(row.get("script", ""))
+            cyrillic = any("CYRILLIC" in unicodedata.name(ch, "") for ch in form)
+            if script == "Cyrl" and form and not cyrillic:
+                problems.append(Problem(names.resource.file, number, "name_form", form, "has no Cyrillic letter but its script is Cyrl"))
+            if script == "Latn" and cyrillic:
+                problems.append(Problem(names.resource.file, number, "name_form", form, "has Cyrillic letters but its script is Latn"))
+    return problems
 
 
 def row_counts(data_dir: Path) -> dict[str, int]:

