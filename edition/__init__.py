@@ -3,11 +3,11 @@ imports only from its own layer or the ones above it in this list (tests/test_la
 
 1. paths.py          where the book's parts are, and the patterns of paragraph and note labels
 2. essay.py          the essay's labelled paragraphs as a table        (notebooks, plug-ins, tests)
-   charts.py         the house chart style: `charts.use()`             (notebooks)
-   maps.py           maps that carry their own coastlines (coastline-110m.json; no request)
    readlog.py        what a notebook's kernel reads, for the freshness check
    derived.py        derived files rewritten only when their inputs changed, atomically
 3. data/             the dataset: `load("events")`, `make validate` (`python -m edition.data`)
+   charts.py         the house chart style: `charts.use()`, one colour per category (notebooks)
+   maps.py           maps that carry their own coastlines (coastline-110m.json; no request)
    checks/           "Check your answer" cells (public.py), hand_in (handin.py); hidden.py grades
 4. book/             the Sphinx plug-ins every edition shares: paragraph labels, chart outputs and
                      the figure record (what each chart draws), the apparatus linking text and data,

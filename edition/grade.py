@@ -31,7 +31,7 @@ KIT = Path(__file__).resolve().parent.parent   # the repository, or the teacher'
 NOTEBOOKS = ["chronology", "membership", "publications", "repression"]
 # What a notebook needs beside it: the data side of the edition package and the checks.
 MODULES = ["__init__.py", "paths.py", "data/__init__.py", "data/validate.py", "readlog.py", "charts.py", "essay.py",
-           "checks/__init__.py", "checks/public.py", "checks/handin.py"]
+           "maps.py", "coastline-110m.json", "checks/__init__.py", "checks/public.py", "checks/handin.py"]
 HIDDEN = ["checks/hidden.py"]
 CELL_TIMEOUT = 120  # seconds; a cell that runs longer is interrupted and recorded
 

@@ -11,8 +11,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "edition"
 # edition/__init__.py's list: a module may import its own layer or a lower number.
 LAYERS = {
     "edition.paths": 1,
-    "edition.essay": 2, "edition.charts": 2, "edition.readlog": 2, "edition.derived": 2,
-    "edition.data": 3, "edition.checks": 3,
+    "edition.essay": 2, "edition.readlog": 2, "edition.derived": 2,
+    "edition.data": 3, "edition.checks": 3, "edition.charts": 3, "edition.maps": 3,
     "edition.book": 4,
     "edition.web": 5, "edition.print": 5, "edition.classroom": 5, "edition.grade": 5,
     "edition.build": 6,
