@@ -137,7 +137,10 @@ def figures(name):
     try:
         for cell in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", text, re.S):
             figure = re.search(r"^\s+name: (fig-[\w-]+)", cell, re.M)
+            if re.match(r"\A:tags:.*skip-execution", cell):
+                continue  # as the build: a "Check your answer" cell runs only in a student's notebook
             code = re.sub(r"\A---\n.*?\n---\n", "", cell, flags=re.S)
+            code = re.sub(r"\A(?::[\w-]+:[^\n]*\n)+", "", code)  # short-form cell options (:tags:)
             go.Figure.show = lambda fig, *a, **k: drawn.__setitem__(figure.group(1) if figure else len(drawn), fig)
             exec(compile(code, f"{name}.md", "exec"), namespace)
     finally:

@@ -275,7 +275,7 @@ def kinds_in_the_busiest_year(ns):
     kinds = given(ns, "busiest_kinds", "a list of the kinds of event in that year")
     if isinstance(kinds, str) or not hasattr(kinds, "__iter__"):
         raise Wrong("`busiest_kinds` should be a list of kinds, like [\"arrest\", \"exile\"].")
-    want = {str(k) for k in counts.loc[(counts["year"].astype(str) == str(year).strip()) & (counts["events"] > 0), "kind"]}
+    want = {str(k) for k in counts.loc[(counts["year"].astype(str) == str(year).strip()) & (counts["events"] > 0), "what"]}
     have = {str(k).strip() for k in kinds}
     if have == want:
         return f"In {year} the data records {len(want)} kinds: {', '.join(sorted(want))}."

@@ -50,6 +50,11 @@ def assemble(folder: Path, notebooks: list[str] = NOTEBOOKS, teacher: bool = Fal
     lay_out(folder, hidden=teacher, root=ROOT)
     for nb in notebooks:
         write(ROOT / "chapters" / f"{nb}.md", folder / f"{nb}.ipynb")
+    shutil.copyfile(TEMPLATES / "requirements.txt", folder / "requirements.txt")
+    shutil.copyfile(TEMPLATES / "HOWTO.md", folder / "HOWTO.md")
+    if teacher:
+        shutil.copyfile(PACKAGE / "grade.py", folder / "edition" / "grade.py")
+        shutil.copyfile(TEMPLATES / "GRADING.md", folder / "GRADING.md")
     if wheels:
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(folder / "wheels"),
                         "--only-binary", ":all:", "-r", str(folder / "requirements.txt")], check=True)
