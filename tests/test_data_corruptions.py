@@ -1,15 +1,16 @@
 """Break a copy of the data in one way at a time: the validator must say exactly where (file, row,
 column, value) without a traceback, and the loader must refuse with a DataError."""
+import contextlib
 import csv
 import io
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from edition.data import DATA_DIR, DataError, load
+from edition.data.validate import main as validator_main
 
 pytestmark = pytest.mark.check
 REPO = Path(__file__).resolve().parent.parent
@@ -42,8 +43,12 @@ def set_cell(data, table, row, column, value):
 
 
 def run_cli(data):
-    return subprocess.run([sys.executable, "-m", "edition.data", str(data)], cwd=REPO,
-                          capture_output=True, text=True)
+    """The validator's command (`python -m edition.data`) run in this process: the same main(),
+    without an interpreter start per case (tests/test_bad_inputs.py runs the real command)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = validator_main([str(data)])
+    return subprocess.CompletedProcess([], code, out.getvalue(), err.getvalue())
 
 
 def assert_reported(data, *expected):
