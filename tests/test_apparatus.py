@@ -55,8 +55,7 @@ def test_every_dispute_has_an_editors_note_in_the_book(html_dir):
 
 
 # what the data boxes list: table -> its column of paragraph labels
-BOXED_TABLES = {"events": "paragraph", "publications": "paragraph", "memberships": "paragraph",
-                "size_estimates": "paragraph", "quotations": "quote_paragraph"}
+BOXED_TABLES = {"attestations": "paragraph", "size_estimates": "paragraph", "quotations": "quote_paragraph"}
 
 
 def essay_labels_cited_in_csv() -> set[str]:

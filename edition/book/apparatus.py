@@ -48,7 +48,8 @@ def labels_of(value) -> list[str]:
 @lru_cache(maxsize=1)
 def _tables(stamp: tuple) -> dict:
     found = {name: load(name) for name in
-             ("events", "publications", "memberships", "size_estimates", "quotations", "disputes", "people", "groups")}
+             ("events", "publications", "memberships", "size_estimates", "quotations", "disputes", "people", "groups",
+              "happenings", "attestations")}
     return found | {"references": references()}
 
 
@@ -133,11 +134,11 @@ def _after(node: nodes.Element, new: nodes.Node) -> None:
 def dispute_block(d: dict, with_topic: bool) -> list[nodes.Node]:
     """What the editors say of one dispute: the essay's version, the others, the sources of each."""
     t = tables()
-    versions = []
-    for table in ("events", "publications", "people", "size_estimates"):
-        frame = t[table]
-        if "dispute_id" in frame:
-            versions += frame[frame["dispute_id"] == d["dispute_id"]]["source_id"].tolist()
+    # every source that attests a happening of this dispute, and the size estimates it concerns
+    happenings, attestations, sizes = t["happenings"], t["attestations"], t["size_estimates"]
+    concerned = happenings.loc[happenings["dispute_id"] == d["dispute_id"], "happening_id"]
+    versions = attestations.loc[attestations["happening_id"].isin(concerned), "source_id"].tolist()
+    versions += sizes.loc[sizes["dispute_id"] == d["dispute_id"], "source_id"].tolist()
     out = []
     rows = [("The essay says", d["essay_says"]), ("Other sources say", d["others_say"]),
             ("The editors' view", d["editors_view"]),

@@ -136,7 +136,7 @@ def png(figure: dict, cache_dir: Path) -> bytes:
 class PlotlyRenderer:
     """myst-nb mime renderer: interactive plotly JSON for HTML, a PNG of it for print builders."""
 
-    mime_priority_overrides = [(builder, MIME, 5) for builder in ("html", "dirhtml", "singlehtml", "latex", "epub")]
+    mime_priority_overrides = [(builder, MIME, 5) for builder in ("html", "dirhtml", "singlehtml", "latex", "epub", "typst")]
 
     @staticmethod
     def handle_mime(renderer, data, inline):
