@@ -86,3 +86,9 @@ def test_plain_markdown_turns_directives_into_markdown_and_drops_solutions():
 
 def test_plain_markdown_keeps_the_words_of_roles():
     assert plain_markdown("See {term}`NEP` and {ref}`the note <note-3>`.") == "See NEP and the note."
+
+
+def test_a_blank_label_for_the_colour_group_is_called_group():
+    fig = {"data": [scatter([["ev-a", "wg-4"]], hovertemplate="=arrest<br>date=%{x}", name="arrest", x=["1923-05-25"])]}
+    header, rows = figures.table(fig)
+    assert header == ["group", "date", "rows", "paragraphs"] and rows == [["arrest", "1923-05-25", "ev-a", "wg-4"]]

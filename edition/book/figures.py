@@ -122,7 +122,7 @@ def table(figure: dict) -> tuple[list[str], list[list[str]]]:
             row = {}
             for line in lines:
                 m = LINE.match(line)
-                label = (m.group("label") or "").strip() or _label_of(m.group("value"))
+                label = (m.group("label") or "").strip() or _label_of(m.group("value"), trace)
                 if label in ("rows", "paragraphs"):
                     continue
                 row[label] = FIELD.sub(lambda f: _text(_point_value(trace, f.group(1), index)), m.group("value"))
@@ -135,10 +135,13 @@ def table(figure: dict) -> tuple[list[str], list[list[str]]]:
     return header, [[row.get(column, "") for column in header] for row in per_mark]
 
 
-def _label_of(value: str) -> str:
-    """A column name for a hover line without one: the field it shows (%{hovertext} -> "name")."""
+def _label_of(value: str, trace: dict) -> str:
+    """A column name for a hover line without one: the field it shows (%{hovertext} -> "mark"), or
+    for a constant (px writes the trace's colour group so, when its label is blank) "group"."""
     m = FIELD.fullmatch(value.strip())
-    return {"hovertext": "mark", "text": "text"}.get(m.group(1), m.group(1)) if m else "note"
+    if m:
+        return {"hovertext": "mark", "text": "text"}.get(m.group(1), m.group(1))
+    return "group" if value.strip() == str(trace.get("legendgroup") or trace.get("name") or "") else "note"
 
 
 # Spreadsheets run a cell that starts with one of these as a formula: the CSV download quotes
