@@ -106,7 +106,7 @@ def _ids(app: Sphinx, docname: str) -> dict[str, nodes.Element]:
     if docname not in cache:
         app._edition_preview_resolving = True  # resolving runs the post-transforms, this one too
         try:
-            doctree = app.env.get_and_resolve_doctree(docname, app.builder)
+            doctree = _resolved_apart(app, docname)
         finally:
             app._edition_preview_resolving = False
         found = {}
@@ -115,6 +115,22 @@ def _ids(app: Sphinx, docname: str) -> dict[str, nodes.Element]:
                 found.setdefault(ident, node)
         cache[docname] = found
     return cache[docname]
+
+
+def _resolved_apart(app: Sphinx, docname: str) -> nodes.document:
+    """The page's resolved doctree, leaving the build's own state as it was. sphinxcontrib-bibtex
+    fills the citation nodes it keeps in its domain when it resolves a bibliography: resolving the
+    page here too would print every entry twice on the page itself, so it fills copies."""
+    bibliographies = app.env.get_domain("cite").bibliographies.values()
+    kept = [(b.citation_nodes, dict(b.citation_nodes)) for b in bibliographies]
+    for nodes_of, originals in kept:
+        nodes_of.update({key: node.deepcopy() for key, node in originals.items()})
+    try:
+        return app.env.get_and_resolve_doctree(docname, app.builder)
+    finally:
+        for nodes_of, originals in kept:
+            nodes_of.clear()
+            nodes_of.update(originals)
 
 
 def target_of(here: str, href: str, suffix: str, docnames) -> tuple[str, str] | None:
