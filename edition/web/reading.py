@@ -42,6 +42,9 @@ def layer_switch() -> str:
 
 def _one_search_box(app: Sphinx, config) -> None:
     config.html_theme_options.setdefault("navbar_persistent", [])
+    # a web address is shown as written (the theme would print "datasets/world-cities" for a
+    # GitHub address): the bibliography and the notes cite them exactly
+    config.html_theme_options["shorten_urls"] = False
 
 
 class WebReading(SphinxPostTransform):
