@@ -229,7 +229,7 @@ def test_boxes_and_notes_on_the_essay_pages_show_data_as_typed(built):
 
 def test_the_latex_prints_the_text_not_the_commands(built):
     tex = "\n".join(p.read_text(encoding="utf-8") for p in built.latex.glob("*.tex")).replace(r"\sphinxhyphen{}", "-").replace(r"\_", "_")
-    for tag in ("people.name", "people.description", "memberships.role", "resource.title", "field.description",
+    for tag in ("people.name", "people.description", "happenings.role", "resource.title", "field.description",
                 "disputes.essay_says"):
         assert f"{tag}-raw-latex" in tex, tag
     assert HOSTNAME_INPUT not in tex
@@ -240,7 +240,7 @@ def test_the_latex_prints_the_text_not_the_commands(built):
 def test_student_notebooks_escape_the_sources_text(monkeypatch):
     """A downloaded notebook's Markdown names a citation's source (author, title from sources.csv):
     rendered by Jupyter it must show the text, with no HTML, link or math made from it."""
-    from edition.classroom.zip import student_notebook
+    from edition.classroom import student_notebook
     monkeypatch.setattr(student_notebook, "_sources", lambda: {"evil": hostile("sources.title")})
     markdown = student_notebook.plain_markdown("As said {cite:p}`evil`.")
     html = MarkdownIt("commonmark").render(markdown)  # raw HTML on, as in Jupyter (before its sanitizer)
