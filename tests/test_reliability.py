@@ -68,7 +68,7 @@ def test_bad_data_stops_the_build_with_one_line_and_keeps_the_book(book):
         assert "data/attestations.csv, row " in output and "column date_start: '1923-13-45' is not a valid date" in output
         assert digest(page) == published
     finally:
-        edit_row(book, "events", "ev-essay-wt-founded", "date_start", lambda v: before)
+        edit_row(book, "attestations", "at-ev-essay-wt-founded", "date_start", lambda v: before)
 
 
 def test_a_failing_cell_is_named_and_nothing_is_published(book):
@@ -104,7 +104,7 @@ def _start(book, *args):
 
 
 def test_ctrl_c_while_executing_then_the_next_build_catches_up(book):
-    before, after = edit_row(book, "events", "ev-essay-wt-founded", "summary", lambda v: v + " (interrupted edit)")
+    before, after = edit_row(book, "happenings", "ev-wt-founded", "title", lambda v: v + " (interrupted edit)")
     assert "interrupted edit" not in chart_json(book)
     published = digest(book / "_build/html/chapters/chronology.html")
     run = _start(book, "--verbose")
@@ -125,7 +125,7 @@ def test_ctrl_c_while_executing_then_the_next_build_catches_up(book):
 
 
 def test_two_builds_at_once_take_turns_and_both_see_the_change(book):
-    edit_row(book, "events", "ev-essay-wt-founded", "summary", lambda v: v + " (concurrent edit)")
+    edit_row(book, "happenings", "ev-wt-founded", "title", lambda v: v + " (concurrent edit)")
     first = _start(book)
     time.sleep(1)
     second = _start(book)
