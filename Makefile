@@ -22,6 +22,15 @@ READY := $(VENV)/.ready
 BUILD := _build
 JB := $(BIN)/jupyter-book
 PORT ?= 8000
+UV := uv==0.13.8
+
+# Python caches compiled modules in $(PYCACHE) for every process make starts (the build, notebook
+# kernels, tests): some machines set PYTHONDONTWRITEBYTECODE, and then every process compiled every
+# module it imported again (about 10 s of a `make check`, and of each notebook run). The prefix keeps
+# the caches out of the source folders.
+PYCACHE := $(CURDIR)/$(VENV)/.pycache
+export PYTHONPYCACHEPREFIX := $(PYCACHE)
+unexport PYTHONDONTWRITEBYTECODE
 
 # Debian packages: Chromium drives the browser tests and draws the static charts (kaleido);
 # TeX, poppler and epubcheck make and check the PDF and EPUB editions.
@@ -63,16 +72,9 @@ $(READY): requirements.txt pyproject.toml
 	  { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || $(call apt_install,python3-venv)
 	@echo "Setting up $(VENV) with the pinned packages (the log is $(VENV)/setup.log)..."
-	@$(PYTHON) -m venv $(VENV)
-	@# requirements.txt pins every package (make lock), so pip installs them as they are: no resolving
-	@# (--no-deps), no upgrade of pip first, no bytecode for modules never imported (--no-compile).
-	@start=$$EPOCHREALTIME; \
-	{ $(BIN)/pip install --no-deps --no-compile -r requirements.txt \
-	  && $(BIN)/pip install --no-deps --no-compile $$($(BIN)/python -c 'import setuptools' 2>/dev/null \
-	     && echo --no-build-isolation) -e . ; } > $(VENV)/setup.log 2>&1 \
-	  || { tail -25 $(VENV)/setup.log; echo "Setting up $(VENV) failed: the whole log is $(VENV)/setup.log"; exit 1; }; \
-	awk "BEGIN { printf \"%.1f\n\", $$EPOCHREALTIME - $$start }" > $(VENV)/pip-seconds; \
-	echo "pip installed the packages in $$(cat $(VENV)/pip-seconds) s."
+	@bash tools/setup-venv.sh $(PYTHON) $(VENV) $(UV) \
+	  || { tail -25 $(VENV)/setup.log; echo "Setting up $(VENV) failed: the whole log is $(VENV)/setup.log"; exit 1; }
+	@echo "The packages were installed in $$(cat $(VENV)/pip-seconds) s."
 	@touch $@
 
 # apt_install: install the named Debian packages that are missing (needs root, or sudo).
@@ -106,7 +108,7 @@ test: system-deps book pdf epub handouts
 
 # The fast loop: validator, bad inputs, pure functions; no book build.
 check: $(READY)
-	$(BIN)/python -m pytest -m check -q
+	$(BIN)/python -m pytest -m check -q -n auto
 
 # Check data/ (schema, keys, links, dates, sources, paragraph labels); one line per problem.
 validate: $(READY)

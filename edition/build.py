@@ -27,6 +27,7 @@ import sys
 import time
 from pathlib import Path
 
+from edition.derived import fingerprint, write_atomic
 from edition.paths import BUILD, ROOT
 
 STAGE = BUILD / ".stage"
@@ -74,7 +75,6 @@ def check_data() -> bool:
 def refresh_bibliography() -> None:
     """references.bib is made from data/sources.csv; rewritten (atomically) only when it differs."""
     from edition.book.bibliography import BIB, render
-    from edition.derived import write_atomic
 
     if write_atomic(BIB, render().encode("utf-8")):
         say(f"{BIB.name} updated from data/sources.csv.")
@@ -87,12 +87,10 @@ def checked_inputs() -> str:
     """One hash of what check_data() and refresh_bibliography() read and write: when it is the one
     recorded after the last check, both would find nothing to do (and importing pandas and the
     validator to find that out is most of a no-op build's front-door time)."""
-    from edition.derived import fingerprint
-
     package = ROOT / "edition"
     return fingerprint(sorted((ROOT / "data").glob("*")), sorted((ROOT / "chapters").glob("*.md")),
-                       package / "validate.py", package / "data.py", package / "bibliography.py",
-                       ROOT / "references.bib")
+                       sorted((package / "data").glob("*.py")), package / "paths.py", package / "essay.py",
+                       package / "book" / "bibliography.py", ROOT / "references.bib")
 
 
 def data_checked_before() -> bool:
@@ -100,6 +98,32 @@ def data_checked_before() -> bool:
         return CHECKED.read_text(encoding="utf-8") == checked_inputs()
     except OSError:
         return False
+
+
+# Not inputs of any edition: build state, packages, version control, the tests and the tools.
+NOT_INPUTS = {"_build", ".venv", ".git", "tests", "tools", ".ci", "__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
+SETTINGS = ("EDITION_SOLUTIONS", "EDITION_PAPER")  # what make passes to the build (SOLUTIONS=, PAPER=)
+
+
+def book_inputs(edition: str) -> str:
+    """One hash of everything a build of `edition` can read: every file of the book but those
+    above (by path and content), make's settings, and the Python (and so the packages) that runs it."""
+    files = []
+    for folder, subfolders, names in os.walk(ROOT):
+        subfolders[:] = sorted(d for d in subfolders if d not in NOT_INPUTS and not d.endswith(".egg-info"))
+        files += [Path(folder, name) for name in sorted(names)]
+    return fingerprint([f.relative_to(ROOT).as_posix() for f in files], files, edition, sys.executable,
+                       sys.version, [f"{key}={os.environ.get(key, '')}" for key in SETTINGS])
+
+
+def up_to_date(edition: str, folder: str, inputs: str) -> bool:
+    """True when the published edition was built from exactly these inputs (its record, written
+    after it was published) and no build of it has failed since: then a build would change nothing."""
+    try:
+        recorded = (STAGE / f"{folder}.inputs").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return recorded == inputs and (BUILD / folder).is_dir() and not (STAGE / f"{folder}.unfinished").exists()
 
 
 def sphinx(builder: str, folder: str, verbose: bool) -> tuple[bool, str]:
@@ -297,9 +321,13 @@ def main(argv: list[str] | None = None) -> int:
                 if not check_data():
                     return 1
                 refresh_bibliography()
-                STAGE.mkdir(parents=True, exist_ok=True)
-                from edition.derived import write_atomic
                 write_atomic(CHECKED, checked_inputs().encode("utf-8"))
+            inputs = book_inputs(args.edition)  # after references.bib is brought up to date
+            if up_to_date(args.edition, folder, inputs):
+                say(f"Up to date: nothing has changed since _build/{folder} was built; notebooks executed: none.")
+                say(f"Open {opened(args.edition, BUILD / folder)}" + (" (or run `make serve`)." if args.edition == "html" else "."))
+                return 0
+            (STAGE / f"{folder}.inputs").unlink(missing_ok=True)
             ok, log = sphinx(builder, folder, args.verbose)
             if ok and args.edition == "pdf":
                 ok = make_pdf(STAGE / folder)
@@ -312,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             (STAGE / f"{folder}.unfinished").unlink(missing_ok=True)
             target = publish(folder)
+            write_atomic(STAGE / f"{folder}.inputs", inputs.encode("utf-8"))
     except KeyboardInterrupt:
         say(f"\nInterrupted: nothing was published; the last good book is still in _build/{folder}. "
             "The next build picks up where this one stopped.")
@@ -321,10 +350,14 @@ def main(argv: list[str] | None = None) -> int:
                      for step in ("reading sources", "writing output"))
     pages = f"{read} page(s) read, {written} written" if args.edition == "html" else f"{read} page(s) read"
     say(f"Built in {time.monotonic() - started:.0f} s: {pages}; notebooks executed: {', '.join(executed) or 'none'}.")
-    where = {"html": target / "index.html", "pdf": target / "book.pdf", "epub": target / "book.epub",
-             "reading": target / "reading.pdf", "handouts": target, "accessible": target / "book.pdf"}[args.edition]
-    say(f"Open {where}" + (" (or run `make serve`)." if args.edition == "html" else "."))
+    say(f"Open {opened(args.edition, target)}" + (" (or run `make serve`)." if args.edition == "html" else "."))
     return 0
+
+
+def opened(edition: str, target: Path) -> Path:
+    """What a reader opens of a published edition."""
+    return {"html": target / "index.html", "pdf": target / "book.pdf", "epub": target / "book.epub",
+            "reading": target / "reading.pdf", "handouts": target, "accessible": target / "book.pdf"}[edition]
 
 
 if __name__ == "__main__":

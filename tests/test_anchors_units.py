@@ -47,6 +47,14 @@ def test_citation_in_three_styles_names_essay_edition_label_and_address():
     assert "(Ward, n.d., para. wg-4)" in styles["apa"]
 
 
+def test_citations_formatted_once_are_those_citeproc_makes_for_each_label():
+    from edition.essay import paragraphs
+
+    labels = paragraphs()["label"].tolist()
+    for label in [labels[0], labels[-1], "lo-10", "wt-1"]:  # every prefix length; one and two digits
+        assert cite.formatted(label) == cite._formatted_for(label, cite.PLACEHOLDER)
+
+
 def test_citation_files_escape_and_list_every_paragraph(tmp_path):
     from edition.essay import paragraphs
 

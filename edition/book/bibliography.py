@@ -245,10 +245,25 @@ def register_style() -> None:
     register_plugin("pybtex.style.formatting", STYLE, _style_class())
 
 
+# What sphinxcontrib-bibtex asks pybtex for while it resolves citations: once per citation, and
+# each answer is looked for in every installed package's entry points (about 37 ms here; 7 of the
+# 38 s of a one-page rebuild). Registering each found class under its own name puts it in pybtex's
+# store of run-time plug-ins, which is searched first: the same classes, found once.
+LOOKED_UP = [("pybtex.backends", "plaintext")]
+
+
+def register_lookups() -> None:
+    from pybtex.plugin import find_plugin, register_plugin
+
+    for group, name in LOOKED_UP:
+        register_plugin(group, name, find_plugin(group, name), force=True)
+
+
 def setup(app: Sphinx) -> dict:
     """Sphinx extension: the `edition` pybtex style (bibtex_default_style), and the printed list
     of works on its own page."""
     register_style()
+    register_lookups()
     app.add_post_transform(MarkTheList)
     app.add_post_transform(ListOnItsPage)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

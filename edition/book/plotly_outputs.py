@@ -184,8 +184,14 @@ def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
         target = static / "plotly.min.js"
         if not target.exists() or target.stat().st_size != PLOTLY_JS.stat().st_size:
             shutil.copyfile(PLOTLY_JS, target)
-        templates = json.dumps(house_templates(), separators=(",", ":"))
-        (static / "edition-template.js").write_text(f"window.EDITION_TEMPLATES = {templates};\n", encoding="utf-8")
+        # made again only when the house style or plotly changes (working it out takes a second)
+        from edition.derived import Record, fingerprint, refresh
+
+        record = Record(Path(app.doctreedir) / "edition-template.json")
+        refresh(static / "edition-template.js", fingerprint(PACKAGE / "charts.py", plotly.__version__),
+                lambda: f"window.EDITION_TEMPLATES = {json.dumps(house_templates(), separators=(',', ':'))};\n".encode(),
+                record)
+        record.save()
 
 
 def _scripts_for_charts(app: Sphinx, pagename, templatename, context, doctree) -> None:

@@ -241,18 +241,19 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
         target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
         refresh(target, fingerprint(shared, source), lambda: _student_notebook(source), record)
         refresh(target.with_suffix(".zip"), fingerprint(shared, source, essay),
-                lambda: _notebook_zip(Path(docname).name), record)
+                lambda: _notebook_zip(Path(docname).name, target.read_bytes()), record)
     record.save()
 
 
-def _notebook_zip(notebook: str) -> bytes:
-    """The page's download (edition/classroom/zip.py), as bytes for edition.derived to write."""
+def _notebook_zip(notebook: str, ipynb: bytes) -> bytes:
+    """The page's download (edition/classroom/zip.py), as bytes for edition.derived to write; it
+    holds the students' notebook just refreshed beside it (`ipynb`), not one made again."""
     import tempfile
 
     from edition.classroom.zip import notebook_zip
 
     with tempfile.TemporaryDirectory() as tmp:
-        return notebook_zip(notebook, Path(tmp)).read_bytes()
+        return notebook_zip(notebook, Path(tmp), ipynb).read_bytes()
 
 
 def _heading(page: Path) -> str:

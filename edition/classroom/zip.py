@@ -45,11 +45,16 @@ TEMPLATES = PACKAGE / "classroom"
 STAMP = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: no build time in the file
 
 
-def assemble(folder: Path, notebooks: list[str] = NOTEBOOKS, teacher: bool = False, wheels: bool = False) -> Path:
-    """Lay out a folder that runs `notebooks` (and, for the teacher, grades them); returns it."""
+def assemble(folder: Path, notebooks: list[str] = NOTEBOOKS, teacher: bool = False, wheels: bool = False,
+             made: dict[str, bytes] | None = None) -> Path:
+    """Lay out a folder that runs `notebooks` (and, for the teacher, grades them); returns it.
+    `made`: students' notebooks already made (the build's downloads), by name, not made again."""
     lay_out(folder, hidden=teacher, root=ROOT)
     for nb in notebooks:
-        write(ROOT / "chapters" / f"{nb}.md", folder / f"{nb}.ipynb")
+        if made and nb in made:
+            (folder / f"{nb}.ipynb").write_bytes(made[nb])
+        else:
+            write(ROOT / "chapters" / f"{nb}.md", folder / f"{nb}.ipynb")
     shutil.copyfile(TEMPLATES / "requirements.txt", folder / "requirements.txt")
     shutil.copyfile(TEMPLATES / "HOWTO.md", folder / "HOWTO.md")
     if teacher:
@@ -72,10 +77,12 @@ def pack(folder: Path, target: Path) -> Path:
     return target
 
 
-def notebook_zip(notebook: str, out: Path) -> Path:
-    """`out/<notebook>.zip`: one notebook page's download, which runs where it is unzipped."""
+def notebook_zip(notebook: str, out: Path, ipynb: bytes | None = None) -> Path:
+    """`out/<notebook>.zip`: one notebook page's download, which runs where it is unzipped
+    (`ipynb`: the students' notebook, if it is made already)."""
+    made = {notebook: ipynb} if ipynb is not None else None
     with tempfile.TemporaryDirectory() as tmp:
-        return pack(assemble(Path(tmp) / notebook, [notebook]), out / f"{notebook}.zip")
+        return pack(assemble(Path(tmp) / notebook, [notebook], made=made), out / f"{notebook}.zip")
 
 
 def build(out: Path, wheels: bool = False) -> Path:

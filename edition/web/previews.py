@@ -19,8 +19,11 @@ page, in the author's words (by `people.essay_spellings`), becomes a quiet link 
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import posixpath
 import re
+from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
@@ -99,22 +102,80 @@ def describe(node: nodes.Element, anchor: str) -> tuple[str, str] | None:
     return (_section_title(node) or "Preview", text) if text.strip() else None
 
 
-def _ids(app: Sphinx, docname: str) -> dict[str, nodes.Element]:
-    """id -> element of one page's resolved doctree (references as the reader sees them, the
-    bibliography's entries made), read once per page and build."""
-    cache = app.__dict__.setdefault("_edition_preview_ids", {})
-    if docname not in cache:
-        app._edition_preview_resolving = True  # resolving runs the post-transforms, this one too
+STORE = "edition-previews.json"  # beside the doctrees: {docname: [key, {id: [title, text]}]}
+
+
+def previews_of(app: Sphinx, docname: str) -> dict[str, list[str]]:
+    """id -> [title, text] of every element of one page that a link can preview.
+
+    Resolving a page apart costs as much as writing it (0.5 s and more), and a page links to a
+    dozen others: so each page's previews are kept between builds, under a key of its doctree and
+    of all that resolving it reads from other pages (see _state_key). An edit of one page makes
+    its previews again, and no other's."""
+    store = _store(app)
+    key = _key(app, docname)
+    if docname in store and store[docname][0] == key:
+        return store[docname][1]
+    app._edition_preview_resolving = True  # resolving runs the post-transforms, this one too
+    try:
+        doctree = _resolved_apart(app, docname)
+    finally:
+        app._edition_preview_resolving = False
+    found = {}
+    for node in doctree.findall(nodes.Element):
+        for ident in node.get("ids", []):
+            if ident not in found:
+                described = describe(node, ident)
+                found[ident] = [described[0], shorten(described[1])] if described and described[1].strip() else None
+    store[docname] = [key, {ident: shown for ident, shown in found.items() if shown}]
+    app._edition_previews_changed = True
+    return store[docname][1]
+
+
+def _store(app: Sphinx) -> dict:
+    if not hasattr(app, "_edition_previews"):
         try:
-            doctree = _resolved_apart(app, docname)
-        finally:
-            app._edition_preview_resolving = False
-        found = {}
-        for node in doctree.findall(nodes.Element):
-            for ident in node.get("ids", []):
-                found.setdefault(ident, node)
-        cache[docname] = found
-    return cache[docname]
+            app._edition_previews = json.loads((Path(app.doctreedir) / STORE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            app._edition_previews = {}
+    return app._edition_previews
+
+
+def _save(app: Sphinx, exception) -> None:
+    if exception is None and getattr(app, "_edition_previews_changed", False):
+        from edition.derived import write_atomic
+
+        write_atomic(Path(app.doctreedir) / STORE, json.dumps(_store(app), sort_keys=True).encode("utf-8"))
+
+
+def _key(app: Sphinx, docname: str) -> str:
+    doctree = Path(app.doctreedir) / f"{docname}.doctree"
+    return hashlib.sha256(doctree.read_bytes() + _state_key(app).encode()).hexdigest()
+
+
+def _state_key(app: Sphinx) -> str:
+    """One hash of what a resolved page takes from elsewhere: titles, section and figure numbers,
+    labels, exercises, citations; the data and the edition package (the plug-ins' own text).
+    Line numbers are left out, so that an edit of one page changes no other page's key."""
+    if not hasattr(app, "_edition_state_key"):
+        from edition.book.freshness import package_digest
+        from edition.data import DATA_DIR
+        from edition.derived import fingerprint
+
+        env = app.env
+        std, cite = env.get_domain("std"), env.get_domain("cite")
+        state = {
+            "titles": {doc: title.astext() for doc, title in env.titles.items()},
+            "numbers": [env.toc_secnumbers, env.toc_fignumbers],
+            "labels": [std.labels, std.anonlabels],
+            "exercises": {label: [entry["docname"], entry["type"], entry["node"].astext()]
+                          for label, entry in getattr(env, "sphinx_exercise_registry", {}).items()},
+            "citations": sorted([c.citation_id, c.key, c.formatted_entry.label] for c in cite.citations),
+        }
+        text = json.dumps(state, sort_keys=True, default=repr)
+        app._edition_state_key = fingerprint(text, getattr(env, "edition_package", None) or package_digest(),
+                                             sorted(DATA_DIR.glob("*.*")))
+    return app._edition_state_key
 
 
 def _resolved_apart(app: Sphinx, docname: str) -> nodes.document:
@@ -170,12 +231,9 @@ class Previews(SphinxPostTransform):
             if found is None:
                 continue
             doc, anchor = found
-            node = _ids(self.app, doc).get(anchor)
-            if node is None:
-                continue
-            described = describe(node, anchor)
-            if described and described[1].strip():
-                previews[href] = [described[0], shorten(described[1])]
+            shown = previews_of(self.app, doc).get(anchor)
+            if shown:
+                previews[href] = shown
         if previews:
             self.document += nodes.raw(
                 "", f'<script type="application/json" id="edition-previews">{script_json(previews)}</script>',
@@ -244,4 +302,5 @@ def setup(app: Sphinx) -> dict:
     app.add_post_transform(PeopleLinks)
     app.add_post_transform(Previews)
     app.connect("html-page-context", _page_assets)
+    app.connect("build-finished", _save)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
