@@ -102,6 +102,39 @@ def test_a_csv_edit_reruns_exactly_the_notebooks_that_read_it(book):
     assert build(book) == []
 
 
+def previews(book: Path) -> dict[str, str]:
+    """Each published page's embedded previews (edition/web/previews.py), as written."""
+    html = book / "_build/html"
+    found = {}
+    for page in sorted(html.rglob("*.html")):
+        m = re.search(r'<script type="application/json" id="edition-previews">(.*?)</script>', page.read_text(encoding="utf-8"), re.S)
+        if m:
+            found[str(page.relative_to(html))] = m.group(1)
+    return found
+
+
+def test_previews_kept_between_builds_are_those_a_fresh_build_makes(book):
+    """After the edits above, each built with previews kept from earlier builds, every page's
+    previews are those of a build that reads every page and resolves every preview anew."""
+    kept = previews(book)
+    assert len(kept) >= 10
+    (book / "_build/.stage/.doctrees-html/edition-previews.json").unlink()
+    (book / "_build/.stage/html.unfinished").touch()  # as after a failed build: every page read again
+    assert build(book) == []
+    assert previews(book) == kept
+
+
+def test_nothing_changed_means_no_sphinx_run(book):
+    run = front_door(book, "html")
+    assert run.returncode == 0
+    assert "Up to date: nothing has changed since _build/html was built" in run.stdout
+    chapter = book / "chapters" / "glossary.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8"), encoding="utf-8")  # written, not changed
+    assert "Up to date" in front_door(book, "html").stdout
+    (book / "_config.yml").write_text((book / "_config.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert "Up to date" not in front_door(book, "html").stdout
+
+
 def test_a_failed_build_keeps_the_last_good_book(book):
     page = book / "_build/html/chapters/workers-truth.html"
     good, pages = page.read_text(encoding="utf-8"), published(book)

@@ -54,8 +54,11 @@ def _tables(stamp: tuple) -> dict:
 
 
 def tables() -> dict:
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(DATA_DIR.glob("*")))
-    return _tables(stamp)
+    return _tables(_stamp())
+
+
+def _stamp() -> tuple:
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(DATA_DIR.glob("*")))
 
 
 def reference(source_id: str) -> str:
@@ -64,7 +67,12 @@ def reference(source_id: str) -> str:
 
 def rows_by_paragraph() -> dict[str, list[dict]]:
     """label -> the dataset rows citing it: table, id, date, what, source, dispute."""
-    t = tables()
+    return _rows_by_paragraph(_stamp())
+
+
+@lru_cache(maxsize=1)  # once per state of data/, as tables(): every essay page asks for it
+def _rows_by_paragraph(stamp: tuple) -> dict[str, list[dict]]:
+    t = _tables(stamp)
     people = t["people"].set_index("person_id")["name"]
     groups = t["groups"].set_index("group_id")["short_name"]
     what = {
@@ -225,7 +233,7 @@ class DataBehind(SphinxPostTransform):
                     item += _xref(f"dispute-{r['dispute']}", "disputed")
                 for name in [n for n, fig in drawn.items() if r["id"] in fig.ids]:
                     item += nodes.Text(" · ")
-                    item += _xref(name, "Fig. {number}", reftype="numref")
+                    item += self.figure_ref(name)
                 items += nodes.list_item("", item)
             box += items
             # every chart whose marks cite this paragraph, whichever rows they draw
@@ -235,10 +243,23 @@ class DataBehind(SphinxPostTransform):
                 shown += nodes.Text("Shown in ")
                 for i, name in enumerate(figures):
                     shown += nodes.Text(", " if i else "")
-                    shown += _xref(name, "Fig. {number}", reftype="numref")
+                    shown += self.figure_ref(name)
                 shown += nodes.Text(".")
                 box += shown
             _after(node, box)
+
+    def figure_ref(self, name: str) -> nodes.Element:
+        """A "Fig. N" link to a chart, the very node Sphinx makes of {numref}, made here from the
+        number Sphinx gave the figure: a numref reads the chart's whole page (a pickled doctree of
+        plotly outputs) once per reference, and the boxes hold some 700 (15 s of a build)."""
+        std = self.env.get_domain("std")
+        docname, labelid, _ = std.labels.get(name, ("", "", ""))
+        number = self.env.toc_fignumbers.get(docname, {}).get("figure", {}).get(labelid)
+        if not number:  # Sphinx resolves it (or says what is wrong)
+            return _xref(name, "Fig. {number}", reftype="numref")
+        return std.build_reference_node(self.env.docname, self.app.builder, docname, labelid,
+                                        "Fig. " + ".".join(map(str, number)), "numref",
+                                        nodeclass=addnodes.number_reference, title="Fig. {number}")
 
 
 def _is_box(node: nodes.Node) -> bool:
