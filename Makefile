@@ -115,7 +115,7 @@ validate: $(READY)
 	$(BIN)/python -m edition.data
 
 # Build times and page weights on this machine (medians of 3 runs, in a scratch copy).
-bench: $(READY)
+bench: $(READY) print-deps browser-deps
 	$(BIN)/python tools/bench.py
 
 # The classroom zip (see edition/classroom/zip.py): _build/classroom/communist-left-classroom.zip;

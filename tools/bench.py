@@ -12,7 +12,10 @@ takes, measured in the same run) and the previous run's figures, kept in _build/
     CSV edit         one cell of data/happenings.csv edited: only the notebooks that read it run
     cold             a first build (venv ready, nothing built)
     fresh clone      `make book` in a new clone of the committed tree (venv, pinned packages and
-                     build), pip's own time apart; once per run (--fresh 0 leaves it out)
+                     build), the packages' install time apart; once per run (--fresh 0 leaves it out)
+    pdf              `make pdf` right after the HTML book: it draws the charts from the HTML
+                     build's outputs, executing no notebook (--pdf 0 leaves it out)
+    check            the tests of `make check`, in the work tree (--check 0 leaves it out)
 """
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "_build" / "bench.json"
 BUILD = [sys.executable, "-m", "edition.build", "html", "--verbose"]  # what `make book` runs
 TARGETS = {"no change": "<= 2 s, floor + 1.5 s", "chapter edit": "<= 4 s, 0 notebooks", "essay edit": "its readers only",
-           "CSV edit": "its readers only", "fresh clone": "<= 60 s"}
+           "CSV edit": "its readers only", "fresh clone": "<= 60 s", "pdf": "0 notebooks, <= 40 s", "check": "< 30 s"}
 
 
 CPU = {}  # figure: CPU seconds (user + system) of its runs, the processes it started included
@@ -46,16 +49,25 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def build(copy: Path) -> tuple[float, list[str]]:
+def build(copy: Path, edition: str = "html") -> tuple[float, list[str]]:
     """(wall seconds, notebooks executed) for one build of the copy."""
     start = time.perf_counter()
     # the copy's own edition package (and so its own data/) comes first on the path
-    out = subprocess.run(BUILD, cwd=copy, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(copy)})
+    out = subprocess.run([*BUILD[:-2], edition, BUILD[-1]], cwd=copy, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(copy)})
     took = time.perf_counter() - start
     if out.returncode:
         sys.exit(f"build failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
     executed = re.search(r"notebooks executed: (.*)\.$", out.stdout, re.M)
     return took, [] if not executed or executed[1] == "none" else executed[1].split(", ")
+
+
+def run_check() -> float:
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "pytest", "-m", "check", "-q", "-n", "auto"], cwd=ROOT,
+                         capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"make check failed:\n{out.stdout[-3000:]}")
+    return time.perf_counter() - start
 
 
 def floor_conf(copy: Path) -> str:
@@ -135,8 +147,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--fresh", type=int, default=1, help="fresh-clone runs (0: none)")
+    parser.add_argument("--pdf", type=int, default=1, help="PDF builds right after the HTML book (0: none)")
+    parser.add_argument("--check", type=int, default=1, help="runs of make check's tests (0: none)")
     args = parser.parse_args()
-    times = {k: [] for k in ("cold", "no change", "floor", "chapter edit", "essay edit", "CSV edit")}
+    times = {k: [] for k in ("cold", "no change", "floor", "chapter edit", "essay edit", "CSV edit", "pdf", "check")}
     executed, fresh = {}, []
 
     def timed(name, run):
@@ -169,6 +183,12 @@ def main() -> None:
             edit_csv(copy / "data" / "happenings.csv")
             timed("CSV edit", lambda: build(copy))
             executed["CSV readers"] = expected
+        for _ in range(args.pdf):  # the PDF draws its charts from the HTML build's outputs
+            shutil.rmtree(copy / "_build" / "latex", ignore_errors=True)
+            shutil.rmtree(copy / "_build" / ".stage" / "latex", ignore_errors=True)
+            timed("pdf", lambda: build(copy, "pdf"))
+        for _ in range(args.check):  # the fast tier, as `make check` runs it, in the work tree
+            timed("check", lambda: (run_check(), None))
         html = copy / "_build" / "html"
         pages = [p for p in html.rglob("*.html") if "_static" not in p.parts]
         sizes = sorted(p.stat().st_size for p in pages)
@@ -180,7 +200,7 @@ def main() -> None:
             CPU.setdefault("fresh clone", []).append(cpu_seconds() - before)
 
     med = statistics.median
-    now = {name: round(med(values), 2) for name, values in times.items()}
+    now = {name: round(med(values), 2) for name, values in times.items() if values}
     if fresh:
         now["fresh clone"] = round(med(f["seconds"] for f in fresh), 1)
         pips = [f["pip"] for f in fresh if f["pip"] is not None]
@@ -204,7 +224,9 @@ def main() -> None:
             ("essay paragraph edited", "essay edit", notebooks("essay edit")),
             ("happenings.csv edited", "CSV edit", notebooks("CSV edit")),
             ("fresh clone make book", "fresh clone", ""),
-            ("  of which pip", "fresh clone: pip", "")]
+            ("  of which installing packages", "fresh clone: pip", ""),
+            ("make pdf after make book", "pdf", notebooks("pdf")),
+            ("make check (tests)", "check", "")]
     print(f"medians of {args.repeat} runs (fresh clone: {args.fresh}), seconds; previous run: {before.get('when', 'none')}")
     cpu = {name: round(med(values), 2) for name, values in CPU.items()}
     cpu_before = before.get("cpu", {})
