@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,19 +11,19 @@ from pathlib import Path
 from edition.book.freshness import is_notebook
 from fidelity import ROOT
 
+sys.path.insert(0, str(ROOT / "tools"))  # the scratch-copy helpers, shared with tools/bench.py
+from scratch import append_to_cell, copy_tree as copy_book  # noqa: E402  (re-exported for the tests)
+
+
 def notebooks() -> list[Path]:
     return sorted(p for p in (ROOT / "chapters").glob("*.md") if is_notebook(p.read_text(encoding="utf-8")))
 
 
-def copy_book(target: Path) -> Path:
-    """The work tree's files (tracked and new, not ignored) copied to target."""
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split("\n")
-    for f in filter(None, files):
-        if (ROOT / f).is_file():
-            (target / f).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / f, target / f)
-    return target
+def built_copy(tmp_path_factory, name: str) -> Path:
+    """A scratch copy of the book (tools/scratch.py), built once: its first build executes every notebook."""
+    book = copy_book(tmp_path_factory.mktemp(name) / "book")
+    assert build(book) == ["chronology", "membership", "publications", "repression"]
+    return book
 
 
 def build(book: Path, *args: str, check: bool = True) -> list[str]:

@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -85,11 +86,57 @@ def resource(descriptor: dict, name: str) -> dict:
 # ---- the table of bad inputs: each breaks a copy one way and returns the one line expected -------
 
 CASES = []
+BREAK = {}  # a case's name: the function that breaks a copy that way
 
 
-def case(fn):
-    CASES.append(pytest.param(fn, id=fn.__name__))
+def case(fn, name: str | None = None):
+    """A way to break a copy: fn(data) breaks it and returns the one line expected (its name: fn's, or `name`)."""
+    name = name or fn.__name__
+    CASES.append(pytest.param(fn, id=name))
+    BREAK[name] = fn
     return fn
+
+
+def bad_cell(data: Path, table: str, row: int | dict, column: str, value: str, shown: str, says: str) -> str:
+    """One cell set to a bad value. The line names the file, the row (the header is row 1; a dict
+    `row`: the first row whose cells it matches), the column and the value as shown, then `says`."""
+    number = row_where(data, table, **row) if isinstance(row, dict) else row
+    set_cell(data, table, number, column, value)
+    return f"data/{table}.csv, row {number}, column {column}: '{shown}' {says}"
+
+
+def cells(*cases) -> None:
+    """Cases of one bad cell each: (name, table, row, column, the value as the line shows it, what the
+    line says of it[, the value, when it is not the shown one with its escapes read])."""
+    for name, table, row, column, shown, says, *value in cases:
+        value = value[0] if value else shown.encode("latin-1", "backslashreplace").decode("unicode_escape")
+        case(partial(bad_cell, table=table, row=row, column=column, value=value, shown=shown, says=says), name)
+
+
+def invisible(character: str) -> str:
+    return f"contains an invisible character {character}: delete it"
+
+
+NO_BREAK_SPACE = "contains U+00A0 (NO-BREAK SPACE), which looks like a space but is not one: replace it with an ordinary space"
+MEMBERSHIP = {"type": "membership", "group_id": "workers-group"}  # a happening's row that names a group
+
+
+def markups(*cases) -> None:
+    """Cases of markup in a happening's title: (name, title, the markup found, its kind[, the fix])."""
+    for name, title, found, kind, *fix in cases:
+        says = f"contains {kind} '{found}': {PLAIN}: {fix[0] if fix else 'remove it'}"
+        case(partial(bad_cell, table="happenings", row=5, column="title", value=title, shown=title, says=says), name)
+
+
+def bad_bytes(data: Path, table: str, old: bytes, new: bytes, expected: str) -> str:
+    put(data, table, raw(data, table).replace(old, new, 1))
+    return expected
+
+
+def replacements(*cases) -> None:
+    """Cases that replace the first `old` bytes of a table with `new`: (name, table, old, new, the one line expected)."""
+    for name, table, old, new, expected in cases:
+        case(partial(bad_bytes, table=table, old=old, new=new, expected=expected), name)
 
 
 # files
@@ -149,18 +196,11 @@ def quote_left_open(data):
             "(add the closing '\"', or remove the opening one)")
 
 
-@case
-def text_after_closing_quote(data):
-    put(data, "disputes", raw(data, "disputes").replace(b"\nmiasnikov-release,", b'\n"miasnikov-release"x,', 1))
-    return ("data/disputes.csv, row 3: cannot be read as CSV: text follows a closing quote "
-            "(inside a quoted cell, write a quote as two quotes: \"\")")
-
-
-@case
-def cell_beyond_the_csv_modules_own_limit(data):  # 131,072 characters
-    set_cell(data, "attestations", 5, "note", "x" * 200_000)
-    return (f"data/attestations.csv, row 5, column note: '{'x' * 77}...' is 200,000 characters long; "
-            "this column allows at most 2,000 (shorten it)")
+cells(
+    # 131,072 characters
+    ("cell_beyond_the_csv_modules_own_limit", "attestations", 5, "note", "x" * 77 + "...",
+     "is 200,000 characters long; this column allows at most 2,000 (shorten it)", "x" * 200_000),
+)
 
 
 @case
@@ -191,10 +231,23 @@ def chapters_not_beside_data(data):
 
 # rows and the header
 
-@case
-def blank_row_between_rows(data):
-    put(data, "groups", raw(data, "groups").replace(b"\nworkers-group,", b"\n\nworkers-group,", 1))
-    return "data/groups.csv, row 3: is a blank row (delete it)"
+replacements(
+    ("text_after_closing_quote", "disputes", b"\nmiasnikov-release,", b'\n"miasnikov-release"x,',
+     "data/disputes.csv, row 3: cannot be read as CSV: text follows a closing quote "
+     "(inside a quoted cell, write a quote as two quotes: \"\")"),
+    ("blank_row_between_rows", "groups", b"\nworkers-group,", b"\n\nworkers-group,", "data/groups.csv, row 3: is a blank row (delete it)"),
+    ("row_with_a_cell_too_many", "groups", b"\nworkers-group,", b"\nworkers-group,extra,",
+     "data/groups.csv, row 3: has 12 cells, but the header has 11 columns (check the commas and quotes in this row)"),
+    ("renamed_column", "attestations", b",note\n", b",place\n",
+     "data/attestations.csv, row 1: 'place' is column 17 of the header, where datapackage.json expects 'note' (rename it)"),
+    ("stray_comma_after_the_header", "disputes", b",paragraph\n", b",paragraph,\n",
+     "data/disputes.csv, row 1: column 7 has no name in the header (a stray comma?): delete it, "
+     "or give each the name datapackage.json expects"),
+    ("header_name_with_a_hidden_character", "happenings", b"title", "title\u200b".encode("utf-8"),
+     "data/happenings.csv, row 1: 'title\\u200b' contains an invisible character U+200B (ZERO WIDTH SPACE): delete it"),
+    ("carriage_return_in_a_quoted_field", "disputes", b"When Miasnikov left prison", b'"When Miasnikov\rleft prison"',
+     f"data/disputes.csv, row 3, column topic: 'When Miasnikov\\rleft prison' {ONE_LINE}"),
+)
 
 
 @case
@@ -202,12 +255,6 @@ def row_of_commas(data):
     row = len(read(data, "groups")) + 1
     put(data, "groups", raw(data, "groups") + b"," * 10 + b"\n")
     return f"data/groups.csv, row {row}: is a blank row (delete it)"
-
-
-@case
-def row_with_a_cell_too_many(data):
-    put(data, "groups", raw(data, "groups").replace(b"\nworkers-group,", b"\nworkers-group,extra,", 1))
-    return "data/groups.csv, row 3: has 12 cells, but the header has 11 columns (check the commas and quotes in this row)"
 
 
 @case
@@ -227,12 +274,6 @@ def missing_column(data):
 
 
 @case
-def renamed_column(data):
-    put(data, "attestations", raw(data, "attestations").replace(b",note\n", b",place\n", 1))
-    return "data/attestations.csv, row 1: 'place' is column 17 of the header, where datapackage.json expects 'note' (rename it)"
-
-
-@case
 def duplicate_header_name(data):
     records = read(data, "groups")
     write(data, "groups", [r + [r[1]] for r in records])
@@ -247,370 +288,118 @@ def columns_swapped(data):
             "in the wrong order (expected: dispute_id,topic,essay_says,others_say,editors_view,paragraph)")
 
 
-@case
-def stray_comma_after_the_header(data):
-    put(data, "disputes", raw(data, "disputes").replace(b",paragraph\n", b",paragraph,\n", 1))
-    return ("data/disputes.csv, row 1: column 7 has no name in the header (a stray comma?): delete it, "
-            "or give each the name datapackage.json expects")
-
-
-@case
-def header_name_with_a_hidden_character(data):
-    put(data, "happenings", raw(data, "happenings").replace(b"title", "title\u200b".encode("utf-8"), 1))
-    return "data/happenings.csv, row 1: 'title\\u200b' contains an invisible character U+200B (ZERO WIDTH SPACE): delete it"
-
-
 # characters
 
-@case
-def nul_byte(data):
-    set_cell(data, "happenings", 5, "title", "Revolutionary\x00after-shock in China.")
-    return ("data/happenings.csv, row 5, column title: 'Revolutionary\\x00after-shock in China.' contains a control "
-            "character U+0000 (NUL): delete it")
-
-
-@case
-def terminal_escape(data):
-    set_cell(data, "people", 5, "name", "Serge \x1b[31mTiunov")
-    return "data/people.csv, row 5, column name: 'Serge \\x1b[31mTiunov' contains a control character U+001B (ESC): delete it"
-
-
-@case
-def c1_control_from_windows_1252(data):
-    set_cell(data, "groups", 3, "description", "Miasnikov\x92s group")
-    return ("data/groups.csv, row 3, column description: 'Miasnikov\\x92s group' contains a control character U+0092 (PU2): "
-            "delete it, or retype the character (text pasted from Windows-1252 leaves these)")
-
-
-@case
-def tab(data):
-    set_cell(data, "attestations", 5, "place", "China\tShanghai")
-    return "data/attestations.csv, row 5, column place: 'China\\tShanghai' contains a control character U+0009 (TAB): replace it with a space"
-
-
-@case
-def newline_in_a_text_field(data):
-    set_cell(data, "happenings", 5, "title", "Revolutionary after-shock\nin China.")
-    return f"data/happenings.csv, row 5, column title: 'Revolutionary after-shock\\nin China.' {ONE_LINE}"
-
-
-@case
-def carriage_return_in_a_quoted_field(data):
-    put(data, "disputes", raw(data, "disputes").replace(b"When Miasnikov left prison", b'"When Miasnikov\rleft prison"', 1))
-    return f"data/disputes.csv, row 3, column topic: 'When Miasnikov\\rleft prison' {ONE_LINE}"
-
-
-@case
-def newline_in_an_id(data):
-    set_cell(data, "groups", 5, "group_id", "workers-\nopposition")
-    return f"data/groups.csv, row 5, column group_id: 'workers-\\nopposition' {ONE_LINE}"
-
-
-@case
-def line_separator(data):
-    set_cell(data, "sources", 5, "title", "Au Pays du\u2028Grand Mensonge")
-    return ("data/sources.csv, row 5, column title: 'Au Pays du\\u2028Grand Mensonge' contains an invisible character "
-            "U+2028 (LINE SEPARATOR): delete it")
-
-
-@case
-def no_break_space_in_an_id(data):
-    row = row_where(data, "happenings", type="membership", group_id="workers-group")
-    set_cell(data, "happenings", row, "group_id", "workers\u00a0group")
-    return (f"data/happenings.csv, row {row}, column group_id: 'workers\\xa0group' contains U+00A0 (NO-BREAK SPACE), which looks "
-            "like a space but is not one: replace it with an ordinary space")
-
-
-@case
-def no_break_space_in_prose(data):  # the real data has none, so prose gets no exception
-    set_cell(data, "sources", 5, "title", "Au Pays du Grand\u00a0Mensonge")
-    return ("data/sources.csv, row 5, column title: 'Au Pays du Grand\\xa0Mensonge' contains U+00A0 (NO-BREAK SPACE), "
-            "which looks like a space but is not one: replace it with an ordinary space")
-
-
-@case
-def zero_width_space_in_a_foreign_key(data):
-    row = row_where(data, "happenings", type="membership", group_id="workers-group")
-    set_cell(data, "happenings", row, "group_id", "workers-group\u200b")
-    return (f"data/happenings.csv, row {row}, column group_id: 'workers-group\\u200b' contains an invisible character "
-            "U+200B (ZERO WIDTH SPACE): delete it")
-
-
-@case
-def zero_width_non_joiner(data):
-    set_cell(data, "people", 5, "name", "Serge Ti\u200cunov")
-    return ("data/people.csv, row 5, column name: 'Serge Ti\\u200cunov' contains an invisible character "
-            "U+200C (ZERO WIDTH NON-JOINER): delete it")
-
-
-@case
-def zero_width_joiner_in_a_label(data):
-    set_cell(data, "quotations", 3, "paragraph", "wt-3;\u200dwt-4")
-    return ("data/quotations.csv, row 3, column paragraph: 'wt-3;\\u200dwt-4' contains an invisible character "
-            "U+200D (ZERO WIDTH JOINER): delete it")
-
-
-@case
-def word_joiner(data):
-    set_cell(data, "attestations", 5, "date_text", "19\u206027")
-    return "data/attestations.csv, row 5, column date_text: '19\\u206027' contains an invisible character U+2060 (WORD JOINER): delete it"
-
-
-@case
-def byte_order_mark_inside_a_field(data):
-    set_cell(data, "people", 5, "person_id", "\ufefftiunov")
-    return "data/people.csv, row 5, column person_id: '\\ufefftiunov' contains an invisible character U+FEFF (BYTE ORDER MARK): delete it"
-
-
-@case
-def soft_hyphen(data):
-    set_cell(data, "people", 5, "name", "Serge Tiu\u00adnov")
-    return "data/people.csv, row 5, column name: 'Serge Tiu\\xadnov' contains an invisible character U+00AD (SOFT HYPHEN): delete it"
-
-
-@case
-def bidi_override(data):
-    set_cell(data, "happenings", 5, "title", "Revolutionary \u202eanihC ni kcohs-retfa")
-    return ("data/happenings.csv, row 5, column title: 'Revolutionary \\u202eanihC ni kcohs-retfa' contains an invisible "
-            "character U+202E (RIGHT-TO-LEFT OVERRIDE): delete it")
-
-
-@case
-def bidi_isolate_in_a_date(data):
-    set_cell(data, "attestations", 5, "date_start", "\u20661927-01-01")
-    return ("data/attestations.csv, row 5, column date_start: '\\u20661927-01-01' contains an invisible character "
-            "U+2066 (LEFT-TO-RIGHT ISOLATE): delete it")
-
-
-@case
-def replacement_character(data):
-    set_cell(data, "people", 5, "name", "Serge Ti\ufffdnov")
-    return ("data/people.csv, row 5, column name: 'Serge Ti\ufffdnov' contains U+FFFD (REPLACEMENT CHARACTER), the mark of "
-            "text damaged by a wrong encoding: retype the character it replaced")
+cells(
+    ("nul_byte", "happenings", 5, "title", r"Revolutionary\x00after-shock in China.",
+     "contains a control character U+0000 (NUL): delete it"),
+    ("terminal_escape", "people", 5, "name", r"Serge \x1b[31mTiunov",
+     "contains a control character U+001B (ESC): delete it"),
+    ("c1_control_from_windows_1252", "groups", 3, "description", r"Miasnikov\x92s group",
+     "contains a control character U+0092 (PU2): delete it, or retype the character (text pasted from Windows-1252 "
+     "leaves these)"),
+    ("tab", "attestations", 5, "place", r"China\tShanghai",
+     "contains a control character U+0009 (TAB): replace it with a space"),
+    ("newline_in_a_text_field", "happenings", 5, "title", r"Revolutionary after-shock\nin China.", ONE_LINE),
+    ("newline_in_an_id", "groups", 5, "group_id", r"workers-\nopposition", ONE_LINE),
+    ("line_separator", "sources", 5, "title", r"Au Pays du\u2028Grand Mensonge", invisible("U+2028 (LINE SEPARATOR)")),
+    ("no_break_space_in_an_id", "happenings", MEMBERSHIP, "group_id", r"workers\xa0group", NO_BREAK_SPACE),
+    # the real data has none, so prose gets no exception
+    ("no_break_space_in_prose", "sources", 5, "title", r"Au Pays du Grand\xa0Mensonge",
+     NO_BREAK_SPACE),
+    ("zero_width_space_in_a_foreign_key", "happenings", MEMBERSHIP, "group_id", r"workers-group\u200b",
+     invisible("U+200B (ZERO WIDTH SPACE)")),
+    ("zero_width_non_joiner", "people", 5, "name", r"Serge Ti\u200cunov", invisible("U+200C (ZERO WIDTH NON-JOINER)")),
+    ("zero_width_joiner_in_a_label", "quotations", 3, "paragraph", r"wt-3;\u200dwt-4",
+     invisible("U+200D (ZERO WIDTH JOINER)")),
+    ("word_joiner", "attestations", 5, "date_text", r"19\u206027", invisible("U+2060 (WORD JOINER)")),
+    ("byte_order_mark_inside_a_field", "people", 5, "person_id", r"\ufefftiunov",
+     invisible("U+FEFF (BYTE ORDER MARK)")),
+    ("soft_hyphen", "people", 5, "name", r"Serge Tiu\xadnov", invisible("U+00AD (SOFT HYPHEN)")),
+    ("bidi_override", "happenings", 5, "title", r"Revolutionary \u202eanihC ni kcohs-retfa",
+     invisible("U+202E (RIGHT-TO-LEFT OVERRIDE)")),
+    ("bidi_isolate_in_a_date", "attestations", 5, "date_start", r"\u20661927-01-01",
+     invisible("U+2066 (LEFT-TO-RIGHT ISOLATE)")),
+    ("replacement_character", "people", 5, "name", "Serge Ti\ufffdnov",
+     "contains U+FFFD (REPLACEMENT CHARACTER), the mark of text damaged by a wrong encoding: retype the character it "
+     "replaced"),
+)
 
 
 # spaces and length
 
-@case
-def title_of_spaces(data):
-    set_cell(data, "sources", 5, "title", "   ")
-    return "data/sources.csv, row 5, column title: '   ' is only spaces, but this column is required (write a value)"
-
-
-@case
-def note_of_spaces(data):
-    set_cell(data, "attestations", 5, "note", "  ")
-    return "data/attestations.csv, row 5, column note: '  ' is only spaces (delete them, or write a value)"
-
-
-@case
-def space_around_a_referenced_id(data):  # one line: the rows that refer to it are not reported as well
-    set_cell(data, "groups", 3, "group_id", "workers-group ")
-    return "data/groups.csv, row 3, column group_id: 'workers-group ' has a space at the start or end: delete it"
-
-
-@case
-def space_before_a_category(data):
-    set_cell(data, "happenings", 5, "category", " context")
-    return "data/happenings.csv, row 5, column category: ' context' has a space at the start or end: delete it"
-
-
-@case
-def space_in_a_list_of_ids(data):
-    set_cell(data, "happenings", 5, "person_ids", "miasnikov; kuznetsov")
-    return ("data/happenings.csv, row 5, column person_ids: 'miasnikov; kuznetsov' has a space next to a ';' "
-            "(write the ids as a;b, without spaces)")
-
-
-@case
-def text_too_long(data):
-    set_cell(data, "attestations", 5, "note", "a" * 2001)
-    return f"data/attestations.csv, row 5, column note: '{'a' * 77}...' is 2,001 characters long; this column allows at most 2,000 (shorten it)"
-
-
-@case
-def id_too_long(data):
-    set_cell(data, "quotations", 3, "quote_id", "q" * 201)
-    return f"data/quotations.csv, row 3, column quote_id: '{'q' * 77}...' is 201 characters long; this column allows at most 200 (shorten it)"
+cells(
+    ("title_of_spaces", "sources", 5, "title", "   ", "is only spaces, but this column is required (write a value)"),
+    ("note_of_spaces", "attestations", 5, "note", "  ", "is only spaces (delete them, or write a value)"),
+    # one line: the rows that refer to it are not reported as well
+    ("space_around_a_referenced_id", "groups", 3, "group_id", "workers-group ",
+     "has a space at the start or end: delete it"),
+    ("space_before_a_category", "happenings", 5, "category", " context", "has a space at the start or end: delete it"),
+    ("space_in_a_list_of_ids", "happenings", 5, "person_ids", "miasnikov; kuznetsov",
+     "has a space next to a ';' (write the ids as a;b, without spaces)"),
+    ("text_too_long", "attestations", 5, "note", "a" * 77 + "...",
+     "is 2,001 characters long; this column allows at most 2,000 (shorten it)", "a" * 2001),
+    ("id_too_long", "quotations", 3, "quote_id", "q" * 77 + "...",
+     "is 201 characters long; this column allows at most 200 (shorten it)", "q" * 201),
+)
 
 
 # markup
 
-def markup(data, column_value, found, kind, fix="remove it"):
-    set_cell(data, "happenings", 5, "title", column_value)
-    return f"data/happenings.csv, row 5, column title: '{column_value}' contains {kind} '{found}': {PLAIN}: {fix}"
-
-
-@case
-def template_substitution(data):
-    return markup(data, "China {{ config }}", "{{", "template or substitution syntax")
-
-
-@case
-def template_statement(data):
-    return markup(data, "China {% include x %}", "{%", "template or substitution syntax")
-
-
-@case
-def template_comment(data):
-    return markup(data, "China {# hidden #}", "{#", "template or substitution syntax")
-
-
-@case
-def myst_role(data):
-    return markup(data, "See {download}`x.zip`", "{download}", "MyST/Sphinx role syntax")
-
-
-@case
-def myst_raw_name(data):
-    return markup(data, "China {raw} html", "{raw}", "MyST/Sphinx role syntax")
-
-
-@case
-def myst_attributes(data):
-    return markup(data, "China {.hidden}", "{.hidden}", "MyST attribute syntax")
-
-
-@case
-def backtick_fence(data):
-    return markup(data, "```{raw} html", "```", "a directive fence")
-
-
-@case
-def colon_fence(data):
-    return markup(data, ":::{note}", ":::", "a directive fence")
-
-
-@case
-def rst_directive(data):
-    return markup(data, "China .. raw:: html", ".. raw::", "a reStructuredText directive")
-
-
-@case
-def backtick(data):
-    return markup(data, "China `1927`", "`", "a backtick (code or role markup)")
-
-
-@case
-def display_math(data):
-    return markup(data, "China $$x$$", "$$", "math markup")
-
-
-@case
-def script_tag(data):
-    return markup(data, "<script>alert(1)</script>", "<script", "HTML or script")
-
-
-@case
-def img_onerror(data):
-    return markup(data, "China <img src=x onerror=alert(1)>", "<img", "HTML or script")
-
-
-@case
-def javascript_in_text(data):
-    return markup(data, "China JavaScript:alert(1)", "JavaScript:", "HTML or script (a script address)")
-
-
-@case
-def character_reference(data):
-    return markup(data, "China &lt;b&gt;", "&lt;", "an HTML character reference", "write the character itself")
-
-
-@case
-def markdown_link(data):
-    return markup(data, "[China](https://example.org)", "[China](", "Markdown link syntax")
-
-
-@case
-def myst_target(data):
-    return markup(data, "(wt-3)=", "(wt-3)=", "a MyST target label")
+markups(
+    ("template_substitution", "China {{ config }}", "{{", "template or substitution syntax"),
+    ("template_statement", "China {% include x %}", "{%", "template or substitution syntax"),
+    ("template_comment", "China {# hidden #}", "{#", "template or substitution syntax"),
+    ("myst_role", "See {download}`x.zip`", "{download}", "MyST/Sphinx role syntax"),
+    ("myst_raw_name", "China {raw} html", "{raw}", "MyST/Sphinx role syntax"),
+    ("myst_attributes", "China {.hidden}", "{.hidden}", "MyST attribute syntax"),
+    ("backtick_fence", "```{raw} html", "```", "a directive fence"),
+    ("colon_fence", ":::{note}", ":::", "a directive fence"),
+    ("rst_directive", "China .. raw:: html", ".. raw::", "a reStructuredText directive"),
+    ("backtick", "China `1927`", "`", "a backtick (code or role markup)"),
+    ("display_math", "China $$x$$", "$$", "math markup"),
+    ("script_tag", "<script>alert(1)</script>", "<script", "HTML or script"),
+    ("img_onerror", "China <img src=x onerror=alert(1)>", "<img", "HTML or script"),
+    ("javascript_in_text", "China JavaScript:alert(1)", "JavaScript:", "HTML or script (a script address)"),
+    ("character_reference", "China &lt;b&gt;", "&lt;", "an HTML character reference", "write the character itself"),
+    ("markdown_link", "[China](https://example.org)", "[China](", "Markdown link syntax"),
+    ("myst_target", "(wt-3)=", "(wt-3)=", "a MyST target label"),
+)
 
 
 # web addresses
 
-@case
-def url_not_an_address(data):
-    set_cell(data, "sources", 8, "url", "see the library catalogue")
-    return ("data/sources.csv, row 8, column url: 'see the library catalogue' is not a web address "
-            "(expected http:// or https:// and then the address, e.g. https://example.org/page)")
-
-
-@case
-def url_javascript(data):
-    set_cell(data, "sources", 8, "url", "javascript:alert(1)")
-    return ("data/sources.csv, row 8, column url: 'javascript:alert(1)' is not a web address: "
-            "only http:// and https:// addresses are allowed, not 'javascript:'")
-
-
-@case
-def url_file(data):
-    set_cell(data, "sources", 8, "url", "file:///etc/passwd")
-    return ("data/sources.csv, row 8, column url: 'file:///etc/passwd' is not a web address: "
-            "only http:// and https:// addresses are allowed, not 'file:'")
-
-
-@case
-def url_data(data):
-    set_cell(data, "sources", 8, "url", "data:text/html;base64,PHNjcmlwdD4=")
-    return ("data/sources.csv, row 8, column url: 'data:text/html;base64,PHNjcmlwdD4=' is not a web address: "
-            "only http:// and https:// addresses are allowed, not 'data:'")
-
-
-@case
-def url_with_a_quote(data):
-    set_cell(data, "sources", 8, "url", 'https://example.org/"onmouseover="alert(1)')
-    return ("data/sources.csv, row 8, column url: 'https://example.org/\"onmouseover=\"alert(1)' is not a web address "
-            "(expected http:// or https:// and then the address, e.g. https://example.org/page)")
+cells(
+    ("url_not_an_address", "sources", 8, "url", "see the library catalogue",
+     "is not a web address (expected http:// or https:// and then the address, e.g. https://example.org/page)"),
+    ("url_javascript", "sources", 8, "url", "javascript:alert(1)",
+     "is not a web address: only http:// and https:// addresses are allowed, not 'javascript:'"),
+    ("url_file", "sources", 8, "url", "file:///etc/passwd",
+     "is not a web address: only http:// and https:// addresses are allowed, not 'file:'"),
+    ("url_data", "sources", 8, "url", "data:text/html;base64,PHNjcmlwdD4=",
+     "is not a web address: only http:// and https:// addresses are allowed, not 'data:'"),
+    ("url_with_a_quote", "sources", 8, "url", 'https://example.org/"onmouseover="alert(1)',
+     "is not a web address (expected http:// or https:// and then the address, e.g. https://example.org/page)"),
+)
 
 
 # paragraph labels and values
 
-@case
-def quote_paragraph_unknown(data):
-    set_cell(data, "quotations", 3, "quote_paragraph", "wg-99")
-    return ("data/quotations.csv, row 3, column quote_paragraph: 'wg-99' is not a paragraph label in chapters "
-            "(expected e.g. cr-1, wt-3, note-5)")
-
-
-@case
-def dispute_paragraph_unknown(data):
-    set_cell(data, "disputes", 3, "paragraph", "note-3;note-77")
-    return ("data/disputes.csv, row 3, column paragraph: 'note-77' is not a paragraph label in chapters "
-            "(expected e.g. cr-1, wt-3, note-5)")
-
-
-@case
-def paragraph_label_malformed(data):
-    set_cell(data, "attestations", 5, "paragraph", "cr-1;")
-    return ("data/attestations.csv, row 5, column paragraph: 'cr-1;' is not a paragraph label or a ';'-separated list of them "
-            "(e.g. wt-3 or cr-1;note-2)")
-
-
-@case
-def boolean_written_true(data):  # the loader reads only 'true' as true
-    set_cell(data, "quotations", 3, "uncertain", "True")
-    return "data/quotations.csv, row 3, column uncertain: 'True' is not true or false (expected exactly 'true' or 'false')"
-
-
-@case
-def number_too_large(data):
-    row = row_where(data, "size_estimates", low="")
-    set_cell(data, "size_estimates", row, "low", "9" * 30)
-    return f"data/size_estimates.csv, row {row}, column low: '{'9' * 30}' is too large a number (at most 15 digits)"
-
-
-@case
-def number_with_decimals(data):
-    row = row_where(data, "size_estimates", low="")
-    set_cell(data, "size_estimates", row, "low", "12.5")
-    return f"data/size_estimates.csv, row {row}, column low: '12.5' is not a whole number (expected digits only, e.g. 200)"
-
-
-@case
-def unknown_foreign_key(data):
-    row = row_where(data, "happenings", type="membership")
-    set_cell(data, "happenings", row, "group_id", "no-such-group")
-    return f"data/happenings.csv, row {row}, column group_id: 'no-such-group' does not match any group_id in groups.csv"
+cells(
+    ("quote_paragraph_unknown", "quotations", 3, "quote_paragraph", "wg-99",
+     "is not a paragraph label in chapters (expected e.g. cr-1, wt-3, note-5)"),
+    ("dispute_paragraph_unknown", "disputes", 3, "paragraph", "note-77",
+     "is not a paragraph label in chapters (expected e.g. cr-1, wt-3, note-5)", "note-3;note-77"),
+    ("paragraph_label_malformed", "attestations", 5, "paragraph", "cr-1;",
+     "is not a paragraph label or a ';'-separated list of them (e.g. wt-3 or cr-1;note-2)"),
+    # the loader reads only 'true' as true
+    ("boolean_written_true", "quotations", 3, "uncertain", "True",
+     "is not true or false (expected exactly 'true' or 'false')"),
+    ("number_too_large", "size_estimates", {"low": ""}, "low", "9" * 30, "is too large a number (at most 15 digits)"),
+    ("number_with_decimals", "size_estimates", {"low": ""}, "low", "12.5", "is not a whole number (expected digits only, e.g. 200)"),
+    ("unknown_foreign_key", "happenings", {"type": "membership"}, "group_id", "no-such-group",
+     "does not match any group_id in groups.csv"),
+)
 
 
 @case
@@ -628,16 +417,44 @@ def duplicate_primary_key(data):
 
 # the descriptor
 
-@case
-def descriptor_not_json(data):
-    (data / "datapackage.json").write_text("{ not json", encoding="utf-8")
-    return "data/datapackage.json: is not valid JSON: Expecting property name enclosed in double quotes (line 1, column 3)"
+def bad_descriptor(data: Path, change, expected: str) -> str:
+    if isinstance(change, bytes):
+        (data / "datapackage.json").write_bytes(change)
+    else:
+        edit_descriptor(data, change)
+    return expected
 
 
-@case
-def descriptor_empty(data):
-    (data / "datapackage.json").write_bytes(b"")
-    return "data/datapackage.json: is empty (restore it from git: it describes every table)"
+def descriptors(*cases) -> None:
+    """Cases that write datapackage.json over, with other bytes or an edit of its own content:
+    (name, the bytes or the edit, the one line expected)."""
+    for name, change, expected in cases:
+        case(partial(bad_descriptor, change=change, expected=expected), name)
+
+
+descriptors(
+    ("descriptor_not_json", b"{ not json",
+     "data/datapackage.json: is not valid JSON: Expecting property name enclosed in double quotes (line 1, column 3)"),
+    ("descriptor_empty", b"", "data/datapackage.json: is empty (restore it from git: it describes every table)"),
+    ("descriptor_not_an_object", b'["events.csv"]',
+     "data/datapackage.json: is not a data package (expected a JSON object with a \"resources\" list)"),
+    ("descriptor_without_resources", lambda d: {k: v for k, v in d.items() if k != "resources"},
+     "data/datapackage.json: has no \"resources\" list naming the tables (restore it from git)"),
+    ("resource_path_outside_data", lambda d: resource(d, "attestations").update(path="../../etc/passwd"),
+     "data/datapackage.json: resource 5 (attestations): path '../../etc/passwd' points outside data/ "
+     "(a table must be a .csv file inside data/, e.g. happenings.csv)"),
+    ("resource_path_absolute", lambda d: resource(d, "sources").update(path="/etc/passwd"),
+     "data/datapackage.json: resource 1 (sources): path '/etc/passwd' points outside data/ "
+     "(a table must be a .csv file inside data/, e.g. happenings.csv)"),
+    ("foreign_key_to_an_unknown_table",
+     lambda d: resource(d, "happenings")["schema"]["foreignKeys"][0]["reference"].update(resource="gropus"),
+     "data/datapackage.json: resource 4 (happenings): foreign key refers to a table 'gropus' that is not in resources "
+     "(the tables are: sources, groups, people, happenings, attestations, size_estimates, disputes, quotations, "
+     "names, places)"),
+    ("unknown_field_type", lambda d: resource(d, "groups")["schema"]["fields"][5].update(type="geopoint"),
+     "data/datapackage.json: resource 2 (groups): field 'kind' has type 'geopoint', which this validator does not "
+     "check (boolean, date, integer, number, string)"),
+)
 
 
 @case
@@ -645,47 +462,6 @@ def descriptor_with_byte_order_mark(data):
     path = data / "datapackage.json"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     return "data/datapackage.json: U+FEFF byte-order mark at the start of the file: save it as plain UTF-8 (CSV UTF-8 without BOM)"
-
-
-@case
-def descriptor_not_an_object(data):
-    (data / "datapackage.json").write_text('["events.csv"]', encoding="utf-8")
-    return "data/datapackage.json: is not a data package (expected a JSON object with a \"resources\" list)"
-
-
-@case
-def descriptor_without_resources(data):
-    edit_descriptor(data, lambda d: {k: v for k, v in d.items() if k != "resources"})
-    return "data/datapackage.json: has no \"resources\" list naming the tables (restore it from git)"
-
-
-@case
-def resource_path_outside_data(data):
-    edit_descriptor(data, lambda d: resource(d, "attestations").update(path="../../etc/passwd"))
-    return ("data/datapackage.json: resource 5 (attestations): path '../../etc/passwd' points outside data/ "
-            "(a table must be a .csv file inside data/, e.g. happenings.csv)")
-
-
-@case
-def resource_path_absolute(data):
-    edit_descriptor(data, lambda d: resource(d, "sources").update(path="/etc/passwd"))
-    return ("data/datapackage.json: resource 1 (sources): path '/etc/passwd' points outside data/ "
-            "(a table must be a .csv file inside data/, e.g. happenings.csv)")
-
-
-@case
-def foreign_key_to_an_unknown_table(data):
-    edit_descriptor(data, lambda d: resource(d, "happenings")["schema"]["foreignKeys"][0]["reference"].update(resource="gropus"))
-    return ("data/datapackage.json: resource 4 (happenings): foreign key refers to a table 'gropus' that is not in resources "
-            "(the tables are: sources, groups, people, happenings, attestations, size_estimates, disputes, quotations, "
-            "names, places)")
-
-
-@case
-def unknown_field_type(data):
-    edit_descriptor(data, lambda d: resource(d, "groups")["schema"]["fields"][5].update(type="geopoint"))
-    return ("data/datapackage.json: resource 2 (groups): field 'kind' has type 'geopoint', which this validator does not "
-            "check (boolean, date, integer, number, string)")
 
 
 # ---- the tests ----------------------------------------------------------------------------------
@@ -715,7 +491,7 @@ CLI_CASES = ["empty_file", "byte_order_mark", "nul_byte", "quote_left_open", "re
 
 @pytest.mark.parametrize("name", CLI_CASES)
 def test_cli_prints_the_line_and_no_traceback(copy, name):
-    expected = next(p.values[0] for p in CASES if p.id == name)(copy)
+    expected = BREAK[name](copy)
     run = subprocess.run([sys.executable, "-m", "edition.data", "data"], cwd=copy.parent,
                          capture_output=True, text=True, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
     assert "Traceback" not in run.stdout + run.stderr
@@ -726,7 +502,7 @@ def test_cli_prints_the_line_and_no_traceback(copy, name):
 
 @pytest.mark.parametrize("name", ["empty_file", "nul_byte", "link_to_a_file_outside_data"])
 def test_loader_refuses_with_the_same_line(copy, name):
-    expected = next(p.values[0] for p in CASES if p.id == name)(copy)
+    expected = BREAK[name](copy)
     with pytest.raises(DataError) as caught:
         load("events", data_dir=copy)
     assert caught.value.problems == [expected]
@@ -779,7 +555,7 @@ def test_every_cell_quoted_is_accepted(copy):
 
 
 def test_several_problems_give_one_line_each(copy):
-    lines = [empty_file(copy), url_javascript(copy), quote_paragraph_unknown(copy), soft_hyphen(copy)]
+    lines = [BREAK[name](copy) for name in ("empty_file", "url_javascript", "quote_paragraph_unknown", "soft_hyphen")]
     assert sorted(problems(copy)) == sorted(lines)
 
 
@@ -871,7 +647,7 @@ def test_notebook_shows_the_problems_without_a_traceback(copy):
     import nbformat
     from nbclient import NotebookClient
 
-    expected = nul_byte(copy)
+    expected = BREAK["nul_byte"](copy)
     code = f"from edition.data import load\nevents = load('events', data_dir={str(copy)!r})"
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     NotebookClient(notebook, kernel_name="python3", timeout=120, allow_errors=True,

@@ -75,44 +75,38 @@ def copy_of_data(tmp_path):
     return tmp_path / "data"
 
 
-def test_validator_refuses_an_essay_locator_not_in_its_paragraph(tmp_path):
+def problems_after(tmp_path, table: str, old: str, new: str, count: int = -1) -> list[str]:
+    """The validator's lines for a copy of the data in which `old`, which must be in `table`.csv,
+    became `new` (`count` times, or everywhere)."""
     data = copy_of_data(tmp_path)
-    path = data / "attestations.csv"
+    path = data / f"{table}.csv"
     text = path.read_text(encoding="utf-8")
-    assert "after-shocks like Germany and Bulgaria in 1923" in text
-    path.write_text(text.replace("after-shocks like Germany and Bulgaria in 1923",
-                                 "after-shocks like Germany and Hungary in 1923", 1), encoding="utf-8")
-    found = [str(p) for p in validate(data)]
+    assert old in text
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return [str(p) for p in validate(data)]
+
+
+def test_validator_refuses_an_essay_locator_not_in_its_paragraph(tmp_path):
+    found = problems_after(tmp_path, "attestations", "after-shocks like Germany and Bulgaria in 1923",
+                           "after-shocks like Germany and Hungary in 1923", 1)
     assert len(found) == 1
     assert re.search(r"data/attestations\.csv, row \d+, column locator: .* is not word for word in paragraph cr-1", found[0])
 
 
 def test_validator_refuses_a_description_locator_not_in_its_paragraph(tmp_path):
-    data = copy_of_data(tmp_path)
-    path = data / "people.csv"
-    text = path.read_text(encoding="utf-8")
-    assert "(Ciliga himself was one)" in text
-    path.write_text(text.replace("(Ciliga himself was one)", "(Ciliga was one)"), encoding="utf-8")
-    found = [str(p) for p in validate(data)]
+    found = problems_after(tmp_path, "people", "(Ciliga himself was one)", "(Ciliga was one)")
     assert len(found) == 1 and "people.csv, row " in found[0] and "column locator" in found[0]
     assert "is not word for word in paragraph lo-6;lo-10" in found[0]
 
 
 def test_an_essay_hedge_must_be_the_essays_word(tmp_path):
-    data = copy_of_data(tmp_path)
-    path = data / "attestations.csv"
-    text = path.read_text(encoding="utf-8")
-    assert ",season,summer of 1923,,,,,,,seems," in text
-    path.write_text(text.replace(",season,summer of 1923,,,,,,,seems,", ",season,summer of 1923,,,,,,,probably,"), encoding="utf-8")
-    found = [str(p) for p in validate(data)]
+    found = problems_after(tmp_path, "attestations", ",season,summer of 1923,,,,,,,seems,",
+                           ",season,summer of 1923,,,,,,,probably,")
     assert len(found) == 1 and "column hedge: 'probably' is not in the locator" in found[0]
 
 
 def test_validator_asks_for_the_editors_words_on_a_derived_dispute(tmp_path):
-    data = copy_of_data(tmp_path)
-    path = data / "happenings.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(",trotsky-alma-ata,false", ",,false"), encoding="utf-8")
-    found = [str(p) for p in validate(data)]
+    found = problems_after(tmp_path, "happenings", ",trotsky-alma-ata,false", ",,false")
     assert len(found) == 1
     assert "column dispute_id" in found[0] and "disagree on dates (1928-01-17, 1928-01-18)" in found[0]
 

@@ -6,14 +6,13 @@ essay; a CSV edit re-executes exactly the notebooks whose kernels read that CSV;
 last good book, and the next good one publishes. Timings are in tools/bench.py, never here."""
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from notebooks import build, copy_book, front_door
+from notebooks import append_to_cell, build, built_copy, front_door
 
 pytestmark = pytest.mark.book
 
@@ -40,9 +39,7 @@ def readers(book: Path, rel: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
-    book = copy_book(tmp_path_factory.mktemp("fast") / "book")
-    assert build(book) == ["chronology", "membership", "publications", "repression"]
-    return book
+    return built_copy(tmp_path_factory, "fast")
 
 
 def test_nothing_changed_means_no_work(book):
@@ -88,14 +85,7 @@ def test_an_essay_paragraph_edit_reruns_exactly_the_notebooks_that_read_the_essa
 def test_a_csv_edit_reruns_exactly_the_notebooks_that_read_it(book):
     expected = readers(book, "data/size_estimates.csv")
     assert expected and len(expected) < 4  # some notebook does not read size_estimates.csv
-    path = book / "data" / "size_estimates.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    rows[0]["note"] += " (edited in a test copy)"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=rows[0].keys(), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    append_to_cell(book / "data" / "size_estimates.csv", "note", " (edited in a test copy)")
     bib = (book / "references.bib").stat().st_mtime_ns
     assert build(book) == expected
     assert (book / "references.bib").stat().st_mtime_ns == bib  # sources.csv did not change

@@ -17,6 +17,7 @@ The sweep runs once per session (one browser, one context per view); the tests r
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections import Counter
@@ -253,6 +254,20 @@ def chromium():
         yield b
 
 
+@contextlib.contextmanager
+def served_page(chromium, html_dir, layer: str | None = None, **options):
+    """(page, base address): a page in a new 1280x900 browser context (`options` for new_context),
+    the book served over HTTP; with `layer`, the reader has chosen that reading layer already."""
+    context = chromium.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+    if layer:
+        context.add_init_script(f"try {{ localStorage.setItem('edition-reading-layer', '{layer}'); }} catch (e) {{}}")
+    try:
+        with serve(html_dir) as base:
+            yield context.new_page(), base
+    finally:
+        context.close()
+
+
 def test_reading_layers_switch_and_are_remembered_from_file(chromium, html_dir):
     """The choice holds on every essay page, also for a book opened from the disk (file://)."""
     context = chromium.new_context(viewport={"width": 390, "height": 844})
@@ -279,10 +294,7 @@ def test_reading_layers_switch_and_are_remembered_from_file(chromium, html_dir):
 
 def test_essay_layer_shows_only_the_authors_words(chromium, html_dir):
     from fidelity import essay_pages
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script("try { localStorage.setItem('edition-reading-layer', 'essay'); } catch (e) {}")
-    page = context.new_page()
-    with serve(html_dir) as base:
+    with served_page(chromium, html_dir, layer="essay") as (page, base):
         for name in essay_pages():
             page.goto(f"{base}/{name}.html")
             assert page.evaluate(VISIBLE_EDITORIAL) == [], name
@@ -290,15 +302,11 @@ def test_essay_layer_shows_only_the_authors_words(chromium, html_dir):
             underlined = page.evaluate("""() => [...document.querySelectorAll("a.glossary-term")]
                 .filter((a) => getComputedStyle(a).textDecorationLine !== "none").length""")
             assert underlined == 0, name
-    context.close()
 
 
 def test_a_link_to_a_hidden_note_shows_it(chromium, html_dir):
     """From the "Editorial notes" page to a note in place, with the essay alone chosen."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script("try { localStorage.setItem('edition-reading-layer', 'essay'); } catch (e) {}")
-    page = context.new_page()
-    with serve(html_dir) as base:
+    with served_page(chromium, html_dir, layer="essay") as (page, base):
         page.goto(f"{base}/chapters/editorial-notes.html")
         link = page.locator("a", has_text="read the note in place").first
         target = link.get_attribute("href").split("#")[1]
@@ -306,28 +314,22 @@ def test_a_link_to_a_hidden_note_shows_it(chromium, html_dir):
         page.wait_for_url(f"**#{target}")
         assert page.locator(f"[id='{target}']").is_visible()
         assert page.evaluate("localStorage.getItem('edition-reading-layer')") == "essay"  # the choice stands
-    context.close()
 
 
 def test_glossary_terms_are_quiet(chromium, html_dir):
     """In the text, a glossary term is the text's own colour with a dotted underline, not a blue link."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    with serve(html_dir) as base:
+    with served_page(chromium, html_dir) as (page, base):
         page.goto(f"{base}/chapters/workers-truth.html")
         style = page.evaluate("""() => { const a = document.querySelector("p#wt-1 a.glossary-term");
             const s = getComputedStyle(a), p = getComputedStyle(a.closest("p"));
             return [s.color === p.color, s.textDecorationStyle, s.textDecorationLine]; }""")
         assert style == [True, "dotted", "underline"]
-    context.close()
 
 
 def test_charts_follow_a_change_of_mode(chromium, html_dir):
     """The system (or the reader) switches to dark: the charts redraw with the dark house template."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
-    page = context.new_page()
     paper = """() => [...document.querySelectorAll("div.plotly-figure")].map((gd) => gd._fullLayout.paper_bgcolor)"""
-    with serve(html_dir) as base:
+    with served_page(chromium, html_dir, color_scheme="light") as (page, base):
         page.goto(f"{base}/chapters/membership.html")
         page.wait_for_function(CHARTS_DRAWN, timeout=30000)
         assert set(page.evaluate(paper)) == {"white"}
@@ -336,4 +338,3 @@ def test_charts_follow_a_change_of_mode(chromium, html_dir):
         from edition.charts import DARK_BACKGROUND
         page.wait_for_function(f"""() => [...document.querySelectorAll("div.plotly-figure")]
             .every((gd) => gd._fullLayout.paper_bgcolor === "{DARK_BACKGROUND}")""", timeout=15000)
-    context.close()

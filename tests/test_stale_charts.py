@@ -1,7 +1,6 @@
 """The stale-chart guard: after a CSV in data/ changes, the next build re-executes exactly the
 notebooks that read it, and their charts show the change; a build with nothing changed executes
 no notebook."""
-import csv
 import json
 import re
 
@@ -9,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from edition.book.freshness import is_notebook
-from notebooks import build, copy_book
+from notebooks import append_to_cell, build, built_copy
 
 MARK = "Edited in a test copy"
 
@@ -21,9 +20,7 @@ def chart_text(page) -> str:
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
-    book = copy_book(tmp_path_factory.mktemp("stale") / "book")
-    assert build(book) == ["chronology", "membership", "publications", "repression"]
-    return book
+    return built_copy(tmp_path_factory, "stale")
 
 
 def test_nothing_changed_executes_nothing(book):
@@ -31,15 +28,9 @@ def test_nothing_changed_executes_nothing(book):
 
 
 def test_editing_a_csv_reexecutes_its_readers_and_updates_the_chart(book):
-    events = book / "data" / "happenings.csv"
-    rows = list(csv.DictReader(events.open(encoding="utf-8", newline="")))
-    row = next(r for r in rows if r["happening_id"] == "ev-wt-founded")
     assert MARK not in chart_text(book / "_build/html/chapters/chronology.html")
-    row["title"] = f"{row['title']} ({MARK})"
-    with events.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=rows[0].keys(), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    append_to_cell(book / "data" / "happenings.csv", "title", f" ({MARK})",
+                   pick=lambda row: row["happening_id"] == "ev-wt-founded")
     readers = sorted(p.stem for p in (book / "chapters").glob("*.md")  # every view of a happening reads the file
                      if is_notebook(p.read_text()) and re.search(r'load\("(events|memberships|publications)"\)', p.read_text()))
     assert build(book) == readers

@@ -20,7 +20,6 @@ takes, measured in the same run) and the previous run's figures, kept in _build/
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import re
@@ -32,6 +31,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from scratch import append_to_cell, copy_tree  # tools/scratch.py, shared with the tests
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "_build" / "bench.json"
@@ -112,17 +113,6 @@ def edit_paragraph(path: Path, run: int, essay: bool) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def edit_csv(path: Path) -> None:
-    """A real, valid data edit: one more word in the first happening's title."""
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    rows[0]["title"] += " (edited)"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=rows[0].keys(), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def readers(copy: Path, rel: str) -> list[str]:
     """The notebooks whose last run read `rel` (their kernels' own record, edition/book/freshness.py)."""
     state = json.loads((copy / "_build/.stage/.jupyter_cache/edition-notebook-inputs.json").read_text(encoding="utf-8"))
@@ -163,12 +153,7 @@ def main() -> None:
             executed[name] = nbs
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "book"
-        files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.split("\n")
-        for f in filter(None, files):
-            if (ROOT / f).is_file():
-                (copy / f).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(ROOT / f, copy / f)
+        copy_tree(copy)
         for run in range(args.repeat):
             shutil.rmtree(copy / "_build", ignore_errors=True)
             timed("cold", lambda: build(copy))
@@ -180,7 +165,7 @@ def main() -> None:
             edit_paragraph(copy / "chapters" / "workers-truth.md", run, essay=True)
             timed("essay edit", lambda: build(copy))
             expected = readers(copy, "data/happenings.csv")
-            edit_csv(copy / "data" / "happenings.csv")
+            append_to_cell(copy / "data" / "happenings.csv", "title", " (edited)")  # one more word in the first title
             timed("CSV edit", lambda: build(copy))
             executed["CSV readers"] = expected
         for _ in range(args.pdf):  # the PDF draws its charts from the HTML build's outputs

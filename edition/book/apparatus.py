@@ -33,6 +33,7 @@ from edition.data import load, references
 from edition.essay import ESSAY
 from edition.paths import CHAPTERS, DATA_DIR, LABEL, NOTE_DEFINITION, NOTE_LABEL
 from edition.book.figures import main_figures
+from edition.book import register
 
 
 
@@ -403,9 +404,5 @@ def _paragraph_index(app: Sphinx, pagename, templatename, context, doctree) -> N
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_transform(DisputeNotes)
-    app.add_post_transform(DataBehind)
-    app.add_post_transform(PassageApparatus)
-    app.add_directive("editorial-notes", EditorialNotes)
-    app.connect("html-page-context", _paragraph_index)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, transforms=[DisputeNotes], post_transforms=[DataBehind, PassageApparatus],
+                    directives={"editorial-notes": EditorialNotes}, events=[("html-page-context", _paragraph_index)])

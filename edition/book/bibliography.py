@@ -46,6 +46,7 @@ from sphinx.builders.latex.nodes import thebibliography
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.paths import DATA_DIR
+from edition.book import register
 
 ROOT = DATA_DIR.parent
 BIB = ROOT / "references.bib"
@@ -264,9 +265,7 @@ def setup(app: Sphinx) -> dict:
     of works on its own page."""
     register_style()
     register_lookups()
-    app.add_post_transform(MarkTheList)
-    app.add_post_transform(ListOnItsPage)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, post_transforms=[MarkTheList, ListOnItsPage])
 
 
 def main(argv: list[str]) -> int:

@@ -16,6 +16,7 @@ from docutils import nodes
 
 from edition.paths import DATA_DIR
 from edition.book.datanodes import DataDirective, para, strong, text, with_code
+from edition.book import register
 
 HEADER = ("Field", "Type", "Required", "Description")
 WIDTHS = (18, 10, 8, 64)
@@ -104,5 +105,4 @@ class DataDictionary(DataDirective):
 
 
 def setup(app):
-    app.add_directive("data-dictionary", DataDictionary)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, directives={"data-dictionary": DataDictionary})

@@ -31,6 +31,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from edition.book import register
+
 ID_COLUMN, PARAGRAPH_COLUMN = 0, 1  # the contract's two custom_data columns
 FIELD = re.compile(r"%\{([^}:|]+)(?:[:|][^}]*)?\}")  # a hovertemplate field: %{x}, %{customdata[2]|%Y}
 TAG = re.compile(r"</?[a-z]+>")  # the template's own <b>, <i> (the data is never read as markup)
@@ -297,10 +299,6 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment
 
 def setup(app: Sphinx) -> dict:
     app.add_node(Marks)
-    app.add_transform(RecordFigures)
-    app.add_post_transform(ChartTables)
-    app.connect("env-get-updated", _pages_that_link_charts)
-    app.connect("build-finished", _write_csv)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return register(app, transforms=[RecordFigures], post_transforms=[ChartTables],
+                    events=[("env-get-updated", _pages_that_link_charts), ("build-finished", _write_csv),
+                            ("env-purge-doc", _purge), ("env-merge-info", _merge)], env_version=1)

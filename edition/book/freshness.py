@@ -23,6 +23,7 @@ from sphinx.util import logging
 from edition.book.plotly_outputs import edition_of
 from edition.paths import PACKAGE, ROOT
 from edition.readlog import current, read_log
+from edition.book import register
 
 LOG = logging.getLogger(__name__)
 STATE = "edition-notebook-inputs.json"
@@ -187,7 +188,5 @@ def _after_read(app: Sphinx, doctree) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("env-get-outdated", _outdated)
-    app.connect("source-read", _before_read)
-    app.connect("doctree-read", _after_read)
-    return {"parallel_read_safe": False, "parallel_write_safe": True}
+    return register(app, events=[("env-get-outdated", _outdated), ("source-read", _before_read),
+                                 ("doctree-read", _after_read)], parallel_read_safe=False)

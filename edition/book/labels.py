@@ -13,6 +13,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.paths import LABEL
+from edition.book import register
 
 
 def paragraph_labels(doctree: nodes.document) -> list[tuple[str, nodes.Element]]:
@@ -104,9 +105,5 @@ def _data_must_be_valid(app: Sphinx, config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("config-inited", _data_must_be_valid)
-    app.add_transform(EditorialTitle)
-    app.add_transform(NoteAnchors)
-    app.add_transform(ParagraphLabels)
-    app.add_post_transform(ParagraphLabelsInMargin)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, transforms=[EditorialTitle, NoteAnchors, ParagraphLabels],
+                    post_transforms=[ParagraphLabelsInMargin], events=[("config-inited", _data_must_be_valid)])

@@ -29,7 +29,7 @@ from docutils import nodes
 from myst_nb.core.render import MimeData
 from sphinx.application import Sphinx
 
-from edition.book import figures
+from edition.book import figures, register
 from edition.paths import PACKAGE
 
 MIME = "application/vnd.plotly.v1+json"
@@ -216,7 +216,5 @@ def _kernel_renderer(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("builder-inited", _kernel_renderer, priority=400)  # before myst-nb reads its config
-    app.connect("html-page-context", _scripts_for_charts)
-    app.connect("build-finished", _copy_plotly)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, events=[("builder-inited", _kernel_renderer, 400),  # before myst-nb reads its config
+                                 ("html-page-context", _scripts_for_charts), ("build-finished", _copy_plotly)])

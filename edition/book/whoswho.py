@@ -21,6 +21,7 @@ from edition.paths import DATA_DIR
 from edition.book.datanodes import DataDirective, para, strong, text
 from edition.essay import ESSAY, paragraphs, plain
 from edition.paths import CHAPTERS, NOTE_DEFINITION
+from edition.book import register
 
 
 
@@ -139,5 +140,4 @@ class WhosWho(DataDirective):
 
 
 def setup(app):
-    app.add_directive("whos-who", WhosWho)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, directives={"whos-who": WhosWho})

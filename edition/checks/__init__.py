@@ -73,6 +73,15 @@ def hidden_check(label: str):
     return register
 
 
+def shared_check(label: str, name: str, hidden: bool, run: Callable[..., str], *args) -> None:
+    """A check made from a function that several checks share: `run(ns, *args)`, registered under
+    `name` (a function's name: grades and feedback show it with spaces)."""
+    def check(ns: dict) -> str:
+        return run(ns, *args)
+    check.__name__ = name
+    CHECKS.append(Check(label, hidden, check))
+
+
 def load_checks(with_hidden: bool) -> None:
     import_module("edition.checks.public")  # registers the public checks
     if with_hidden:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from edition.checks import Wrong, hidden_check
+from edition.checks import Wrong, hidden_check, shared_check
 from edition.checks.public import given, numbered_rows, table, value
 
 
@@ -58,16 +58,6 @@ def answers_are_single_values(ns):
     return "Both answers are single values."
 
 
-@hidden_check("chronology-ex-2")
-def chart_draws_later(ns):
-    return draws(ns, "later", "scatter", "the events of 1927-1930")
-
-
-@hidden_check("chronology-ex-3")
-def bars_draw_per_year(ns):
-    return bar_total(ns, "per_year")
-
-
 @hidden_check("membership-ex-1")
 def estimators_are_named_in_the_table(ns):
     est = table(ns, "est", "the size estimates")
@@ -76,16 +66,6 @@ def estimators_are_named_in_the_table(ns):
         if str(value(ns, name, "a name")).strip().casefold() not in names:
             raise Wrong(f"`{name}` should be written as in the `estimated_by` column of `est`.")
     return "Both names are written as the table writes them."
-
-
-@hidden_check("membership-ex-2")
-def chart_draws_early(ns):
-    return draws(ns, "early", "bar", "the memberships that overlap 1921-1925")
-
-
-@hidden_check("membership-ex-3")
-def bars_draw_per_group(ns):
-    return bar_total(ns, "per_group")
 
 
 @hidden_check("publications-ex-1")
@@ -98,16 +78,6 @@ def dreadnought_in_date_order(ns):
     return "`dreadnought` lists the texts in date order."
 
 
-@hidden_check("publications-ex-2")
-def chart_draws_programmes(ns):
-    return draws(ns, "programmes", "scatter", "the programmes and appeals")
-
-
-@hidden_check("publications-ex-3")
-def bars_draw_texts_per_year(ns):
-    return bar_total(ns, "per_year")
-
-
 @hidden_check("repression-ex-1")
 def busiest_is_a_year(ns):
     if not str(value(ns, "busiest", "a year")).strip().isdigit():
@@ -115,13 +85,27 @@ def busiest_is_a_year(ns):
     return "`busiest` is a year."
 
 
-@hidden_check("repression-ex-2")
-def chart_draws_sapronov(ns):
-    return draws(ns, "sapronov", "scatter", "Sapronov's events")
-
-
 @hidden_check("repression-ex-3")
 def chart_draws_numbered(ns):
     repression = table(ns, "repression", "the repression events")
     numbered_rows(repression)
     return draws(ns, "numbered", "scatter", "the events with a number of people")
+
+
+# The charts of "Change a filter" and "Make a new chart": `fig` draws one mark per row of the
+# table the exercise made, or bars that add up to its counts.
+ONE_MARK_PER_ROW = {  # exercise: (the table, the marks' trace type, what the table holds)
+    "chronology-ex-2": ("later", "scatter", "the events of 1927-1930"),
+    "membership-ex-2": ("early", "bar", "the memberships that overlap 1921-1925"),
+    "publications-ex-2": ("programmes", "scatter", "the programmes and appeals"),
+    "repression-ex-2": ("sapronov", "scatter", "Sapronov's events"),
+}
+BARS_ADD_UP = {  # exercise: (the check's name, the table of counts)
+    "chronology-ex-3": ("bars_draw_per_year", "per_year"),
+    "membership-ex-3": ("bars_draw_per_group", "per_group"),
+    "publications-ex-3": ("bars_draw_texts_per_year", "per_year"),
+}
+for label, (name, kind, what) in ONE_MARK_PER_ROW.items():
+    shared_check(label, f"chart_draws_{name}", True, draws, name, kind, what)
+for label, (check, name) in BARS_ADD_UP.items():
+    shared_check(label, check, True, bar_total, name)

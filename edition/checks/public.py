@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from edition.checks import Wrong, exercise, public_check
+from edition.checks import Wrong, exercise, public_check, shared_check
 
 exercise("chronology-ex-1", "Read the chart")
 exercise("chronology-ex-2", "Change a filter")
@@ -137,12 +137,18 @@ def year_of_most_arrests(ns):
                 "`early[early[\"kind\"] == \"arrest\"][\"date_start\"].dt.year.value_counts()`.")
 
 
-@public_check("chronology-ex-2")
-def events_of_1927_to_1930(ns):
-    period = table(ns, "period", "the dated events")
-    later = table(ns, "later", "the events of 1927-1930")
-    expected = period[period["date_start"].between("1927-01-01", "1930-12-31")]
-    return same_rows(later, expected, "later", "event_id", "events that begin in 1927-1930")
+def rows_kept(ns: dict, given_table: tuple[str, str], made: tuple[str, str], keep, key: str, what: str) -> str:
+    """A filter's check: the table the student made (name, what it holds) has the rows of the
+    notebook's table (name, what it holds) that `keep` keeps, by their `key` column."""
+    source = table(ns, *given_table)
+    got = table(ns, *made)
+    return same_rows(got, keep(source), made[0], key, what)
+
+
+shared_check("chronology-ex-2", "events_of_1927_to_1930", False, rows_kept, ("period", "the dated events"),
+             ("later", "the events of 1927-1930"),
+             lambda period: period[period["date_start"].between("1927-01-01", "1930-12-31")],
+             "event_id", "events that begin in 1927-1930")
 
 
 def single_year(period: pd.DataFrame) -> pd.DataFrame:
@@ -172,35 +178,27 @@ def workers_group_estimates(ns) -> pd.DataFrame:
     return est[est["group_id"] == "workers-group"]
 
 
-@public_check("membership-ex-1")
-def who_made_the_largest_estimate(ns):
+def who_made_the(ns: dict, extreme: str, column: str) -> str:
+    """Who made the largest (or smallest) estimate of the Workers' Group: the `column` (high or
+    low) at its max (or min), named in the variable `largest_by` (or `smallest_by`)."""
     wg = workers_group_estimates(ns)
-    answer = value(ns, "largest_by", "who made the largest estimate, in quotes")
-    right = wg.loc[wg["high"] == wg["high"].max(), "estimated_by"]
+    answer = value(ns, f"{extreme}_by", f"who made the {extreme} estimate, in quotes")
+    best = wg[column].max() if extreme == "largest" else wg[column].min()
+    right = wg.loc[wg[column] == best, "estimated_by"]
     if one_of(answer, right):
-        return f"{answer} made the largest estimate for the Workers' Group ({wg['high'].max()} people)."
-    raise Wrong(f"\"{answer}\" did not make the largest estimate for the Workers' Group: sort its rows "
-                "of `est` by `high` and read the `estimated_by` column.")
+        return f"{answer} made the {extreme} estimate for the Workers' Group ({best} people)."
+    raise Wrong(f"\"{answer}\" did not make the {extreme} estimate for the Workers' Group: sort its rows "
+                f"of `est` by `{column}` and read the `estimated_by` column.")
 
 
-@public_check("membership-ex-1")
-def who_made_the_smallest_estimate(ns):
-    wg = workers_group_estimates(ns)
-    answer = value(ns, "smallest_by", "who made the smallest estimate, in quotes")
-    right = wg.loc[wg["low"] == wg["low"].min(), "estimated_by"]
-    if one_of(answer, right):
-        return f"{answer} made the smallest estimate for the Workers' Group ({wg['low'].min()} people)."
-    raise Wrong(f"\"{answer}\" did not make the smallest estimate for the Workers' Group: sort its rows "
-                "of `est` by `low` and read the `estimated_by` column.")
+for extreme, column in (("largest", "high"), ("smallest", "low")):
+    shared_check("membership-ex-1", f"who_made_the_{extreme}_estimate", False, who_made_the, extreme, column)
 
 
-@public_check("membership-ex-2")
-def memberships_of_1921_to_1925(ns):
-    dated = table(ns, "dated", "the dated memberships")
-    early = table(ns, "early", "the dated memberships that overlap 1921-1925")
-    expected = dated[(dated["end"] >= "1921-01-01") & (dated["start"] <= "1925-12-31")]
-    return same_rows(early, expected, "early", "membership_id",
-                     "dated memberships that overlap 1921-1925 (ending after it begins, starting before it ends)")
+shared_check("membership-ex-2", "memberships_of_1921_to_1925", False, rows_kept, ("dated", "the dated memberships"),
+             ("early", "the dated memberships that overlap 1921-1925"),
+             lambda dated: dated[(dated["end"] >= "1921-01-01") & (dated["start"] <= "1925-12-31")],
+             "membership_id", "dated memberships that overlap 1921-1925 (ending after it begins, starting before it ends)")
 
 
 @public_check("membership-ex-3")
@@ -223,20 +221,12 @@ def memberships_per_group(ns):
 
 # --- publications ---------------------------------------------------------------------------
 
-@public_check("publications-ex-1")
-def the_dreadnoughts_texts(ns):
-    texts = table(ns, "texts", "the dated texts")
-    dreadnought = table(ns, "dreadnought", "the Workers' Dreadnought's rows")
-    expected = texts[texts["where"] == "Workers' Dreadnought"]
-    return same_rows(dreadnought, expected, "dreadnought", "publication_id", "texts the Workers' Dreadnought printed")
-
-
-@public_check("publications-ex-2")
-def programmes_and_appeals(ns):
-    texts = table(ns, "texts", "the dated texts")
-    programmes = table(ns, "programmes", "the programmes and appeals")
-    expected = texts[texts["family"] == "programmes and appeals"]
-    return same_rows(programmes, expected, "programmes", "publication_id", "programmes and appeals")
+shared_check("publications-ex-1", "the_dreadnoughts_texts", False, rows_kept, ("texts", "the dated texts"),
+             ("dreadnought", "the Workers' Dreadnought's rows"), lambda texts: texts[texts["where"] == "Workers' Dreadnought"],
+             "publication_id", "texts the Workers' Dreadnought printed")
+shared_check("publications-ex-2", "programmes_and_appeals", False, rows_kept, ("texts", "the dated texts"),
+             ("programmes", "the programmes and appeals"), lambda texts: texts[texts["family"] == "programmes and appeals"],
+             "publication_id", "programmes and appeals")
 
 
 @public_check("publications-ex-3")
@@ -252,15 +242,23 @@ def texts_per_year(ns):
 
 # --- repression -----------------------------------------------------------------------------
 
+def repression_counts(ns) -> pd.DataFrame:
+    return table(ns, "counts", "the repression events per year and kind")
+
+
+def busiest_answer(ns):
+    return value(ns, "busiest", "the year with most recorded repression events, as a number")
+
+
 def busiest_years(ns) -> pd.Series:
-    counts = table(ns, "counts", "the repression events per year and kind")
+    counts = repression_counts(ns)
     totals = counts.groupby("year")["events"].sum()
     return totals[totals == totals.max()]
 
 
 @public_check("repression-ex-1")
 def the_busiest_year(ns):
-    answer = value(ns, "busiest", "the year with most recorded repression events, as a number")
+    answer = busiest_answer(ns)
     top = busiest_years(ns)
     if one_of(answer, top.index):
         return f"{answer} has the most recorded repression events ({top.max()})."
@@ -270,8 +268,8 @@ def the_busiest_year(ns):
 
 @public_check("repression-ex-1")
 def kinds_in_the_busiest_year(ns):
-    counts = table(ns, "counts", "the repression events per year and kind")
-    year = value(ns, "busiest", "the year with most recorded repression events, as a number")
+    counts = repression_counts(ns)
+    year = busiest_answer(ns)
     kinds = given(ns, "busiest_kinds", "a list of the kinds of event in that year")
     if isinstance(kinds, str) or not hasattr(kinds, "__iter__"):
         raise Wrong("`busiest_kinds` should be a list of kinds, like [\"arrest\", \"exile\"].")

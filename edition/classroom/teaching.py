@@ -38,6 +38,7 @@ from edition.essay import ESSAY
 
 from edition.book.freshness import is_notebook
 from edition.book.plotly_outputs import edition_of
+from edition.book import register
 
 LOG = logging.getLogger(__name__)
 MODES = ("hide", "show")
@@ -271,15 +272,10 @@ def _student_notebook(source: Path) -> bytes:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("edition_solutions", "hide", "env", types=[str])
-    app.connect("config-inited", _solutions_mode)
-    app.connect("config-inited", _launch_buttons_need_a_repository)
-    app.add_transform(SolutionFiguresUnnumbered)
-    app.add_post_transform(Solutions)
-    app.add_post_transform(ExerciseNumbersInPrint)
-    app.add_post_transform(DownloadLink)
-    app.add_post_transform(CheckCells)
-    app.connect("html-page-context", _ipynb_in_download_menu, priority=400)
-    app.connect("html-page-context", _binder_opens_the_ipynb, priority=600)
-    app.connect("build-finished", _write_notebooks)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, config={"edition_solutions": ("hide", "env", [str])},
+                    transforms=[SolutionFiguresUnnumbered],
+                    post_transforms=[Solutions, ExerciseNumbersInPrint, DownloadLink, CheckCells],
+                    events=[("config-inited", _solutions_mode), ("config-inited", _launch_buttons_need_a_repository),
+                            ("html-page-context", _ipynb_in_download_menu, 400),
+                            ("html-page-context", _binder_opens_the_ipynb, 600),
+                            ("build-finished", _write_notebooks)])

@@ -28,6 +28,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 
 from edition.paths import PACKAGE
+from edition.book import register
 
 HERE = PACKAGE / "print" / "assets" / "epub"
 KEEP_CSS = {"epub.css", "basic.css", "pygments.css", "edition-epub.css"}
@@ -241,8 +242,7 @@ def _drop_inline_scripts(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 def setup(app: Sphinx) -> dict:
     app.add_builder(EditionEpub, override=True)
-    app.connect("config-inited", _cover_as_tuple, priority=100)  # before Sphinx checks types (800)
-    app.connect("builder-inited", _setup_epub, priority=100)  # before Sphinx checks the version
-    app.connect("html-page-context", _page_without_scripts, priority=900)
-    app.connect("doctree-resolved", _drop_inline_scripts, priority=900)  # after sphinx-thebe
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, events=[("config-inited", _cover_as_tuple, 100),  # before Sphinx checks types (800)
+                                 ("builder-inited", _setup_epub, 100),  # before Sphinx checks the version
+                                 ("html-page-context", _page_without_scripts, 900),
+                                 ("doctree-resolved", _drop_inline_scripts, 900)])  # after sphinx-thebe

@@ -28,6 +28,7 @@ from sphinx.util import logging
 from sphinx.util.i18n import format_date
 
 from edition.print.endnotes import EditorsNotesAsEndnotes
+from edition.book import register
 
 logger = logging.getLogger(__name__)
 
@@ -401,18 +402,12 @@ def _paper(app: Sphinx, config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("edition_keywords", [], "env", types=[list])
-    app.add_config_value("edition_paper", "a4", "", types=[str])  # only the writing depends on it
-    app.connect("config-inited", _paper)
-    app.connect("builder-inited", _date)
-    app.connect("builder-inited", _document_info)
-    app.add_post_transform(BookStructure)
-    app.add_post_transform(StyledParagraphs)
-    app.add_post_transform(DataFrameTables)
-    app.add_post_transform(PrintLayout)
-    app.add_post_transform(EditorsNotesAsEndnotes)  # editor's notes: margin marks, endnotes
-    app.add_post_transform(RightToLeft)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, config={"edition_keywords": ([], "env", [list]),
+                                 "edition_paper": ("a4", "", [str])},  # only the writing depends on the paper
+                    post_transforms=[BookStructure, StyledParagraphs, DataFrameTables, PrintLayout,
+                                     EditorsNotesAsEndnotes,  # editor's notes: margin marks, endnotes
+                                     RightToLeft],
+                    events=[("config-inited", _paper), ("builder-inited", _date), ("builder-inited", _document_info)])
 
 
 # --- After xelatex: characters the PDF's fonts could not print (make pdf runs this). ---

@@ -36,6 +36,7 @@ from sphinx.util.osutil import ensuredir
 from edition.paths import LABEL
 from edition.print.latex import DataFrameTables as _LatexDataFrameTables
 from edition.essay import ESSAY
+from edition.book import register
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +103,28 @@ def front_matter(title: str, edition: str, lines: list[str]) -> str:
             f"#v(4mm)\n#text(size: 13pt)[{escape(edition)}]\n#v(14mm)\n#set text(size: 10pt)\n{body}]\n")
 
 
-class Skip(Exception):
-    """Raised by a visitor: leave this node and its children out."""
+# Most nodes, by their class's name; the translator's visit_ and depart_ methods print the rest.
+WRAPS = {  # their children inside a Typst wrapper: (opening, closing)
+    "block_quote": ("\n#pad(left: 1.5em, right: 1em)[\n", "]\n"),
+    "enumerated_list": ("\n#enum(\n", ")\n"),
+    "definition_list_item": ("\n#block[", "]\n"),
+    "term": ("#strong[", "] "),
+    "definition": ("#pad(left: 1.5em)[", "]"),
+    "rubric": ("\n#block(above: 1em, below: 0.6em)[#strong[", "]]\n"),
+    "citation": ("\n#block(above: 0.5em)[", "]\n"),  # a bibliography entry: its label ("[12]") and text, a paragraph
+    "label": ("[", "] "),
+    "emphasis": ("#emph[", "]"),
+    "strong": ("#strong[", "]"),
+    "subscript": ("#sub[", "]"),
+    "superscript": ("#super[", "]"),
+    "number_reference": ("", ""),  # the words stay, without a link
+}
+CHILDREN_ONLY = {"document", "definition_list", "glossary", "target", "download_reference", "pending_xref"}
+LEFT_OUT = {
+    "toctree", "comment", "meta", "substitution_definition", "system_message", "index",
+    "raw",  # HTML or LaTeX for other builders (DataFrames are tables by now)
+    "footnote",  # printed where it is referred to (visit_footnote_reference)
+}
 
 
 class TypstTranslator(nodes.NodeVisitor):
@@ -127,13 +148,28 @@ class TypstTranslator(nodes.NodeVisitor):
         self.unknown.add(type(node).__name__)  # its children still print: nothing of the text is lost
 
     def unknown_departure(self, node: nodes.Node) -> None:
-        pass
+        pass  # a node with nothing to print after its children has no depart_ method
 
     def dispatch_visit(self, node):
-        try:
-            return super().dispatch_visit(node)
-        except Skip:
+        """A node by the tables above (WRAPS, CHILDREN_ONLY, LEFT_OUT), or by its whole_ method (its
+        markup, the children's included, as one string), or by its visit_ and depart_ methods."""
+        name = type(node).__name__
+        if name in LEFT_OUT:
             raise nodes.SkipNode
+        if name in WRAPS:
+            return self._open(*WRAPS[name])
+        if name in CHILDREN_ONLY:
+            return None
+        whole = getattr(self, f"whole_{name}", None)
+        if whole is not None:  # the node's markup made at once, its children's with it
+            self.out.append(whole(node))
+            raise nodes.SkipNode
+        return super().dispatch_visit(node)
+
+    def dispatch_departure(self, node):
+        if type(node).__name__ in WRAPS:
+            return self._close()
+        return super().dispatch_departure(node)
 
     def _open(self, code: str, end: str) -> None:
         self.out.append(code)
@@ -142,17 +178,15 @@ class TypstTranslator(nodes.NodeVisitor):
     def _close(self, node=None) -> None:
         self.out.append(self.ends.pop())
 
+    def _apart(self, children) -> str:
+        """Nodes printed by a translator of their own (a footnote's text, a table's cell), trimmed."""
+        inner = TypstTranslator(self.document, self.builder, self.docname, self.options)
+        for child in children:
+            child.walkabout(inner)
+        return inner.astext().strip()
+
     def visit_Text(self, node: nodes.Text) -> None:
         self.out.append(escape(node.astext()))
-
-    def depart_Text(self, node) -> None:
-        pass
-
-    def visit_document(self, node) -> None:
-        pass
-
-    def depart_document(self, node) -> None:
-        pass
 
     # --- structure ---
     def visit_section(self, node) -> None:
@@ -209,23 +243,11 @@ class TypstTranslator(nodes.NodeVisitor):
     def depart_paragraph(self, node) -> None:
         self._close()
 
-    def visit_block_quote(self, node) -> None:
-        self._open("\n#pad(left: 1.5em, right: 1em)[\n", "]\n")
-
-    def depart_block_quote(self, node) -> None:
-        self._close()
-
     def visit_bullet_list(self, node) -> None:
         self.out.append("\n")
 
     def depart_bullet_list(self, node) -> None:
         self.out.append("\n")
-
-    def visit_enumerated_list(self, node) -> None:
-        self._open("\n#enum(\n", ")\n")
-
-    def depart_enumerated_list(self, node) -> None:
-        self._close()
 
     def visit_list_item(self, node) -> None:
         if isinstance(node.parent, nodes.enumerated_list):
@@ -236,105 +258,16 @@ class TypstTranslator(nodes.NodeVisitor):
     def depart_list_item(self, node) -> None:
         self._close()
 
-    def visit_definition_list(self, node) -> None:
-        pass
-
-    def depart_definition_list(self, node) -> None:
-        pass
-
-    def visit_definition_list_item(self, node) -> None:
-        self._open("\n#block[", "]\n")
-
-    def depart_definition_list_item(self, node) -> None:
-        self._close()
-
-    def visit_term(self, node) -> None:
-        self._open("#strong[", "] ")
-
-    def depart_term(self, node) -> None:
-        self._close()
-
-    def visit_definition(self, node) -> None:
-        self._open("#pad(left: 1.5em)[", "]")
-
-    def depart_definition(self, node) -> None:
-        self._close()
-
-    def visit_glossary(self, node) -> None:
-        pass
-
-    def depart_glossary(self, node) -> None:
-        pass
-
-    def visit_transition(self, node) -> None:
-        self.out.append("\n#align(center, line(length: 20%, stroke: 0.4pt))\n")
-        raise nodes.SkipNode
+    def whole_transition(self, node) -> str:
+        return "\n#align(center, line(length: 20%, stroke: 0.4pt))\n"
 
     def visit_compound(self, node) -> None:
         if "toctree-wrapper" in node["classes"]:
             raise nodes.SkipNode
 
-    def depart_compound(self, node) -> None:
-        pass
-
-    def visit_toctree(self, node) -> None:
-        raise nodes.SkipNode
-
-    def visit_target(self, node) -> None:
-        pass
-
-    def depart_target(self, node) -> None:
-        pass
-
-    def visit_comment(self, node) -> None:
-        raise nodes.SkipNode
-
-    def visit_raw(self, node) -> None:
-        raise nodes.SkipNode  # HTML or LaTeX for other builders (DataFrames are tables by now)
-
-    def visit_meta(self, node) -> None:
-        raise nodes.SkipNode
-
-    def visit_substitution_definition(self, node) -> None:
-        raise nodes.SkipNode
-
-    def visit_system_message(self, node) -> None:
-        raise nodes.SkipNode
-
-    def visit_index(self, node) -> None:
-        raise nodes.SkipNode
-
     def visit_only(self, node) -> None:
         if node.get("expr") not in ("latex", "typst", "format_typst"):
             raise nodes.SkipNode
-
-    def depart_only(self, node) -> None:
-        pass
-
-    def visit_rubric(self, node) -> None:
-        self._open("\n#block(above: 1em, below: 0.6em)[#strong[", "]]\n")
-
-    def depart_rubric(self, node) -> None:
-        self._close()
-
-    def visit_citation(self, node) -> None:
-        """A bibliography entry: its label ("[12]") and its text, a paragraph of its own."""
-        self._open("\n#block(above: 0.5em)[", "]\n")
-
-    def depart_citation(self, node) -> None:
-        self._close()
-
-    def visit_label(self, node) -> None:
-        self._open("[", "] ")
-
-    def depart_label(self, node) -> None:
-        self._close()
-
-    def visit_download_reference(self, node) -> None:
-        pass
-
-    def depart_download_reference(self, node) -> None:
-        pass
 
     # --- boxes: the editors' (admonitions), exercises ---
     def visit_admonition(self, node) -> None:
@@ -361,46 +294,17 @@ class TypstTranslator(nodes.NodeVisitor):
         if "sphinx-exercise" in node["classes"] or node.get("type") == "exercise":
             pass
 
-    def depart_container(self, node) -> None:
-        pass
-
-    def visit_literal_block(self, node) -> None:
+    def whole_literal_block(self, node) -> str:
         lang = node.get("language", "")
         lang = "python" if lang in ("ipython3", "ipython", "python3") else lang
-        self.out.append(f"\n#block(width: 100%, inset: 5pt, fill: luma(96%), raw({string(node.astext())}, block: true"
-                        + (f", lang: {string(lang)}" if lang else "") + "))\n")
-        raise nodes.SkipNode
+        return (f"\n#block(width: 100%, inset: 5pt, fill: luma(96%), raw({string(node.astext())}, block: true"
+                + (f", lang: {string(lang)}" if lang else "") + "))\n")
 
-    visit_doctest_block = visit_literal_block
+    whole_doctest_block = whole_literal_block
 
     # --- inline ---
-    def visit_emphasis(self, node) -> None:
-        self._open("#emph[", "]")
-
-    def depart_emphasis(self, node) -> None:
-        self._close()
-
-    def visit_strong(self, node) -> None:
-        self._open("#strong[", "]")
-
-    def depart_strong(self, node) -> None:
-        self._close()
-
-    def visit_literal(self, node) -> None:
-        self.out.append(f"#raw({string(node.astext())})")
-        raise nodes.SkipNode
-
-    def visit_subscript(self, node) -> None:
-        self._open("#sub[", "]")
-
-    def depart_subscript(self, node) -> None:
-        self._close()
-
-    def visit_superscript(self, node) -> None:
-        self._open("#super[", "]")
-
-    def depart_superscript(self, node) -> None:
-        self._close()
+    def whole_literal(self, node) -> str:
+        return f"#raw({string(node.astext())})"
 
     def visit_inline(self, node) -> None:
         if "editorial" in node["classes"] and not self.in_editorial:
@@ -423,53 +327,30 @@ class TypstTranslator(nodes.NodeVisitor):
     def depart_reference(self, node) -> None:
         self._close()
 
-    def visit_number_reference(self, node) -> None:
-        self.ends.append("")
-
-    def depart_number_reference(self, node) -> None:
-        self._close()
-
-    def visit_pending_xref(self, node) -> None:
-        pass
-
-    def depart_pending_xref(self, node) -> None:
-        pass
-
-    def visit_footnote_reference(self, node) -> None:
+    def whole_footnote_reference(self, node) -> str:
         note = self.footnotes.get(node.get("refid", ""))
         if note is None:
-            self.out.append(f"#super[{escape(node.astext())}]")
-            raise nodes.SkipNode
-        inner = TypstTranslator(self.document, self.builder, self.docname, self.options)
-        for child in note.children:
-            if not isinstance(child, nodes.label):
-                child.walkabout(inner)
+            return f"#super[{escape(node.astext())}]"
+        text = self._apart(child for child in note.children if not isinstance(child, nodes.label))
         number = node.astext().strip("[]")
         # "~": the note's number and its first word apart, as the essay prints them ("2 The ...")
-        self.out.append(f"#footnote(numbering: _ => {string(number)})[~{inner.astext().strip()}]")
-        raise nodes.SkipNode
+        return f"#footnote(numbering: _ => {string(number)})[~{text}]"
 
-    def visit_footnote(self, node) -> None:
-        raise nodes.SkipNode  # printed where it is referred to
-
-    def visit_citation_reference(self, node) -> None:
-        self.out.append(f"[{escape(node.astext())}]")
-        raise nodes.SkipNode
+    def whole_citation_reference(self, node) -> str:
+        return f"[{escape(node.astext())}]"
 
     # --- figures, images and tables ---
-    def visit_figure(self, node) -> None:
+    def whole_figure(self, node) -> str:
         image = node.next_node(nodes.image)
         caption = node.next_node(nodes.caption)
         legend = node.next_node(nodes.legend)
         number = self.builder.number(self.docname, node, "figure")
         words = (number + ": " if number else "") + (caption.astext() if caption is not None else "")
         words += (" " + legend.astext()) if legend is not None else ""
-        self.out.append(f"\n#figure({self.builder.image_call(image, self.docname)}, caption: [{escape(words)}])\n")
-        raise nodes.SkipNode
+        return f"\n#figure({self.builder.image_call(image, self.docname)}, caption: [{escape(words)}])\n"
 
-    def visit_image(self, node) -> None:
-        self.out.append(f"\n#block({self.builder.image_call(node, self.docname)})\n")
-        raise nodes.SkipNode
+    def whole_image(self, node) -> str:
+        return f"\n#block({self.builder.image_call(node, self.docname)})\n"
 
     def visit_table(self, node) -> None:
         tgroup = node.next_node(nodes.tgroup)
@@ -486,10 +367,7 @@ class TypstTranslator(nodes.NodeVisitor):
             self.out.append(wrap)
             for row in part.children:
                 for entry in row.children:
-                    inner = TypstTranslator(self.document, self.builder, self.docname, self.options)
-                    for child in entry.children:
-                        child.walkabout(inner)
-                    self.out.append(f"[{inner.astext().strip()}],\n")
+                    self.out.append(f"[{self._apart(entry.children)}],\n")
             self.out.append("),\n" if wrap else "")
         self._close()
         raise nodes.SkipNode
@@ -706,8 +584,6 @@ class DataFrameTables(_LatexDataFrameTables):
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("edition_typst", "reading", "", types=[str])
     app.add_builder(TypstBuilder)
-    app.connect("config-inited", _print_outputs)
-    app.add_post_transform(DataFrameTables)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, config={"edition_typst": ("reading", "", [str])}, post_transforms=[DataFrameTables],
+                    events=[("config-inited", _print_outputs)])

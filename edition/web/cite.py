@@ -28,6 +28,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from edition.book.plotly_outputs import edition_of, script_json
+from edition.book import register
 
 EDITION_TITLE = "The Communist Left in Russia 1918-1930 Part 2: A Teaching Edition"
 PERIODICAL = "International Review"
@@ -205,7 +206,5 @@ class ParagraphCitations(Directive):
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_directive("paragraph-citations", ParagraphCitations)
-    app.connect("html-page-context", _meta)
-    app.connect("build-finished", _files)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, directives={"paragraph-citations": ParagraphCitations},
+                    events=[("html-page-context", _meta), ("build-finished", _files)])

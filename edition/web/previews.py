@@ -32,6 +32,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.paths import LABEL
 from edition.book.plotly_outputs import edition_of, script_json
+from edition.book import register
 
 MAX_CHARS = 480  # a preview is a glimpse: about four lines of a phone's width
 
@@ -299,8 +300,5 @@ def _page_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_post_transform(PeopleLinks)
-    app.add_post_transform(Previews)
-    app.connect("html-page-context", _page_assets)
-    app.connect("build-finished", _save)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, post_transforms=[PeopleLinks, Previews],
+                    events=[("html-page-context", _page_assets), ("build-finished", _save)])

@@ -23,6 +23,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.essay import ESSAY
 from edition.book.plotly_outputs import edition_of
+from edition.book import register
 
 LAYERS = {"essay": "Essay", "notes": "Essay + editors' notes", "data": "Essay + notes + data"}
 DEFAULT_LAYER = "notes"
@@ -80,7 +81,5 @@ def _page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("config-inited", _one_search_box)
-    app.add_post_transform(WebReading)
-    app.connect("html-page-context", _page_scripts)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, post_transforms=[WebReading],
+                    events=[("config-inited", _one_search_box), ("html-page-context", _page_scripts)])

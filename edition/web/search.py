@@ -25,6 +25,7 @@ from sphinx.application import Sphinx
 
 from edition.paths import LABEL
 from edition.book.plotly_outputs import edition_of
+from edition.book import register
 
 # iuliia's schemes for the systems a reader meets in catalogues and books.
 SCHEMES = {
@@ -141,6 +142,4 @@ def _search_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("build-finished", write_index)
-    app.connect("html-page-context", _search_page)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return register(app, events=[("build-finished", write_index), ("html-page-context", _search_page)])
