@@ -133,12 +133,12 @@ serve:
 	@$(BIN)/python -m edition.web.serve $(PORT) $(BUILD)/html
 
 # The set-up installs these pins with --no-deps, so they must agree (pip check) and include what
-# plain `pip freeze` hides (wheel); setuptools comes with the venv (or, on Python 3.12+, is fetched
-# to build the edition package).
+# plain `pip freeze` hides (wheel); setuptools is fetched to build the edition package, and uv, the
+# installer, is pinned above (UV).
 lock: $(READY)
 	$(BIN)/pip install --quiet -r requirements.in
 	{ echo "# Exact pins of everything the book installs, made by \`make lock\` from requirements.in. Do not edit by hand."; \
-	  $(BIN)/pip freeze --all --exclude pip --exclude setuptools --exclude-editable; } > requirements.txt
+	  $(BIN)/pip freeze --all --exclude pip --exclude setuptools --exclude uv --exclude-editable; } > requirements.txt
 	$(BIN)/pip check
 
 clean:
