@@ -38,6 +38,12 @@ def package_digest() -> str:
     return h.hexdigest()
 
 
+def build_package(env) -> str:
+    """The package digest this build's pages and kernels were made with (set when Sphinx asks
+    what is outdated); the package as it is now for a build that never asked."""
+    return getattr(env, "edition_package", None) or package_digest()
+
+
 def is_notebook(text: str) -> bool:
     return text.startswith("---") and "kernelspec:" in text.split("\n---", 1)[0]
 

@@ -36,7 +36,7 @@ from sphinx.util.osutil import relative_uri
 
 from edition.essay import ESSAY
 
-from edition.book.freshness import is_notebook
+from edition.book.freshness import build_package, is_notebook
 from edition.book.plotly_outputs import edition_of
 from edition.book import register
 
@@ -230,11 +230,10 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
         return
     from edition.data import DATA_DIR
     from edition.derived import Record, fingerprint, refresh
-    from edition.book.freshness import package_digest
 
     record = Record(Path(app.doctreedir) / "edition-derived.json")
     chapters = Path(app.srcdir) / "chapters"
-    shared = fingerprint(getattr(app.env, "edition_package", None) or package_digest(),
+    shared = fingerprint(build_package(app.env),
                          sorted(DATA_DIR.glob("*.*")), [_heading(p) for p in sorted(chapters.glob("*.md"))])
     essay = [chapters / f"{name}.md" for name in ESSAY]  # the zips carry the essay's chapters
     for docname in notebook_docs(app):

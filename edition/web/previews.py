@@ -159,7 +159,7 @@ def _state_key(app: Sphinx) -> str:
     labels, exercises, citations; the data and the edition package (the plug-ins' own text).
     Line numbers are left out, so that an edit of one page changes no other page's key."""
     if not hasattr(app, "_edition_state_key"):
-        from edition.book.freshness import package_digest
+        from edition.book.freshness import build_package
         from edition.data import DATA_DIR
         from edition.derived import fingerprint
 
@@ -174,7 +174,7 @@ def _state_key(app: Sphinx) -> str:
             "citations": sorted([c.citation_id, c.key, c.formatted_entry.label] for c in cite.citations),
         }
         text = json.dumps(state, sort_keys=True, default=repr)
-        app._edition_state_key = fingerprint(text, getattr(env, "edition_package", None) or package_digest(),
+        app._edition_state_key = fingerprint(text, build_package(env),
                                              sorted(DATA_DIR.glob("*.*")))
     return app._edition_state_key
 
