@@ -55,6 +55,24 @@ def test_the_table_of_marks_shows_what_the_hover_shows():
                     ["Exile", "exile", "1927-01-01", "ev-b", ""]]
 
 
+def test_the_table_shows_numbers_plotly_wrote_as_typed_arrays():
+    # plotly 6 writes a numeric column as {"dtype": "i2", "bdata": ...} in the page's JSON
+    import json
+
+    import plotly.express as px
+
+    sizes = pd.DataFrame({"id": ["se-a", "se-b", "se-c"], "paragraph": ["wt-1", "", "wg-2"],
+                          "people": [20, 400, 1_000_000], "share": [0.5, 2.0, 12.25], "what": ["core"] * 3})
+    fig = px.scatter(sizes, x="share", y="people", custom_data=["id", "paragraph"], hover_data=["what"])
+    drawn = json.loads(fig.to_json())
+    assert isinstance(drawn["data"][0]["y"], dict), "plotly no longer writes typed arrays: drop figures.values_of?"
+    header, rows = figures.table(drawn)
+    assert header == ["share", "people", "what", "rows", "paragraphs"]
+    assert rows == [["0.5", "20", "core", "se-a", "wt-1"], ["2", "400", "core", "se-b", ""],
+                    ["12.25", "1000000", "core", "se-c", "wg-2"]]
+    assert figures.values_of({"dtype": "i1", "bdata": "AQIDBAUG", "shape": "3, 2"}) == [[1, 2], [3, 4], [5, 6]]
+
+
 def test_csv_download_never_runs_a_formula():
     text = figures.csv_text(["what", "n"], [["=HYPERLINK(\"x\")", "-5"], ["@SUM(A1)", "+3"], ["plain", "4"]])
     assert text.splitlines() == ["what,n", "\"'=HYPERLINK(\"\"x\"\")\",-5", "'@SUM(A1),+3", "plain,4"]

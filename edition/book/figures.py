@@ -17,11 +17,13 @@ figure shows which row.
 """
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import io
 import os
 import re
+import struct
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -90,13 +92,31 @@ def marks(figure: dict) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     return found
 
 
+# plotly 6 writes numeric arrays as typed arrays, {"dtype": "i2", "bdata": <base64>}: their
+# little-endian struct codes (plotly.io's own list, _plotly_utils.utils.int8max etc.)
+TYPED = {"i1": "b", "u1": "B", "i2": "h", "u2": "H", "i4": "i", "u4": "I", "f4": "f", "f8": "d"}
+
+
+def values_of(value):
+    """A trace's array as a list, whether written as a list or as one of plotly's typed arrays."""
+    if isinstance(value, dict) and "bdata" in value and value.get("dtype") in TYPED:
+        code = TYPED[value["dtype"]]
+        raw = base64.b64decode(value["bdata"])
+        flat = list(struct.unpack(f"<{len(raw) // struct.calcsize(code)}{code}", raw))
+        shape = [int(n) for n in str(value.get("shape", "")).replace(" ", "").split(",") if n]
+        if len(shape) == 2:  # a 2-D array (customdata of numbers): rows of shape[1]
+            return [flat[i:i + shape[1]] for i in range(0, len(flat), shape[1])]
+        return flat
+    return value
+
+
 def _point_value(trace: dict, key: str, index: int):
     """The value a hovertemplate field shows for point `index` of a trace."""
     m = re.fullmatch(r"customdata\[(\d+)\]", key)
     if m:
         row = trace["customdata"][index]
         return row[int(m.group(1))] if int(m.group(1)) < len(row) else ""
-    values = trace.get({"hovertext": "hovertext", "text": "text"}.get(key, key))
+    values = values_of(trace.get({"hovertext": "hovertext", "text": "text"}.get(key, key)))
     if isinstance(values, list):
         return values[index] if index < len(values) else ""
     return values if values is not None else ""
@@ -105,6 +125,8 @@ def _point_value(trace: dict, key: str, index: int):
 def _text(value) -> str:
     if value is None or value != value:
         return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a count decoded from a float array: 20, not 20.0
     text = str(value)
     return re.sub(r"T00:00:00(?:\.0+)?$", "", text)  # a date drawn at midnight is a date
 
