@@ -23,7 +23,7 @@ from sphinx.util import logging
 from edition.book.plotly_outputs import edition_of
 from edition.paths import PACKAGE, ROOT
 from edition.readlog import current, read_log
-from edition.book import register
+from edition.book import parallel, register
 
 LOG = logging.getLogger(__name__)
 STATE = "edition-notebook-inputs.json"
@@ -108,7 +108,10 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
             _forget(_cache_dir(env), Path(path))
     if stale:
         LOG.info("inputs changed (or never recorded) for: %s (will execute again)", ", ".join(stale))
-    return [d for d in sorted(set(stale) | reread) if d not in added and d not in changed]
+    outdated = [d for d in sorted(set(stale) | reread) if d not in added and d not in changed]
+    to_read = set(added) | set(changed) | set(outdated)
+    parallel.start(app, [d for d in to_read if is_notebook(_text(env, d))], lambda d: _kernel_env(env, d))
+    return outdated
 
 
 def _forget(cache_dir: Path, path: Path) -> None:
@@ -129,19 +132,25 @@ def _forget(cache_dir: Path, path: Path) -> None:
         pass
 
 
-def _before_read(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Point the kernel that may run for this page at a fresh read log."""
-    if not is_notebook(source[0]):
-        return
-    log = _log_file(app.env, docname)
+def _kernel_env(env, docname: str) -> dict:
+    """The environment of a kernel that executes this page: a fresh read log, and the startup
+    file that makes the kernel write it."""
+    log = _log_file(env, docname)
     log.parent.mkdir(parents=True, exist_ok=True)
     log.unlink(missing_ok=True)
-    startup = _cache_dir(app.env) / "ipython" / "profile_default" / "startup" / "00-edition-reads.py"
+    startup = _cache_dir(env) / "ipython" / "profile_default" / "startup" / "00-edition-reads.py"
     startup.parent.mkdir(parents=True, exist_ok=True)
     if not startup.is_file() or startup.read_text() != STARTUP:
         startup.write_text(STARTUP)
-    os.environ["IPYTHONDIR"] = str(startup.parent.parent.parent)
-    os.environ["EDITION_READS"] = str(log)
+    return {**os.environ, "IPYTHONDIR": str(startup.parent.parent.parent), "EDITION_READS": str(log)}
+
+
+def _before_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Wait for the page's notebook if it is executing side by side (edition/book/parallel.py);
+    otherwise point the kernel myst-nb may start for it at a fresh read log."""
+    if not is_notebook(source[0]) or parallel.collect(app, docname):
+        return
+    os.environ.update(_kernel_env(app.env, docname))
 
 
 CELL = re.compile(r"executing the following cell:\n-+\n(.*?)\n-+\n", re.S)
