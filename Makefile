@@ -8,6 +8,7 @@
 #   make handouts  one tagged PDF per essay section and notebook (Typst) into _build/handouts/
 #   make epub    the EPUB 3 edition into _build/epub/book.epub, checked by epubcheck
 #   make serve   serve the built book on http://127.0.0.1:8000
+#   make watch   build the book, then build it again each time a file changes (for editors; Ctrl-C stops)
 #   make validate  check the dataset in data/
 #   make classroom  the notebooks, data and helpers in one zip for lab machines (WHEELS=1: offline),
 #                   and the teacher's zip (plus hidden checks and the grader)
@@ -40,7 +41,7 @@ PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-font
 # The Typst editions (reading, accessible, handouts) need no TeX: the fonts, and poppler for the checks.
 TYPST_DEBS := fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri poppler-utils
 
-.PHONY: book pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps
+.PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps
 
 # SOLUTIONS=show builds the teacher's edition (worked solutions open); the default hides them.
 SOLUTIONS ?=
@@ -54,6 +55,11 @@ BUILD_BOOK = EDITION_SOLUTIONS=$(SOLUTIONS) EDITION_PAPER=$(PAPER) $(BIN)/python
 
 book: $(READY)
 	@$(BUILD_BOOK) html
+
+# The editors' loop: one process imports Sphinx and the plug-ins once and forks each build from
+# itself (edition/build.py, watch()): an edited paragraph is published in about 3 s.
+watch: $(READY)
+	@$(BUILD_BOOK) html --watch
 
 pdf: $(READY) print-deps browser-deps
 	@$(BUILD_BOOK) $(or $(EDITION),pdf)

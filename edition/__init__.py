@@ -11,7 +11,8 @@ imports only from its own layer or the ones above it in this list (tests/test_la
    checks/           "Check your answer" cells (public.py), hand_in (handin.py); hidden.py grades
 4. book/             the Sphinx plug-ins every edition shares: paragraph labels, chart outputs and
                      the figure record (what each chart draws), the apparatus linking text and data,
-                     the who's who and data dictionary, the bibliography, notebook freshness
+                     the who's who and data dictionary, the bibliography, notebook freshness,
+                     notebooks executed side by side
 5. web/              the HTML book as read: reading layers, previews of every link, citations of
                      every paragraph, search with every spelling, static scripts, `make serve`
    print/            the PDF (LaTeX), the EPUB, the Typst editions (reading, handouts, accessible);
@@ -42,6 +43,7 @@ PLUG_INS = [
     "sphinx_exercise",              # exercises and solutions
     "edition.classroom.teaching",   # solutions hidden, shown or left out; students' notebooks
     "edition.book.whoswho",         # the who's who
+    "edition.book.templates",       # the theme's templates compiled once, not in every build
 ]
 
 

@@ -7,7 +7,14 @@ last good book, and the next good one publishes. Timings are in tools/bench.py, 
 from __future__ import annotations
 
 import json
+import os
+import queue
 import re
+import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -66,7 +73,9 @@ def test_an_editors_paragraph_edit_runs_no_notebook_and_rewrites_no_download(boo
     chapter = book / "chapters" / "workers-truth.md"
     edit_line(chapter, lambda line: line.startswith("**After this section"), " Edited in a test copy.")
     files = derived(book)
-    assert build(book) == []
+    run = front_door(book, "html")
+    # the chapter alone is read: the who's who depends on the essay's words, not on editors' lines
+    assert run.returncode == 0 and "1 page(s) read" in run.stdout and "notebooks executed: none" in run.stdout, run.stdout[-2000:]
     assert derived(book) == files
     assert "Edited in a test copy." in (book / "_build/html/chapters/workers-truth.html").read_text(encoding="utf-8")
 
@@ -103,15 +112,18 @@ def previews(book: Path) -> dict[str, str]:
     return found
 
 
-def test_previews_kept_between_builds_are_those_a_fresh_build_makes(book):
-    """After the edits above, each built with previews kept from earlier builds, every page's
-    previews are those of a build that reads every page and resolves every preview anew."""
-    kept = previews(book)
-    assert len(kept) >= 10
-    (book / "_build/.stage/.doctrees-html/edition-previews.json").unlink()
+def test_previews_and_search_kept_between_builds_are_those_a_fresh_build_makes(book):
+    """After the edits above, each built with previews and search entries kept from earlier
+    builds, every page's previews and the search index are those of a build that reads every page
+    and makes them anew."""
+    kept, index = previews(book), (book / "_build/html/_static/edition-search-index.js").read_bytes()
+    assert len(kept) >= 10 and b"Edited in a test copy." in index  # the edits above are in the index
+    for store in ("edition-previews.json", "edition-search-entries.json"):
+        (book / "_build/.stage/.doctrees-html" / store).unlink()
     (book / "_build/.stage/html.unfinished").touch()  # as after a failed build: every page read again
     assert build(book) == []
     assert previews(book) == kept
+    assert (book / "_build/html/_static/edition-search-index.js").read_bytes() == index
 
 
 def test_nothing_changed_means_no_sphinx_run(book):
@@ -138,3 +150,39 @@ def test_a_failed_build_keeps_the_last_good_book(book):
     chapter.write_text(source + "\nA sentence added in a test copy.\n", encoding="utf-8")
     assert build(book) == []
     assert "A sentence added in a test copy." in page.read_text(encoding="utf-8")
+
+
+def test_make_watch_publishes_each_save_and_stops_on_ctrl_c(book):
+    """`make watch`: a saved edit is published with no other command, by a build forked from the
+    watching process (one page read, no notebook); Ctrl-C stops it and leaves no process behind."""
+    watcher = subprocess.Popen([sys.executable, "-u", "-m", "edition.build", "html", "--watch"], cwd=book,
+                               env={**os.environ, "PYTHONPATH": str(book)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True).start()
+    seen = []
+
+    def until(words: str) -> str:
+        deadline = time.monotonic() + 300
+        while True:
+            seen.append(lines.get(timeout=max(1, deadline - time.monotonic())))
+            if words in seen[-1]:
+                return seen[-1]
+
+    try:
+        until("Watching for the next change")
+        chapter = book / "chapters" / "closing.md"
+        edit_line(chapter, lambda line: line.startswith("**After this section"), " Saved while watching.")
+        assert "1 page(s) read" in until("Built in") and "notebooks executed: none" in seen[-1]
+        until("Watching for the next change")
+        assert "Saved while watching." in (book / "_build/html/chapters/closing.html").read_text(encoding="utf-8")
+    finally:
+        os.killpg(watcher.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        assert watcher.wait(timeout=60) == 130, "".join(seen)
+    until("Stopped watching")
+    time.sleep(0.5)
+    try:
+        os.killpg(watcher.pid, 0)
+        raise AssertionError("a process of make watch is still running")
+    except ProcessLookupError:
+        pass

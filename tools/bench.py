@@ -8,6 +8,7 @@ takes, measured in the same run) and the previous run's figures, kept in _build/
     floor            a bare `sphinx-build` no-op of the same pages with the same theme (Jupyter
                      Book's configuration without the edition's plug-ins, no notebook execution)
     chapter edit     one paragraph of the editors' in an essay chapter edited (no notebook reads it)
+    watch edit       the same edit under `make watch`: from saving the file to "Built in"
     essay edit       one of the author's paragraphs edited: only the notebooks that read the essay run
     CSV edit         one cell of data/happenings.csv edited: only the notebooks that read it run
     cold             a first build (venv ready, nothing built)
@@ -22,13 +23,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import re
 import resource
+import signal
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -37,7 +41,7 @@ from scratch import append_to_cell, copy_tree  # tools/scratch.py, shared with t
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "_build" / "bench.json"
 FRONT_DOOR = [sys.executable, "-m", "edition.build"]  # what `make book` and `make pdf` run
-TARGETS = {"no change": "<= 2 s, floor + 1.5 s", "chapter edit": "<= 4 s, 0 notebooks", "essay edit": "its readers only",
+TARGETS = {"no change": "<= 2 s, floor + 1.5 s", "chapter edit": "<= 4 s, 0 notebooks", "watch edit": "<= 4 s, 0 notebooks", "essay edit": "its readers only",
            "CSV edit": "its readers only", "fresh clone": "<= 60 s", "pdf": "0 notebooks, <= 40 s", "check": "< 30 s"}
 
 
@@ -60,6 +64,35 @@ def build(copy: Path, edition: str = "html") -> tuple[float, list[str]]:
         sys.exit(f"build failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
     executed = re.search(r"notebooks executed: (.*)\.$", out.stdout, re.M)
     return took, [] if not executed or executed[1] == "none" else executed[1].split(", ")
+
+
+def watch_edits(copy: Path, runs: int) -> list[tuple[float, list[str]]]:
+    """(seconds from saving to "Built in", notebooks executed) for `runs` edits under one `make watch`."""
+    watcher = subprocess.Popen([*FRONT_DOOR, "html", "--watch"], cwd=copy, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True, env={**os.environ, "PYTHONPATH": str(copy), "PYTHONUNBUFFERED": "1"})
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put((time.perf_counter(), line)) for line in watcher.stdout], daemon=True).start()
+
+    def until(words: str) -> tuple[float, str]:
+        while True:
+            when, line = lines.get(timeout=600)
+            if words in line:
+                return when, line
+
+    found = []
+    try:
+        until("Watching for the next change")
+        for run in range(runs):
+            start = time.perf_counter()
+            edit_paragraph(copy / "chapters" / "workers-truth.md", 100 + run, essay=False)
+            when, line = until("Built in")
+            executed = re.search(r"notebooks executed: (.*)\.$", line)
+            found.append((when - start, [] if not executed or executed[1] == "none" else executed[1].split(", ")))
+            until("Watching for the next change")
+    finally:
+        os.killpg(watcher.pid, signal.SIGINT)
+        watcher.wait(timeout=120)
+    return found
 
 
 def run_check() -> float:
@@ -139,7 +172,7 @@ def main() -> None:
     parser.add_argument("--pdf", type=int, default=1, help="PDF builds right after the HTML book (0: none)")
     parser.add_argument("--check", type=int, default=1, help="runs of make check's tests (0: none)")
     args = parser.parse_args()
-    times = {k: [] for k in ("cold", "no change", "floor", "chapter edit", "essay edit", "CSV edit", "pdf", "check")}
+    times = {k: [] for k in ("cold", "no change", "floor", "chapter edit", "watch edit", "essay edit", "CSV edit", "pdf", "check")}
     executed, fresh = {}, []
 
     def timed(name, run):
@@ -167,6 +200,9 @@ def main() -> None:
             append_to_cell(copy / "data" / "happenings.csv", "title", " (edited)")  # one more word in the first title
             timed("CSV edit", lambda: build(copy))
             executed["CSV readers"] = expected
+        for seconds, nbs in watch_edits(copy, args.repeat):  # make watch: the editors' loop
+            times["watch edit"].append(seconds)
+            executed["watch edit"] = nbs
         for _ in range(args.pdf):  # the PDF draws its charts from the HTML build's outputs
             shutil.rmtree(copy / "_build" / "latex", ignore_errors=True)
             shutil.rmtree(copy / "_build" / ".stage" / "latex", ignore_errors=True)
@@ -205,6 +241,7 @@ def main() -> None:
             ("floor: bare sphinx-build no-op", "floor", ""),
             ("no change minus floor", "no change - floor", ""),
             ("editors' paragraph edited", "chapter edit", notebooks("chapter edit")),
+            ("  the same under make watch", "watch edit", notebooks("watch edit")),
             ("essay paragraph edited", "essay edit", notebooks("essay edit")),
             ("happenings.csv edited", "CSV edit", notebooks("CSV edit")),
             ("fresh clone make book", "fresh clone", ""),

@@ -19,7 +19,8 @@ from docutils import nodes
 from edition.data import load
 from edition.paths import DATA_DIR
 from edition.book.datanodes import DataDirective, para, strong, text
-from edition.essay import ESSAY, paragraphs, plain
+from edition.derived import fingerprint, write_atomic
+from edition.essay import ESSAY, paragraphs, paragraphs_digest, plain
 from edition.paths import CHAPTERS, NOTE_DEFINITION
 from edition.book import register
 
@@ -69,8 +70,7 @@ class WhosWho(DataDirective):
     def run(self):
         for table in ("people", "happenings", "attestations", "groups", "sources", "datapackage"):
             self.env.note_dependency(str(DATA_DIR / (f"{table}.json" if table == "datapackage" else f"{table}.csv")))
-        for chapter in ESSAY:
-            self.env.note_dependency(str(CHAPTERS / f"{chapter}.md"))
+        self.env.note_dependency(str(Path(self.env.doctreedir) / WORDS))  # the essay's words, not every line
         surname = lambda names: names.str.replace(r"\s*\(.*\)", "", regex=True).str.split().str[-1].str.lower()  # noqa: E731
         people = load("people").sort_values("name", key=surname)
         memberships = load("memberships").merge(load("groups")[["group_id", "name"]].rename(columns={"name": "group"}),
@@ -139,5 +139,20 @@ class WhosWho(DataDirective):
         return section
 
 
+WORDS = "edition-essay-words.digest"  # beside the doctrees
+
+
+def essay_words(app) -> None:
+    """Keep a file that changes exactly when what the who's who reads of the essay changes (its
+    labelled paragraphs, section titles and notes). The page depends on it rather than on the
+    chapter files, so an editors' objective or note edited in a chapter does not make Sphinx read
+    and write the who's who again."""
+    notes = [line for chapter in ESSAY for line in (CHAPTERS / f"{chapter}.md").read_text(encoding="utf-8").splitlines()
+             if NOTE_DEFINITION.match(line)]
+    path = Path(app.env.doctreedir) / WORDS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, fingerprint(paragraphs_digest(), notes).encode())  # rewritten only if it differs
+
+
 def setup(app):
-    return register(app, directives={"whos-who": WhosWho})
+    return register(app, directives={"whos-who": WhosWho}, events=[("builder-inited", essay_words)])

@@ -221,10 +221,22 @@ def _with_life_dates(people: pd.DataFrame, data_dir) -> pd.DataFrame:
     return people
 
 
+_tables: dict[tuple, pd.DataFrame] = {}  # per data directory, file state and table
+
+
 def _table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """One table of the package as a typed DataFrame."""
+    """One table of the package as a typed DataFrame (read once per state of the files: a build
+    asks for the same tables twenty times)."""
+    folder = Path(check(data_dir))
+    with readlog.paused():
+        key = (_state(folder), name)
+    if key not in _tables:  # (a kernel's first load reads the file, so its read log has it)
+        _tables[key] = _read_table(name, folder)
+    return _tables[key].copy()
+
+
+def _read_table(name: str, data_dir: Path) -> pd.DataFrame:
     descriptor = package(data_dir)
-    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     resources = {r["name"]: r for r in descriptor["resources"]}
     if name not in resources:
         raise DataError(f"No table named {name!r}; the tables are: {', '.join(resources)}.")

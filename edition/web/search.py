@@ -23,6 +23,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from edition.derived import write_atomic
 from edition.paths import LABEL
 from edition.book.plotly_outputs import edition_of
 from edition.book import register
@@ -97,28 +98,60 @@ def _anchor(node: nodes.Element) -> str:
     return ""
 
 
+STORE = "edition-search-entries.json"  # beside the doctrees: each page's entries (see entries())
+
+
 def entries(env) -> list[dict]:
-    """Every paragraph, list item and heading of the book, with its page, anchor and section."""
-    out = []
+    """Every paragraph, list item and heading of the book, with its page, anchor and section.
+
+    A page's entries come from its doctree alone, so they are kept between builds (beside the
+    doctrees) while its doctree file and the edition package are unchanged: reading back every
+    doctree, the notebooks' charts included, was half a second of each one-page rebuild."""
+    from edition.book.freshness import build_package
+
+    path = Path(env.doctreedir) / STORE
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    package, store, out = build_package(env), {}, []
     for docname in sorted(env.found_docs):
-        doctree = env.get_doctree(docname)
-        title = env.titles[docname].astext() if docname in env.titles else docname
-        for node in doctree.findall(lambda n: isinstance(n, (nodes.paragraph, nodes.title))):
-            if isinstance(node.parent, (nodes.list_item, nodes.entry)) and node.parent.index(node) > 0:
-                continue
-            if node.next_node(nodes.literal_block) is not None:
-                continue
-            text = re.sub(r"\s+", " ", node.astext()).strip()
-            label = next((i for i in node.get("ids", []) if LABEL.match(i)), None)
-            if label and text.startswith(label):
-                text = text[len(label):].lstrip()  # the paragraph's label mark, not its words
-            if len(text) < 3:
-                continue
-            section = node.parent if isinstance(node, nodes.title) else node
-            while section is not None and not isinstance(section, nodes.section):
-                section = section.parent
-            heading = section.next_node(nodes.title).astext() if section is not None and section.next_node(nodes.title) else title
-            out.append({"p": docname, "a": _anchor(node), "t": title, "s": heading, "x": text[:MAX_TEXT]})
+        doctree_file = Path(env.doctreedir) / f"{docname}.doctree"
+        try:
+            stat = doctree_file.stat()
+            stamp = [stat.st_mtime_ns, stat.st_size, package]
+        except OSError:
+            stamp = None
+        page = kept.get(docname, {}).get("entries") if stamp and kept.get(docname, {}).get("stamp") == stamp else None
+        if page is None:
+            page = page_entries(env, docname)
+        store[docname] = {"stamp": stamp, "entries": page}
+        out += page
+    write_atomic(path, json.dumps(store, ensure_ascii=False).encode("utf-8"))
+    return out
+
+
+def page_entries(env, docname: str) -> list[dict]:
+    """One page's entries, from its doctree."""
+    out = []
+    doctree = env.get_doctree(docname)
+    title = env.titles[docname].astext() if docname in env.titles else docname
+    for node in doctree.findall(lambda n: isinstance(n, (nodes.paragraph, nodes.title))):
+        if isinstance(node.parent, (nodes.list_item, nodes.entry)) and node.parent.index(node) > 0:
+            continue
+        if node.next_node(nodes.literal_block) is not None:
+            continue
+        text = re.sub(r"\s+", " ", node.astext()).strip()
+        label = next((i for i in node.get("ids", []) if LABEL.match(i)), None)
+        if label and text.startswith(label):
+            text = text[len(label):].lstrip()  # the paragraph's label mark, not its words
+        if len(text) < 3:
+            continue
+        section = node.parent if isinstance(node, nodes.title) else node
+        while section is not None and not isinstance(section, nodes.section):
+            section = section.parent
+        heading = section.next_node(nodes.title).astext() if section is not None and section.next_node(nodes.title) else title
+        out.append({"p": docname, "a": _anchor(node), "t": title, "s": heading, "x": text[:MAX_TEXT]})
     return out
 
 
