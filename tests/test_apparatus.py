@@ -151,6 +151,8 @@ def test_every_main_chart_has_its_table_and_csv(html_dir):
         cells = [td.get_text() for td in box.select("td")] + [cell for row in rows for cell in row]
         unreadable = [c for c in cells if "bdata" in c or c.lstrip("'").startswith("{")]
         assert not unreadable, (figure, unreadable[:3])
+        # every column named as a reader would name it (a chart labelled "" leaves plotly's "x")
+        assert not {"x", "y", ""} & set(rows[0]), (figure, rows[0])
 
 
 pytestmark_browser = pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM), reason="no chromium")
