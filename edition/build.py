@@ -489,11 +489,11 @@ def watch(edition: str, verbose: bool) -> int:
     or the pinned packages change, it starts itself again, so a build never runs old code.
     """
     warm_up()
-    code, last, pid = code_state(), None, None
+    imported, last, pid = code_state(), None, None
     say(f"Watching the book: each change is built and published to _build/{EDITIONS[edition][1]} (Ctrl-C stops).")
     try:
         while True:
-            if code_state() != code:
+            if code_state() != imported:
                 say("The edition's code or the pinned packages changed: starting again.")
                 os.execv(sys.executable, [sys.executable, "-m", "edition.build", edition, "--watch"]
                          + (["--verbose"] if verbose else []))
@@ -502,11 +502,11 @@ def watch(edition: str, verbose: bool) -> int:
                 sys.stdout.flush()
                 pid = os.fork()
                 if pid == 0:  # a build of its own, from this process's imports and nothing else
-                    code_ = 1
+                    code = 1
                     try:
-                        code_ = build(edition, verbose, fork=True)
+                        code = build(edition, verbose, fork=True)
                     finally:
-                        finish(code_)
+                        finish(code)
                 os.waitpid(pid, 0)
                 pid, last = None, book_inputs(edition)  # as the build left it (references.bib included)
                 say("Watching for the next change (Ctrl-C stops).")

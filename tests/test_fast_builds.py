@@ -97,6 +97,12 @@ def test_a_csv_edit_reruns_exactly_the_notebooks_that_read_it(book):
     append_to_cell(book / "data" / "size_estimates.csv", "note", " (edited in a test copy)")
     bib = (book / "references.bib").stat().st_mtime_ns
     assert build(book) == expected
+    # each ran once, side by side (edition/book/parallel.py), and myst-nb took it from the cache:
+    # a cache key of ours unlike myst-nb's would make myst-nb execute it a second time
+    log = (book / "_build/.stage/html.log").read_text(encoding="utf-8")
+    for name in expected:
+        assert log.count(f"chapters/{name}.md: Executed notebook") == 1, log[-3000:]
+        assert f"chapters/{name}.md: Using cached notebook" in log, log[-3000:]
     assert (book / "references.bib").stat().st_mtime_ns == bib  # sources.csv did not change
     assert build(book) == []
 

@@ -51,11 +51,17 @@ def mentions(spellings: list[str], chapters: Path = CHAPTERS) -> list[tuple[str,
         return []
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in spellings) + r")(?![\w-])")
     found = [(r.chapter, r.label) for r in paragraphs(chapters).itertuples() if pattern.search(r.text)]
+    return found + [(chapter, f"note-{number}") for chapter, number, words in notes(chapters) if pattern.search(words)]
+
+
+def notes(chapters: Path = CHAPTERS) -> list[tuple[str, str, str]]:
+    """(chapter, number, plain words) of each of the author's notes, as mentions() searches them."""
+    found = []
     for chapter in ESSAY:
         for line in (chapters / f"{chapter}.md").read_text(encoding="utf-8").splitlines():
             m = NOTE_DEFINITION.match(line)
-            if m and pattern.search(plain(m.group(2))):
-                found.append((chapter, f"note-{m.group(1)}"))
+            if m:
+                found.append((chapter, m.group(1), plain(m.group(2))))
     return found
 
 
@@ -147,11 +153,8 @@ def essay_words(app) -> None:
     labelled paragraphs, section titles and notes). The page depends on it rather than on the
     chapter files, so an editors' objective or note edited in a chapter does not make Sphinx read
     and write the who's who again."""
-    notes = [line for chapter in ESSAY for line in (CHAPTERS / f"{chapter}.md").read_text(encoding="utf-8").splitlines()
-             if NOTE_DEFINITION.match(line)]
     path = Path(app.env.doctreedir) / WORDS
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, fingerprint(paragraphs_digest(), notes).encode())  # rewritten only if it differs
+    write_atomic(path, fingerprint(paragraphs_digest(), [" ".join(note) for note in notes()]).encode())  # only if it differs
 
 
 def setup(app):
