@@ -12,7 +12,8 @@
 #   make validate  check the dataset in data/
 #   make classroom  the notebooks, data and helpers in one zip for lab machines (WHEELS=1: offline),
 #                   and the teacher's zip (plus hidden checks and the grader)
-#   make grade SUBMISSIONS=folder  run a folder of hand-ins against every check: grades.csv, feedback/
+#   make grade SUBMISSIONS=folder [ROSTER=roster.csv] [CHECKS=folder]  grade a folder of hand-ins, each
+#                in a sandbox (bubblewrap): grades.csv, canvas.csv, moodle.csv, feedback/, marking.html
 #   make book SOLUTIONS=show  the teacher's edition: every worked solution open
 #   make bench   build times and page weights
 SHELL := /bin/bash
@@ -36,12 +37,14 @@ unexport PYTHONDONTWRITEBYTECODE
 # Debian packages: Chromium drives the browser tests and draws the static charts (kaleido);
 # TeX, poppler and epubcheck make and check the PDF and EPUB editions.
 BROWSER_DEBS := chromium
+# bubblewrap runs each student's hand-in in a sandbox of its own when the teacher grades.
+GRADE_DEBS := bubblewrap
 PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
               texlive-xetex fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri xindy poppler-utils epubcheck
 # The Typst editions (reading, accessible, handouts) need no TeX: the fonts, and poppler for the checks.
 TYPST_DEBS := fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri poppler-utils
 
-.PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps
+.PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps grade-deps
 
 # SOLUTIONS=show builds the teacher's edition (worked solutions open); the default hides them.
 SOLUTIONS ?=
@@ -105,7 +108,10 @@ browser-deps:
 print-deps:
 	@$(call apt_install,$(PRINT_DEBS))
 
-system-deps: browser-deps print-deps
+grade-deps:
+	@$(call apt_install,$(GRADE_DEBS))
+
+system-deps: browser-deps print-deps grade-deps
 
 test: system-deps book pdf epub handouts
 	@$(BUILD_BOOK) reading
@@ -130,10 +136,13 @@ bench: $(READY) print-deps browser-deps
 classroom: $(READY)
 	$(BIN)/python -m edition.classroom.zip $(if $(WHEELS),--wheels)
 
-# Grade the class's hand-ins (edition/grade.py): SUBMISSIONS/grades.csv and SUBMISSIONS/feedback/.
-grade: $(READY)
-	@test -n "$(SUBMISSIONS)" || { echo "Name the folder of hand-ins: make grade SUBMISSIONS=folder"; exit 1; }
-	@$(BIN)/python -m edition.grade "$(SUBMISSIONS)"
+# Grade the class's hand-ins (edition/grade/): into the folder, grades.csv, canvas.csv, moodle.csv,
+# feedback/ and marking.html. The folder names reach the grader as environment variables, never
+# inside a shell string, so no name can run a command.
+export SUBMISSIONS ROSTER CHECKS LIMIT
+grade: $(READY) grade-deps
+	@test -n "$$SUBMISSIONS" || { echo "Name the folder of hand-ins: make grade SUBMISSIONS=folder"; exit 1; }
+	@$(BIN)/python -m edition.grade "$$SUBMISSIONS" $${ROSTER:+--roster "$$ROSTER"} $${CHECKS:+--checks "$$CHECKS"} $${LIMIT:+--seconds "$$LIMIT"}
 
 serve:
 	@test -f $(BUILD)/html/index.html || { echo "Run 'make book' first."; exit 1; }

@@ -18,7 +18,8 @@ imports only from its own layer or the ones above it in this list (tests/test_la
    print/            the PDF (LaTeX), the EPUB, the Typst editions (reading, handouts, accessible);
                      assets/ for their styles
    classroom/        exercises and solutions in the book, the students' notebooks, the zips
-   grade.py          `make grade SUBMISSIONS=folder`: grades.csv and feedback from a folder of hand-ins
+   grade/            `make grade SUBMISSIONS=folder`: each hand-in run in a sandbox, the checks run
+                     here on its answers as data: grades.csv, gradebook exports, feedback, marking sheet
 6. build.py          the front door: `python -m edition.build html|pdf|epub|...` (make book, pdf, ...)
 
 This package is also the book's one Sphinx extension (`extra_extensions: [edition]` in

@@ -17,13 +17,11 @@ figure shows which row.
 """
 from __future__ import annotations
 
-import base64
 import csv
 import hashlib
 import io
 import os
 import re
-import struct
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -34,6 +32,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.book import register
+from edition.charts import values_of
 
 ID_COLUMN, PARAGRAPH_COLUMN = 0, 1  # the contract's two custom_data columns
 FIELD = re.compile(r"%\{([^}:|]+)(?:[:|][^}]*)?\}")  # a hovertemplate field: %{x}, %{customdata[2]|%Y}
@@ -90,24 +89,6 @@ def marks(figure: dict) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         if _follows_contract(trace):
             found += [(_split(row[ID_COLUMN]), _split(row[PARAGRAPH_COLUMN])) for row in trace["customdata"]]
     return found
-
-
-# plotly 6 writes numeric arrays as typed arrays, {"dtype": "i2", "bdata": <base64>}: their
-# little-endian struct codes (plotly.io's own list, _plotly_utils.utils.int8max etc.)
-TYPED = {"i1": "b", "u1": "B", "i2": "h", "u2": "H", "i4": "i", "u4": "I", "f4": "f", "f8": "d"}
-
-
-def values_of(value):
-    """A trace's array as a list, whether written as a list or as one of plotly's typed arrays."""
-    if isinstance(value, dict) and "bdata" in value and value.get("dtype") in TYPED:
-        code = TYPED[value["dtype"]]
-        raw = base64.b64decode(value["bdata"])
-        flat = list(struct.unpack(f"<{len(raw) // struct.calcsize(code)}{code}", raw))
-        shape = [int(n) for n in str(value.get("shape", "")).replace(" ", "").split(",") if n]
-        if len(shape) == 2:  # a 2-D array (customdata of numbers): rows of shape[1]
-            return [flat[i:i + shape[1]] for i in range(0, len(flat), shape[1])]
-        return flat
-    return value
 
 
 def _point_value(trace: dict, key: str, index: int):

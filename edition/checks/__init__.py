@@ -11,8 +11,8 @@ checks stay right when the dataset is corrected.
 
 Public checks (edition/checks/public.py) ship with every notebook; hidden checks
 (edition/checks/hidden.py) ship only in the teacher's zip and run when the teacher grades
-(edition/grade.py). While grading, EDITION_GRADE_LOG names a file to which every check() call
-appends its results (one JSON line per exercise).
+(edition/grade/), in the grader's own process, on the answer values each hand-in's kernel hands
+over as data (edition/checks/answers.py).
 
 Why not otter-grader (the UC Berkeley tool this follows: public checks, hidden checks, a grade
 CSV): otter-grader 7.0.0 resolves to 88 packages in a fresh venv (Sphinx, Playwright,
@@ -25,9 +25,7 @@ run in any plain Jupyter offline, and speak plain words by construction.
 """
 from __future__ import annotations
 
-import json
 from importlib import import_module
-import os
 import sys
 from dataclasses import dataclass
 from typing import Callable
@@ -112,19 +110,15 @@ def results(label: str, namespace: dict, with_hidden: bool = False) -> list[dict
 
 
 def check(label: str) -> None:
-    """Check the answer to one exercise in the calling notebook and say what is right or what is not."""
+    """Check the answer to one exercise in the calling notebook and say what is right or what is not.
+    (The teacher's grader does not use this: it runs the same checks in its own process.)"""
     namespace = sys._getframe(1).f_globals
-    log = os.environ.get("EDITION_GRADE_LOG")
-    load_checks(bool(log))
+    load_checks(False)
     if label not in EXERCISES:
         print(f"There is no check called \"{label}\": the check cells are check(\"chronology-ex-1\") to "
               f"check(\"repression-ex-3\"); undo your change to this cell (Edit > Undo).")
         return
-    found = results(label, namespace, with_hidden=bool(log))
-    if log:
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(json.dumps({"exercise": label, "results": found}) + "\n")
-    shown = [r for r in found if not r["hidden"]]
+    shown = results(label, namespace)
     title = EXERCISES[label][1]
     passed = sum(r["passed"] for r in shown)
     if passed == len(shown):
@@ -133,23 +127,6 @@ def check(label: str) -> None:
         print(f"Exercise \"{title}\": not yet (checks passed: {passed} of {len(shown)}).")
         for r in shown:
             print(("  Right: " if r["passed"] else "  Look again: ") + r["message"])
-
-
-def grade_remaining(notebook: str) -> None:
-    """While grading: check every exercise of `notebook` that no check() call reported (its check
-    cell was deleted or edited), on the notebook's final state."""
-    log = os.environ["EDITION_GRADE_LOG"]
-    namespace = sys._getframe(1).f_globals
-    with open(log, encoding="utf-8") as f:
-        done = {json.loads(line)["exercise"] for line in f if line.strip()}
-    load_checks(True)
-    for label, (nb, _) in EXERCISES.items():
-        if nb == notebook and label not in done:
-            found = results(label, namespace, with_hidden=True)
-            for r in found:
-                r["message"] += " (checked at the end of the notebook: its check cell did not run)"
-            with open(log, "a", encoding="utf-8") as f:
-                f.write(json.dumps({"exercise": label, "results": found}) + "\n")
 
 
 from edition.checks.handin import hand_in  # noqa: E402

@@ -1,4 +1,4 @@
-"""The hidden checks: run only when the teacher grades (edition/grade.py).
+"""The hidden checks: run only when the teacher grades (edition/grade/), in the grader's process.
 
 They ship in the teacher's zip only, never in the web book, a notebook download or the
 students' classroom zip. They look past what the public checks say: that an answer is a value

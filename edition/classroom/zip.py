@@ -58,7 +58,9 @@ def assemble(folder: Path, notebooks: list[str] = NOTEBOOKS, teacher: bool = Fal
     shutil.copyfile(TEMPLATES / "requirements.txt", folder / "requirements.txt")
     shutil.copyfile(TEMPLATES / "HOWTO.md", folder / "HOWTO.md")
     if teacher:
-        shutil.copyfile(PACKAGE / "grade.py", folder / "edition" / "grade.py")
+        (folder / "edition" / "grade").mkdir(exist_ok=True)
+        for module in sorted((PACKAGE / "grade").glob("*.py")):
+            shutil.copyfile(module, folder / "edition" / "grade" / module.name)
         shutil.copyfile(TEMPLATES / "GRADING.md", folder / "GRADING.md")
     if wheels:
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(folder / "wheels"),

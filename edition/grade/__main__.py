@@ -1,0 +1,5 @@
+import sys
+
+from edition.grade import main
+
+sys.exit(main())
