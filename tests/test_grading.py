@@ -177,7 +177,7 @@ def graded(tmp_path_factory, listener):
     classmate = folder / "membership-right-answers.ipynb"
     hostile = {
         "chronology-forger.ipynb": handed(first_code(empty("chronology"), FORGER), "chronology", "Forger"),
-        "chronology-saboteur.ipynb": handed(first_code(worked("chronology"), SABOTEUR.format(
+        "chronology-saboteur.ipynb": handed(first_code(empty("chronology"), SABOTEUR.format(
             repo=str(ROOT), folder=str(folder), classmate=str(classmate), marker=MARKER, port=port)),
             "chronology", "Saboteur"),
         # names a classmate in its metadata, handed in later than the classmate's own
@@ -272,8 +272,7 @@ def test_a_saboteur_reaches_nothing_and_leaves_nothing(graded, listener):
     time.sleep(max(0, 45 - graded["seconds"]))
     assert not Path(f"/tmp/ESCAPED-{MARKER}").exists(), "a hand-in's daemon outlived the grader"
     # it spoiled its own copy of the public checks only: the hand-ins graded after it are unharmed
-    # (test_honest_students_get_what_they_get_alone), and the checks that count ran in the grader
-    assert graded["rows"]["Saboteur"]["Exercise 2 (Change a filter) (of 3)"] == "3"
+    # (test_honest_students_get_what_they_get_alone)
 
 
 def _cmdline(proc: Path) -> str:
@@ -350,9 +349,9 @@ def test_marking_sheet_round_trip(graded, tmp_path):
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto((folder / "marking.html").as_uri())
-        section = page.locator("section.hand-in", has_text="chronology-right-answers.ipynb")
+        section = page.locator("section.hand-in", has=page.locator("h2", has_text="Right Answers: chronology"))
         assert section.locator("div.chart .main-svg").count() >= 2, "the student's charts are not drawn"
-        mark = section.locator('.mark[data-exercise="chronology-ex-4"]')
+        mark = page.locator('.mark[data-file="chronology-right-answers.ipynb"][data-exercise="chronology-ex-4"]')
         mark.locator("input.points").fill("3.5")
         mark.locator("input.comment").fill('=HYPERLINK("x") fair, "quoted"')
         page.screenshot(path=str(tmp_path / "marking-390.png"), full_page=False)

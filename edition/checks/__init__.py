@@ -15,13 +15,15 @@ Public checks (edition/checks/public.py) ship with every notebook; hidden checks
 over as data (edition/checks/answers.py).
 
 Why not otter-grader (the UC Berkeley tool this follows: public checks, hidden checks, a grade
-CSV): otter-grader 7.0.0 resolves to 88 packages in a fresh venv (Sphinx, Playwright,
-python-on-whales for Docker, ipywidgets, ipylab, dill, pydantic ...) beside the four the
-notebooks need; `otter grade` runs each submission in Docker unless told otherwise, which lab
-machines rarely have; its notebooks are written in its own "assign" format, which the book's
-MyST notebooks are not; and a failed test prints a doctest diff unless every test carries its
-own words. These few modules need no package beyond pandas and plotly (nbclient to grade),
-run in any plain Jupyter offline, and speak plain words by construction.
+CSV), evaluated again at 7.0.0: it installs 92 packages (552 MB) beside the four the notebooks
+need. `otter grade` runs only in Docker containers, which lab machines and this project's
+machines do not have. Its one runner without Docker, `otter run`, appends the tests to the
+student's notebook, runs them in the student's own kernel and hands the verdicts back as a pickle
+that the grader unpickles (otter/execute/__init__.py; its log server unpickles what the kernel
+sends too): a student's code can write that file, so it can forge any grade, or run code in the
+grader's process. Its Canvas export is an upload through Canvas's web API. So the edition keeps its
+own: the checks are plain functions that speak plain words, run by edition/grade/ in its own
+process on answers handed over as JSON, in a sandbox that needs bubblewrap rather than Docker.
 """
 from __future__ import annotations
 

@@ -111,7 +111,8 @@ def write(graded: list, out: Path, roster, flags: dict[str, list[str]], scores: 
     for k in sorted(students, key=lambda k: (students[k][0].hand_in.student if students[k] else people[k].name).casefold()):
         found = students[k]
         person = people.get(k)
-        name = person.name if person else found[0].hand_in.student
+        # the roster's name, else the form a student wrote with capitals ("Ana Lima", not "ana lima")
+        name = person.name if person else max((g.hand_in.student for g in found), key=lambda n: n != n.casefold())
         counted = [g for g in found if g.hand_in.counted]
         points = {label: p for g in counted for label, p in g.points.items()}
         to_mark = [EXERCISES[label].name for label, p in points.items() if p is None]
