@@ -15,6 +15,7 @@
 #   make grade SUBMISSIONS=folder [ROSTER=roster.csv] [CHECKS=folder]  grade a folder of hand-ins, each
 #                in a sandbox (bubblewrap): grades.csv, canvas.csv, moodle.csv, feedback/, marking.html
 #   make book SOLUTIONS=show  the teacher's edition: every worked solution open
+#   make book SOLUTIONS=omit  the students' edition for a graded class: no worked solution anywhere
 #   make bench   build times and page weights
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -46,7 +47,8 @@ TYPST_DEBS := fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri poppler-utils
 
 .PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps grade-deps
 
-# SOLUTIONS=show builds the teacher's edition (worked solutions open); the default hides them.
+# SOLUTIONS=show builds the teacher's edition (worked solutions open), SOLUTIONS=omit the students'
+# edition (no solutions at all); the default hides them in closed dropdowns.
 SOLUTIONS ?=
 
 # Every edition is built by edition/build.py: data checked first, one build at a time, built in

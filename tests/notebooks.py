@@ -26,10 +26,11 @@ def built_copy(tmp_path_factory, name: str) -> Path:
     return book
 
 
-def build(book: Path, *args: str, check: bool = True) -> list[str]:
+def build(book: Path, *args: str, check: bool = True, env: dict | None = None) -> list[str]:
     """Build the HTML book in `book` through its front door (`python -m edition.build`, as `make
-    book` does), its own edition package and data first on the path; return the notebooks executed."""
-    run = front_door(book, "html", *args)
+    book` does), its own edition package and data first on the path; return the notebooks executed.
+    `env`: settings as make passes them (e.g. {"EDITION_SOLUTIONS": "omit"} for SOLUTIONS=omit)."""
+    run = front_door(book, "html", *args, env=env)
     if check:
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     executed = re.search(r"notebooks executed: (.*)\.$", run.stdout, re.M)
@@ -45,7 +46,7 @@ def jupyter_book(book: Path, *options: str) -> None:
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
 
 
-def front_door(book: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(book)}
+def front_door(book: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env or {}), "PYTHONPATH": str(book)}
     return subprocess.run([sys.executable, "-m", "edition.build", *args], cwd=book, env=env,
                           capture_output=True, text=True)

@@ -5,7 +5,7 @@ from docutils import nodes
 
 from edition.book import figures
 from edition.print.latex import _column_widths
-from edition.classroom.student_notebook import plain_markdown
+from edition.classroom.student_notebook import LEFT_OUT, plain_markdown, without_solutions
 from edition.book.whoswho import when
 
 pytestmark = pytest.mark.check
@@ -100,6 +100,28 @@ def test_column_widths_need_the_longest_word_and_want_the_longest_cell():
 def test_plain_markdown_turns_directives_into_markdown_and_drops_solutions():
     text = "```{exercise} Change a filter\n:label: ex-1\n\nDo it.\n```\n\n```{solution} ex-1\nDone.\n```\n"
     assert plain_markdown(text) == "**Exercise: Change a filter**\n\nDo it."
+
+
+def test_without_solutions_leaves_the_exercise_and_its_check_and_says_where_the_solution_is():
+    """The students' edition's copy of a page's source (make book SOLUTIONS=omit)."""
+    exercise = "```{exercise} Read\n:label: ex-1\n\nDo it.\n```\n\n```{code-cell} ipython3\n:tags: [check-answer]\n\ncheck(\"ex-1\")\n```\n\n"
+    gated = ("```{solution-start} ex-1\n```\n\nCount them:\n\n```{code-cell} ipython3\nanswer = 42\n```\n\n"
+             "Marking notes.\n\n```{solution-end}\n```\n")
+    after = "\n## Next\n"
+    assert without_solutions(exercise + gated + after) == exercise + LEFT_OUT + after
+    assert without_solutions(exercise + "````{solution} ex-1\nanswer = 42\n````\n" + after) == exercise + LEFT_OUT + after
+    assert "teacher's edition" in LEFT_OUT
+
+
+def test_the_solutions_modes(monkeypatch):
+    from edition.classroom import teaching
+
+    monkeypatch.delenv("EDITION_SOLUTIONS", raising=False)
+    config = type("C", (), {"edition_solutions": "omit"})()
+    teaching._solutions_mode(None, config)
+    assert config.edition_solutions == "omit"
+    with pytest.raises(ValueError, match="omit"):
+        teaching._solutions_mode(None, type("C", (), {"edition_solutions": "none"})())
 
 
 def test_plain_markdown_keeps_the_words_of_roles():

@@ -173,6 +173,19 @@ def write(path: Path, target: Path) -> Path:
     return target
 
 
+GATED_SOLUTION = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-start\}.*?^(?P=fence)\{solution-end\}[^\n]*\n(?:.*?\n)??(?P=fence)[ \t]*$\n?",
+                            re.M | re.S)
+LEFT_OUT = "**Worked solution:** not in this edition; it is in the teacher's edition of the book.\n"
+
+
+def without_solutions(text: str) -> str:
+    """A book page's MyST text with each worked solution (gated, `solution-start` to `solution-end`,
+    or one `solution` directive) replaced by a line saying where it is: the students' edition's copy
+    of the page's source (edition/classroom/teaching.py)."""
+    text = GATED_SOLUTION.sub(LEFT_OUT, text)
+    return FENCE.sub(lambda m: LEFT_OUT if m["name"] == "solution" else m[0], text)
+
+
 def solutions(path: Path) -> dict[str, str]:
     """The worked solutions' code, by exercise label (what a correct hand-in writes)."""
     found, label = {}, None

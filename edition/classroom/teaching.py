@@ -6,9 +6,16 @@
   figure's number there (Fig. 5 on the web, Fig. 3 in print). So every edition numbers the same
   figures the same way (tests/test_numbering.py), and a solution's chart is cited by its words.
 - Solutions (sphinx-exercise). `edition_solutions` (in `_config.yml`, or the environment variable
-  EDITION_SOLUTIONS, which `make book SOLUTIONS=show` sets) is "hide" (the default: each worked
-  solution is a closed dropdown) or "show" (the teacher's edition: solutions open). The printed
-  editions (PDF, EPUB) leave the solutions out; they say so where the exercises are.
+  EDITION_SOLUTIONS, which `make book SOLUTIONS=...` sets) is "hide" (the default: each worked
+  solution is a closed dropdown), "show" (the teacher's edition: solutions open) or "omit" (the
+  students' edition for a graded class: no solution at all). The printed editions (PDF, EPUB,
+  Typst) leave the solutions out in every mode. Leaving them out is one step, `SolutionsLeftOut`,
+  done as each page is read: what is built from the page afterwards (figure numbers and the
+  figure record, the data boxes, Sphinx's search index and the edition's own, link previews,
+  the page itself) never sees a solution. The kernels still run the solutions' cells (so one
+  execution, cached, serves every mode and edition; the executed notebooks stay in _build/.stage
+  and are not published); their outputs go with the solution. In "omit" the page's copy of its
+  source (`_sources/<page>.md`) is written without the solutions too (`_sources_without_solutions`).
 - Notebook downloads. Every notebook page offers a zip that runs where it is unzipped, offline:
   the notebook as `.ipynb` (plain Markdown, no solutions, no outputs; edition/classroom/student_notebook.py)
   with the data, the loader and the public checks beside it (edition/classroom/zip.py), written at
@@ -41,7 +48,13 @@ from edition.book.plotly_outputs import edition_of
 from edition.book import register
 
 LOG = logging.getLogger(__name__)
-MODES = ("hide", "show")
+MODES = ("hide", "show", "omit")
+PRINTED = ("latex", "epub", "typst")  # the builders of the printed editions: no solutions, whatever the mode
+# What the reader reads where the solutions were (editorial words, set apart like the editors' notes).
+PRINTED_NOTE = "The worked solutions are in the web edition of the book."
+OMITTED_NOTE = ("This is the students' edition of the book: it has no worked solutions. "
+                "They are in the teacher's edition.")
+OMITTED_HERE = ("Worked solution:", " not in this edition; it is in the teacher's edition of the book.")
 JB_DEFAULT_REPOSITORY = "https://github.com/executablebooks/jupyter-book"
 
 
@@ -109,27 +122,53 @@ class ExerciseNumbersInPrint(SphinxPostTransform):
             ref.replace_self(printed)
 
 
+def solutions_left_out(app: Sphinx) -> bool:
+    """True when this build leaves the worked solutions out: a printed edition, or `omit`."""
+    return app.builder.name in PRINTED or app.config.edition_solutions == "omit"
+
+
+class SolutionsLeftOut(SphinxTransform):
+    """Print and `omit`: each worked solution taken out of the page as it is read, its words, code
+    and outputs (charts included) with it, and a line of the editors' saying where the solutions are.
+
+    This runs right after sphinx-exercise has gathered each solution's cells into one node (10),
+    before anything reads the page: the figure numbers and the figure record (20, 21), the domains'
+    labels (850) and every plug-in that reads the doctree afterwards. In print the exercises' intro
+    says that the solutions are in the web edition; in `omit` it says that this is the students'
+    edition, and each exercise says, where its solution stood, that it is in the teacher's edition.
+    """
+
+    default_priority = 15
+
+    def apply(self) -> None:
+        if not solutions_left_out(self.app):
+            return
+        printed = self.app.builder.name in PRINTED
+        for node in list(self.document.findall(_is_solution)):
+            if printed:
+                node.parent.remove(node)
+            else:
+                node.replace_self(nodes.paragraph("", "", nodes.strong("", OMITTED_HERE[0]), nodes.Text(OMITTED_HERE[1]),
+                                                  classes=["editorial", "solution-omitted"]))
+        for node in list(self.document.findall(nodes.Element)):
+            if "exercises-intro" in node.get("classes", []):
+                note = nodes.paragraph("", PRINTED_NOTE if printed else OMITTED_NOTE,
+                                       classes=["editorial", "solutions-note"])
+                node.parent.insert(node.parent.index(node) + 1, note)  # beside, not inside, the paragraph
+
+
 class Solutions(SphinxPostTransform):
-    """HTML: a closed dropdown, or open in the teacher's edition. Print: left out."""
+    """HTML: a closed dropdown, or open in the teacher's edition (print and `omit` have none left:
+    SolutionsLeftOut)."""
 
     default_priority = 900  # after sphinx-exercise's own post-transforms
 
     def run(self, **kwargs) -> None:
-        printed = self.app.builder.name in ("latex", "epub", "typst")
         mode = self.config.edition_solutions
         for node in list(self.document.findall(_is_solution)):
-            if printed:
-                node.parent.remove(node)
-                continue
             node["classes"] = [c for c in node["classes"] if c != "dropdown"]
             if mode == "hide":
                 node["classes"].append("dropdown")
-        if printed:
-            for node in list(self.document.findall(nodes.Element)):
-                if "exercises-intro" in node.get("classes", []):
-                    note = nodes.paragraph("", "The worked solutions are in the web edition of the book.",
-                                           classes=["editorial"])
-                    node.parent.insert(node.parent.index(node) + 1, note)  # beside, not inside, the paragraph
         # sphinx-exercise gives every exercise's body the same id; ids must be unique (EPUB checks)
         for section in self.document.findall(nodes.section):
             if "exercise-content" in section["ids"] or "solution-content" in section["ids"]:
@@ -262,6 +301,29 @@ def _heading(page: Path) -> str:
     return page.name + "\0" + next((line for line in text.splitlines() if line.startswith("# ")), "")
 
 
+def _sources_without_solutions(app: Sphinx, exception: Exception | None) -> None:
+    """`omit`: the page's copy of its source (`_sources/<page>.md`, which Sphinx copies from
+    chapters/ as it writes the page) without the worked solutions; rewritten only when it differs,
+    so a page Sphinx did not write again keeps the file it has. In `hide` and `show`, Sphinx's
+    copy of the source stays (a build after an `omit` one writes every page, and so every copy, again)."""
+    if exception is not None or not _web(app) or app.config.edition_solutions != "omit" or not app.config.html_copy_source:
+        return
+    from edition.classroom.student_notebook import without_solutions
+    from edition.derived import write_atomic
+
+    for docname in sorted(app.env.found_docs):
+        source = Path(app.env.doc2path(docname))
+        text = source.read_text(encoding="utf-8")
+        if "{solution" not in text:
+            continue
+        name = docname + source.suffix
+        if source.suffix != app.config.html_sourcelink_suffix:
+            name += app.config.html_sourcelink_suffix
+        target = Path(app.outdir) / "_sources" / name
+        if target.exists():
+            write_atomic(target, without_solutions(text).encode("utf-8"))
+
+
 def _student_notebook(source: Path) -> bytes:
     import nbformat
 
@@ -272,9 +334,9 @@ def _student_notebook(source: Path) -> bytes:
 
 def setup(app: Sphinx) -> dict:
     return register(app, config={"edition_solutions": ("hide", "env", [str])},
-                    transforms=[SolutionFiguresUnnumbered],
+                    transforms=[SolutionsLeftOut, SolutionFiguresUnnumbered],
                     post_transforms=[Solutions, ExerciseNumbersInPrint, DownloadLink, CheckCells],
                     events=[("config-inited", _solutions_mode), ("config-inited", _launch_buttons_need_a_repository),
                             ("html-page-context", _ipynb_in_download_menu, 400),
                             ("html-page-context", _binder_opens_the_ipynb, 600),
-                            ("build-finished", _write_notebooks)])
+                            ("build-finished", _write_notebooks), ("build-finished", _sources_without_solutions)])
