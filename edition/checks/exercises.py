@@ -6,7 +6,7 @@
 The book numbers its exercises through the whole book in the order of `_toc.yml`
 (sphinx-exercise); this table is in that order, so an exercise's number is its place in it, and
 the book, the students' notebooks, `grades.csv`, the feedback and the teacher's guide all call
-it by the same name. tests/test_grading_units.py checks the table against the chapters and the
+it by the same name. tests/test_exercises.py checks the table against the chapters and the
 built book, so a new or moved exercise cannot leave it behind.
 
 An exercise is either checked (its answer is code whose values the checks in public.py and

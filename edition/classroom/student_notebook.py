@@ -5,7 +5,8 @@
 
 The code cells are the book's, unchanged. The Markdown is made plain for JupyterLab and classic
 Jupyter, which do not know MyST: roles become their text ({term}`NEP` -> NEP, a citation ->
-"(author, title)"), directives become bold-titled paragraphs, exercises are numbered, and each
+"(author, title)"), directives become bold-titled paragraphs, exercises are named as the book
+names them ("Exercise 13 (Read the chart)", edition/checks/exercises.py), and each
 worked solution is replaced by an empty cell for the student's answer (the solutions are in the
 book's teacher edition). Each "Check your answer" cell (a code cell tagged `check-answer`, which
 the book shows inside its exercise) follows the student's answer cell, and the notebook ends with
@@ -23,6 +24,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from edition.checks.exercises import EXERCISES
 from edition.data import references
 from edition.paths import CHAPTERS
 
@@ -92,13 +94,15 @@ def plain_markdown(text: str, counter: list[int] | None = None) -> str:
 
     def directive(m: re.Match) -> str:
         name, arg, body = m["name"], m["arg"].strip(), m["body"]
+        label = re.search(r"^:label:[ \t]*(\S+)", body, re.M)
         body = OPTION.sub("", body.lstrip("\n") if not body.startswith(":") else body).strip("\n")
         body = FENCE.sub(directive, body + "\n").strip("\n")
         if name in ("solution", "solution-start", "solution-end"):
             return ""
         if name == "exercise":
             counter[0] += 1
-            title = "Exercise" + (f": {arg}" if arg else "")
+            known = EXERCISES.get(label.group(1)) if label else None  # its name in the book: 'Exercise 13 (Read the chart)'
+            title = known.name if known else "Exercise" + (f" ({arg})" if arg else "")
             return f"**{title}**\n\n{body}\n"
         if name in ("code-block", "code"):
             return f"```{arg}\n{body}\n```\n"
