@@ -8,7 +8,7 @@ from __future__ import annotations
 from docutils import nodes
 
 from edition.book import register
-from edition.book.datadict import _entry, _row
+from edition.book.datadict import table_cell, table_row
 from edition.book.datanodes import DataDirective
 from edition.checks import exercises
 
@@ -21,16 +21,16 @@ class ExercisePoints(DataDirective):
         self.env.note_dependency(exercises.__file__)
         group = nodes.tgroup(cols=len(WIDTHS))
         group.extend(nodes.colspec(colwidth=w) for w in WIDTHS)
-        group += nodes.thead("", _row(*(_entry(h) for h in HEADER)))
+        group += nodes.thead("", table_row(*(table_cell(h) for h in HEADER)))
         body = nodes.tbody()
         for e in exercises.EXERCISES.values():
             marked = "by the checks (public and hidden)" if e.checked else "by hand (a written answer)"
-            body += _row(_entry(self.xref("ref", e.label, e.name)), _entry(self.xref("doc", f"/chapters/{e.notebook}")),
-                         _entry(str(e.points)), _entry(marked))
+            body += table_row(table_cell(self.xref("ref", e.label, e.name)), table_cell(self.xref("doc", f"/chapters/{e.notebook}")),
+                         table_cell(str(e.points)), table_cell(marked))
         every = list(exercises.EXERCISES.values())
         by_hand = sum(e.points for e in every if not e.checked)
-        body += _row(_entry(nodes.strong("", "Total")), _entry(""), _entry(nodes.strong("", str(sum(e.points for e in every)))),
-                     _entry(f"{by_hand} of them by hand"))
+        body += table_row(table_cell(nodes.strong("", "Total")), table_cell(""), table_cell(nodes.strong("", str(sum(e.points for e in every)))),
+                     table_cell(f"{by_hand} of them by hand"))
         group += body
         table = nodes.table("", nodes.title("", "Every exercise, its points and how it is marked"), group,
                             classes=["colwidths-given", "exercise-points"])
