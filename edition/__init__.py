@@ -41,6 +41,7 @@ PLUG_INS = [
     "edition.book.plotly_outputs",  # charts: plotly JSON on the web, PNGs in print
     "edition.book.freshness",       # a notebook runs again when what it read changes
     "edition.book.datadict",        # the data dictionary
+    "edition.book.marking",         # the teacher's guide's table of exercises and points
     "sphinx_exercise",              # exercises and solutions
     "edition.classroom.teaching",   # solutions hidden, shown or left out; students' notebooks
     "edition.book.whoswho",         # the who's who

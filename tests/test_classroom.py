@@ -14,6 +14,7 @@ from pybtex.database import parse_file
 
 import edition.classroom.zip as classroom
 from edition.book import bibliography
+from edition.checks import exercises
 from edition.data import load
 from edition.essay import ESSAY
 from fidelity import ROOT
@@ -124,6 +125,7 @@ def test_ipynb_download_is_a_valid_notebook_without_solutions(path, html_dir):
     text = "\n".join(c.source for c in nb.cells)
     assert "{term}" not in text and "{solution" not in text and "```{" not in text
     assert text.count("**Exercise") == EXERCISES[path.stem]
+    assert re.findall(r"^\*\*(Exercise[^*]*)\*\*", text, re.M) == [e.name for e in exercises.of(path.stem)]
     assert text.count('check("') == 3 and 'hand_in("' in text
     assert not [c for c in nb.cells if c.cell_type == "code" and c.get("outputs")]
 

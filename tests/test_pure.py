@@ -98,8 +98,9 @@ def test_column_widths_need_the_longest_word_and_want_the_longest_cell():
 
 # --- MyST to the Markdown that plain Jupyter renders -----------------------------------------------
 def test_plain_markdown_turns_directives_into_markdown_and_drops_solutions():
-    text = "```{exercise} Change a filter\n:label: ex-1\n\nDo it.\n```\n\n```{solution} ex-1\nDone.\n```\n"
-    assert plain_markdown(text) == "**Exercise: Change a filter**\n\nDo it."
+    text = "```{exercise} Change a filter\n:label: chronology-ex-2\n\nDo it.\n```\n\n```{solution} chronology-ex-2\nDone.\n```\n"
+    assert plain_markdown(text) == "**Exercise 2 (Change a filter)**\n\nDo it."  # named as the book names it
+    assert plain_markdown(text.replace("chronology-ex-2", "ex-1")) == "**Exercise (Change a filter)**\n\nDo it."
 
 
 def test_without_solutions_leaves_the_exercise_and_its_check_and_says_where_the_solution_is():

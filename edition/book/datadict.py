@@ -31,7 +31,7 @@ def _rows(path: Path) -> int:
         return sum(1 for _ in csv.reader(f)) - 1
 
 
-def _entry(*parts) -> nodes.entry:
+def table_cell(*parts) -> nodes.entry:
     """A table cell: a paragraph of the parts, or an empty cell."""
     cell = nodes.entry()
     parts = [p for p in parts if not (isinstance(p, str) and not p)]
@@ -40,7 +40,7 @@ def _entry(*parts) -> nodes.entry:
     return cell
 
 
-def _row(*cells: nodes.entry) -> nodes.row:
+def table_row(*cells: nodes.entry) -> nodes.row:
     row = nodes.row()
     row.extend(cells)
     return row
@@ -86,7 +86,7 @@ class DataDictionary(DataDirective):
         """The fields as a table, as {list-table} with :widths: 18 10 8 64 and a header row made it."""
         group = nodes.tgroup(cols=len(WIDTHS))
         group.extend(nodes.colspec(colwidth=w) for w in WIDTHS)
-        group += nodes.thead("", _row(*(_entry(h) for h in HEADER)))
+        group += nodes.thead("", table_row(*(table_cell(h) for h in HEADER)))
         body = nodes.tbody()
         for field in fields:
             cons = field.get("constraints", {})
@@ -96,8 +96,8 @@ class DataDictionary(DataDirective):
                 for i, value in enumerate(cons["enum"]):
                     desc += ([nodes.Text(", ")] if i else []) + [nodes.literal("", text(value))]
                 desc.append(nodes.Text("."))
-            body += _row(_entry(nodes.literal("", text(field["name"]))), _entry(text(field.get("type", "string"))),
-                         _entry("yes" if cons.get("required") else ""), _entry(*desc))
+            body += table_row(table_cell(nodes.literal("", text(field["name"]))), table_cell(text(field.get("type", "string"))),
+                         table_cell("yes" if cons.get("required") else ""), table_cell(*desc))
         group += body
         table = nodes.table("", group, classes=["colwidths-given"])
         self.set_source_info(table)

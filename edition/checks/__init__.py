@@ -121,12 +121,13 @@ def check(label: str) -> None:
               f"check(\"repression-ex-3\"); undo your change to this cell (Edit > Undo).")
         return
     shown = results(label, namespace)
-    title = EXERCISES[label][1]
+    from edition.checks.exercises import name
+    title = name(label)  # 'Exercise 13 (Read the chart)', as the book and the notebook call it
     passed = sum(r["passed"] for r in shown)
     if passed == len(shown):
-        print(f"Exercise \"{title}\": right. " + " ".join(r["message"] for r in shown))
+        print(f"{title}: right. " + " ".join(r["message"] for r in shown))
     else:
-        print(f"Exercise \"{title}\": not yet (checks passed: {passed} of {len(shown)}).")
+        print(f"{title}: not yet (checks passed: {passed} of {len(shown)}).")
         for r in shown:
             print(("  Right: " if r["passed"] else "  Look again: ") + r["message"])
 

@@ -6,7 +6,7 @@
 The book numbers its exercises through the whole book in the order of `_toc.yml`
 (sphinx-exercise); this table is in that order, so an exercise's number is its place in it, and
 the book, the students' notebooks, `grades.csv`, the feedback and the teacher's guide all call
-it by the same name. tests/test_grading_units.py checks the table against the chapters and the
+it by the same name. tests/test_exercises.py checks the table against the chapters and the
 built book, so a new or moved exercise cannot leave it behind.
 
 An exercise is either checked (its answer is code whose values the checks in public.py and
@@ -61,6 +61,25 @@ _TABLE = [  # (label, title, points, answers), in the book's order
 
 EXERCISES: dict[str, Exercise] = {label: Exercise(label, number, title, points, answers)
                                   for number, (label, title, points, answers) in enumerate(_TABLE, start=1)}
+# The exercises whose words ask for an answer in words (a question that no answer variable holds,
+# or "say", "name", "criticise"): the students' notebooks give each a Markdown cell for it
+# ("*Your answer:*", metadata edition.written), besides the code cell every exercise has.
+WRITTEN = frozenset({
+    "chronology-ex-2",    # Which kinds of event take over?
+    "chronology-ex-3",    # What does the chart count, and what does it not count?
+    "chronology-ex-4",
+    "membership-ex-1",    # ... and what does each count?
+    "membership-ex-2",    # Which of them have a recorded end, and which run on ...?
+    "membership-ex-3",    # How much of what we know about membership is dated?
+    "membership-ex-4",
+    "publications-ex-1",  # Name the two periods you see
+    "publications-ex-3",  # ... is that a fact about the groups or about what survives and was studied?
+    "publications-ex-4",
+    "repression-ex-2",    # Which of his events does the essay record, and which only other sources?
+    "repression-ex-3",    # What would be wrong with adding the numbers up?
+    "repression-ex-4",
+    "repression-ex-5",    # What kinds of event happened there, and what does that say ...?
+})
 NOTEBOOKS: list[str] = list(dict.fromkeys(e.notebook for e in EXERCISES.values()))
 
 

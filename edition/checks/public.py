@@ -6,6 +6,11 @@ right, or raises Wrong with a sentence saying what to look at next (never the an
 """
 from __future__ import annotations
 
+import re
+import unicodedata
+from functools import lru_cache
+from numbers import Integral, Real
+
 import pandas as pd
 
 from edition.checks import Wrong, exercise, public_check, shared_check
@@ -53,6 +58,95 @@ def one_of(answer, right) -> bool:
     return norm(answer) in {norm(r) for r in right}
 
 
+# --- years: 1923, 1923.0, "1923" and numpy's 1923 are one year; 1923.5 is not a year ----------
+
+def as_year(answer) -> int | None:
+    """The year an answer means, or None if it is not a whole number (True and 1923.5 are not years)."""
+    if isinstance(answer, bool) or answer is None:
+        return None
+    if isinstance(answer, str):
+        try:
+            answer = float(answer.strip())
+        except ValueError:
+            return None
+    if isinstance(answer, Integral):
+        return int(answer)
+    if isinstance(answer, Real) and float(answer).is_integer():
+        return int(answer)
+    return None
+
+
+def year_in(answer, years) -> bool:
+    """Whether `answer` is one of `years`, as a year."""
+    year = as_year(answer)
+    return year is not None and year in {as_year(y) for y in years}
+
+
+# --- names: "Miasnikov", "g.i. miasnikov" and "Myasnikov" name the table's "G. I. Miasnikov" --------
+
+def name_words(text) -> list[str]:
+    """A name's words, without accents, case or punctuation; "Surname, Given" as "Given Surname",
+    and initials written after the surname ("Miasnikov G. I.") put before it."""
+    text = unicodedata.normalize("NFKC", str(text))
+    surname, comma, given = text.partition(",")
+    if comma:
+        text = f"{given} {surname}"
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    words = re.findall(r"[^\W\d_]+", plain)
+    while len(words) > 1 and len(words[-1]) == 1 and len(words[0]) > 1:  # Miasnikov G I -> G I Miasnikov
+        words.insert(0, words.pop())
+    return words
+
+
+def who(written: str) -> str:
+    """The name an estimator's entry starts with: "Ian Hebbes, citing Kuznetsov" -> "Ian Hebbes",
+    "attributed to Dzerzhinsky by a blog ..." -> "Dzerzhinsky"."""
+    text = re.sub(r"^\s*(attributed to|according to)\s+", "", str(written), flags=re.I)
+    return re.split(r",|\(|\b(?:citing|by|as|quoted)\b", text, maxsplit=1)[0]
+
+
+@lru_cache(maxsize=1)
+def people_forms() -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Each person's name forms in the dataset (people.csv's spellings, names.csv's sourced forms), as words."""
+    try:
+        from edition.data import load
+        people, names = load("people"), load("names")
+    except Exception:  # the checks still work, by the table's own spelling, without these tables
+        return ()
+    found = []
+    for p in people.itertuples():
+        forms = [p.name] + [f for column in ("essay_spellings", "other_spellings")
+                            for f in str(getattr(p, column) or "").split(";") if isinstance(getattr(p, column), str)]
+        forms += list(names.loc[names["person_id"] == p.person_id, "name_form"])
+        found.append(tuple(tuple(w) for w in map(name_words, forms) if w))
+    return tuple(found)
+
+
+def name_forms(written: str) -> list[tuple[str, ...]]:
+    """Every form of the name an entry starts with: the dataset's forms of that person, or the entry's own."""
+    own = tuple(name_words(who(written)))
+    for forms in people_forms():
+        surnames, initials = {f[-1] for f in forms}, {w[0] for f in forms for w in f[:-1]}
+        if own in forms or (own and own[-1] in surnames and {w[0] for w in own[:-1]} <= initials):
+            return [own, *forms] if own else list(forms)
+    return [own] if own else []
+
+
+def names_match(answer, written) -> bool:
+    """Whether `answer` names the one who wrote `written`: the whole entry, or the person's surname
+    in any of its forms, with or without given names or initials, which must be the person's."""
+    words = name_words(answer)
+    if not words or not isinstance(answer, str):
+        return False
+    if words == name_words(written):
+        return True
+    forms = name_forms(written)
+    surnames = {f[-1] for f in forms if len(f[-1]) > 1}
+    initials = {w[0] for f in forms for w in f[:-1]}
+    given = {w[0] for w in words[:-1]}
+    return words[-1] in surnames and (not initials or given <= initials)
+
+
 def same_rows(got: pd.DataFrame, expected: pd.DataFrame, name: str, key: str, what: str) -> str:
     """Compare the rows of a student's table with the right ones, by their id column."""
     if key not in got.columns:
@@ -75,21 +169,37 @@ def same_rows(got: pd.DataFrame, expected: pd.DataFrame, name: str, key: str, wh
                 "Look at the dates or values in your filter.")
 
 
-def count_column(frame: pd.DataFrame, name: str, exclude: tuple[str, ...]) -> str:
-    numeric = [c for c in frame.columns if c not in exclude and pd.api.types.is_numeric_dtype(frame[c])]
+def count_columns(frame: pd.DataFrame, name: str, exclude: tuple[str, ...]) -> list[str]:
+    """The columns that may hold a table's counts: numeric ones (not true/false), whole numbers
+    first, the last column first; an extra numeric column (a share, a mean) is not taken for them."""
+    numeric = [c for c in frame.columns if c not in exclude and pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c])]
     if not numeric:
         raise Wrong(f"`{name}` has no column of counts: `.size().reset_index(name=...)` makes one.")
-    return numeric[-1]
+    whole = {c: bool(frame[c].dropna().map(lambda v: float(v).is_integer()).all()) for c in numeric}
+    return sorted(reversed(numeric), key=lambda c: not whole[c])
 
 
-def per(frame: pd.DataFrame, name: str, by: str, colour: str) -> pd.Series:
-    """The counts in a student's table of counts, summed per `by` (checking its columns)."""
+def per(frame: pd.DataFrame, name: str, by: str, colour: str) -> dict[str, pd.Series]:
+    """The counts in a student's table of counts, summed per `by` (checking its columns), for each
+    column that may hold them; years written 1923.0 or "1923" are the year 1923."""
     for column in (by, colour):
         if column not in frame.columns:
             raise Wrong(f"`{name}` has no `{column}` column: group by [\"{by}\", \"{colour}\"] and keep them "
                         "as columns with `.reset_index(...)`.")
-    counts = count_column(frame, name, (by, colour))
-    return frame.groupby(by)[counts].sum().astype(int)
+    keys = frame[by].map(lambda v: v if as_year(v) is None else as_year(v)) if by == "year" else frame[by]
+    return {c: frame.groupby(keys)[c].sum().round().astype(int) for c in count_columns(frame, name, (by, colour))}
+
+
+def counted(frame: pd.DataFrame, name: str, by: str, colour: str, expected: pd.Series, what: str) -> tuple[str, str | None]:
+    """(the column whose sums per `by` are `expected`, None), or else (the likeliest column of
+    counts, a sentence about what differs)."""
+    found = per(frame, name, by, colour)
+    for column, got in found.items():
+        if compare_counts(got, expected, name, what) is None:
+            return column, None
+    column = next(iter(found))
+    return column, compare_counts(found[column], expected, name, what)
 
 
 def compare_counts(got: pd.Series, expected: pd.Series, name: str, what: str) -> str | None:
@@ -130,9 +240,11 @@ def year_of_most_arrests(ns):
     if years.empty:
         return "There are no arrests in the notebook's data for 1921-1924, so any year will do."
     top = years[years == years.max()]
-    if one_of(answer, top.index):
-        return f"{answer} is the year with most arrests in 1921-1924 ({years.max()})."
-    raise Wrong(f"In {answer} the data records {years.get(int(answer), 0) if str(answer).isdigit() else 'no'} "
+    if year_in(answer, top.index):
+        return f"{as_year(answer)} is the year with most arrests in 1921-1924 ({years.max()})."
+    if as_year(answer) is None:
+        raise Wrong(f"`arrest_year` is {answer!r}, which is not a year: write the year as a number, like 1922.")
+    raise Wrong(f"In {as_year(answer)} the data records {years.get(as_year(answer), 0)} "
                 "arrests; another year has more. Count the years of the arrests: "
                 "`early[early[\"kind\"] == \"arrest\"][\"date_start\"].dt.year.value_counts()`.")
 
@@ -159,16 +271,15 @@ def single_year(period: pd.DataFrame) -> pd.DataFrame:
 def events_per_year(ns):
     period = table(ns, "period", "the dated events")
     per_year = table(ns, "per_year", "the number of events per year and category")
-    got = per(per_year, "per_year", "year", "category")
     one = single_year(period)["date_start"].dt.year.value_counts()
     every = period["date_start"].dt.year.value_counts()
-    if compare_counts(got, one, "per_year", "events") is None:
+    _, wrong = counted(per_year, "per_year", "year", "category", one, "events dated within that year")
+    if wrong is None:
         return "`per_year` counts the events dated within one year, per year and category."
-    if compare_counts(got, every, "per_year", "events") is None:
+    if counted(per_year, "per_year", "year", "category", every, "events")[1] is None:
         return ("`per_year` counts every event by the year it begins (events dated across several years "
                 "count in their first year: say so under your chart).")
-    raise Wrong(compare_counts(got, one, "per_year", "events dated within that year") +
-                ". Count the rows of `period` (or of its events dated within one year) per year and category.")
+    raise Wrong(wrong + ". Count the rows of `period` (or of its events dated within one year) per year and category.")
 
 
 # --- membership -----------------------------------------------------------------------------
@@ -185,8 +296,10 @@ def who_made_the(ns: dict, extreme: str, column: str) -> str:
     answer = value(ns, f"{extreme}_by", f"who made the {extreme} estimate, in quotes")
     best = wg[column].max() if extreme == "largest" else wg[column].min()
     right = wg.loc[wg[column] == best, "estimated_by"]
-    if one_of(answer, right):
-        return f"{answer} made the {extreme} estimate for the Workers' Group ({best} people)."
+    written = next((r for r in right if names_match(answer, r)), None)
+    if written is not None:
+        as_written = "" if one_of(answer, [written]) else f" (the table writes \"{written}\")"
+        return f"{answer}{as_written} made the {extreme} estimate for the Workers' Group ({best} people)."
     raise Wrong(f"\"{answer}\" did not make the {extreme} estimate for the Workers' Group: sort its rows "
                 f"of `est` by `{column}` and read the `estimated_by` column.")
 
@@ -205,11 +318,9 @@ shared_check("membership-ex-2", "memberships_of_1921_to_1925", False, rows_kept,
 def memberships_per_group(ns):
     ms, dated = table(ns, "ms", "the memberships"), table(ns, "dated", "the dated memberships")
     per_group = table(ns, "per_group", "the number of memberships per group, dated and undated")
-    got = per(per_group, "per_group", "group", "dated")
-    wrong = compare_counts(got, ms.groupby("group").size(), "per_group", "memberships")
+    counts, wrong = counted(per_group, "per_group", "group", "dated", ms.groupby("group").size(), "memberships")
     if wrong:
         raise Wrong(wrong + ". Count the rows of `ms` per group and per dated/undated.")
-    counts = count_column(per_group, "per_group", ("group", "dated"))
     is_dated = per_group["dated"].map(lambda v: v is True or str(v).strip().lower() in ("true", "dated"))
     got_dated = per_group[is_dated].groupby("group")[counts].sum().astype(int)
     want_dated = ms[ms.index.isin(dated.index)].groupby("group").size()
@@ -233,8 +344,7 @@ shared_check("publications-ex-2", "programmes_and_appeals", False, rows_kept, ("
 def texts_per_year(ns):
     texts = table(ns, "texts", "the dated texts")
     per_year = table(ns, "per_year", "the number of texts per year and family")
-    got = per(per_year, "per_year", "year", "family")
-    wrong = compare_counts(got, texts["date_start"].dt.year.value_counts(), "per_year", "texts")
+    _, wrong = counted(per_year, "per_year", "year", "family", texts["date_start"].dt.year.value_counts(), "texts")
     if wrong:
         raise Wrong(wrong + ". Count the rows of `texts` per year (of `date_start`) and family.")
     return "`per_year` counts the texts per year and family."
@@ -260,8 +370,8 @@ def busiest_years(ns) -> pd.Series:
 def the_busiest_year(ns):
     answer = busiest_answer(ns)
     top = busiest_years(ns)
-    if one_of(answer, top.index):
-        return f"{answer} has the most recorded repression events ({top.max()})."
+    if year_in(answer, top.index):
+        return f"{as_year(answer)} has the most recorded repression events ({top.max()})."
     raise Wrong(f"{answer} is not the year with most recorded repression events: add up `counts` per year "
                 "(`counts.groupby(\"year\")[\"events\"].sum()`) and find the largest.")
 
@@ -273,8 +383,9 @@ def kinds_in_the_busiest_year(ns):
     kinds = given(ns, "busiest_kinds", "a list of the kinds of event in that year")
     if isinstance(kinds, str) or not hasattr(kinds, "__iter__"):
         raise Wrong("`busiest_kinds` should be a list of kinds, like [\"arrest\", \"exile\"].")
-    want = {str(k) for k in counts.loc[(counts["year"].astype(str) == str(year).strip()) & (counts["events"] > 0), "what"]}
-    have = {str(k).strip() for k in kinds}
+    year = as_year(year) if as_year(year) is not None else year
+    want = {str(k) for k in counts.loc[(counts["year"].map(as_year) == year) & (counts["events"] > 0), "what"]}
+    have = {next((w for w in want if one_of(k, [w])), str(k).strip()) for k in kinds}
     if have == want:
         return f"In {year} the data records {len(want)} kinds: {', '.join(sorted(want))}."
     missing, extra = sorted(want - have), sorted(have - want)

@@ -5,10 +5,12 @@
 
 The code cells are the book's, unchanged. The Markdown is made plain for JupyterLab and classic
 Jupyter, which do not know MyST: roles become their text ({term}`NEP` -> NEP, a citation ->
-"(author, title)"), directives become bold-titled paragraphs, exercises are numbered, and each
-worked solution is replaced by an empty cell for the student's answer (the solutions are in the
-book's teacher edition). Each "Check your answer" cell (a code cell tagged `check-answer`, which
-the book shows inside its exercise) follows the student's answer cell, and the notebook ends with
+"(author, title)"), directives become bold-titled paragraphs, exercises are named as the book
+names them ("Exercise 13 (Read the chart)", edition/checks/exercises.py), and each
+worked solution is replaced by an empty code cell for the student's answer, and by a Markdown
+"*Your answer:*" cell where the exercise asks for words (edition/checks/exercises.py, WRITTEN; the
+solutions are in the book's teacher edition). Each "Check your answer" cell (a code cell tagged
+`check-answer`, which the book shows inside its exercise) follows the student's answer cell, and the notebook ends with
 a hand-in cell (edition/checks/handin.py). Used by the book build (the notebook downloads,
 edition/classroom/teaching.py) and by the classroom zips (edition/classroom/zip.py).
 
@@ -23,6 +25,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from edition.checks.exercises import EXERCISES, WRITTEN
 from edition.data import references
 from edition.paths import CHAPTERS
 
@@ -38,6 +41,7 @@ SOLUTION_END = re.compile(r"^(`{3,})\{solution-end\}[^\n]*\n(?:.*?\n)??\1[ \t]*$
 # come from data/sources.csv, so in a citation they are escaped and show as typed.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|{}!#])")
 ANSWER = "# Your answer here: write your code, run it, and compare with the book's worked solution.\n"
+WRITTEN_ANSWER = "*Your answer:* ..."  # a Markdown cell: words, which a code cell would stop at (SyntaxError)
 CHECK_TAG = "check-answer"  # a "Check your answer" cell, and the import its exercises share
 BOOK_ONLY_TAGS = {"remove-output", "skip-execution"}
 HAND_IN = ("# Hand in: write your name between the quotes, save the notebook (Ctrl+S), then run this cell.\n"
@@ -50,8 +54,9 @@ INTRO = ("*This notebook comes from the teaching edition of C. D. Ward's essay \
          "folder you unzipped, or the book's repository): run the cells from top to bottom "
          "(**Run > Run All Cells**). Words marked as glossary terms in the book are explained on its "
          "Glossary page; the worked solutions to the exercises are in the book's teacher edition. "
-         "Under an exercise, write your answer in the empty cell, run it, then run the "
-         "**Check your answer** cell below it. The last cell hands your work in.*")
+         "Under an exercise, write your code in the empty code cell, run it, then run the "
+         "**Check your answer** cell below it; where the exercise asks for words, write them in the "
+         "*Your answer* cell (double-click it). The last cell hands your work in.*")
 
 
 def _titles() -> dict[str, str]:
@@ -92,13 +97,15 @@ def plain_markdown(text: str, counter: list[int] | None = None) -> str:
 
     def directive(m: re.Match) -> str:
         name, arg, body = m["name"], m["arg"].strip(), m["body"]
+        label = re.search(r"^:label:[ \t]*(\S+)", body, re.M)
         body = OPTION.sub("", body.lstrip("\n") if not body.startswith(":") else body).strip("\n")
         body = FENCE.sub(directive, body + "\n").strip("\n")
         if name in ("solution", "solution-start", "solution-end"):
             return ""
         if name == "exercise":
             counter[0] += 1
-            title = "Exercise" + (f": {arg}" if arg else "")
+            known = EXERCISES.get(label.group(1)) if label else None  # its name in the book: 'Exercise 13 (Read the chart)'
+            title = known.name if known else "Exercise" + (f" ({arg})" if arg else "")
             return f"**{title}**\n\n{body}\n"
         if name in ("code-block", "code"):
             return f"```{arg}\n{body}\n```\n"
@@ -111,6 +118,12 @@ def plain_markdown(text: str, counter: list[int] | None = None) -> str:
     text = ATTRS.sub("", text)
     text = ROLE.sub(lambda m: _role(m, titles, sources), text)
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+def written_answer(label: str | None) -> nbformat.NotebookNode:
+    """The Markdown cell for an answer in words (edition.written: the marking sheet reads it)."""
+    return nbformat.v4.new_markdown_cell(WRITTEN_ANSWER, metadata={"edition": {"answer": label, "written": True}}
+                                         if label else {})
 
 
 def student_notebook(path: Path) -> nbformat.NotebookNode:
@@ -143,8 +156,10 @@ def student_notebook(path: Path) -> nbformat.NotebookNode:
                 cells.append(nbformat.v4.new_code_cell(ANSWER, metadata={"edition": {"answer": label}}))
                 cells += checks  # the check runs after the answer
                 checks = []
+                if label in WRITTEN:
+                    cells.append(written_answer(label))
             elif had_solution:
-                cells.append(nbformat.v4.new_markdown_cell("*Your answer:* "))
+                cells.append(written_answer(None))
         elif cell.cell_type == "code":
             if in_solution:
                 continue

@@ -50,6 +50,7 @@ def assemble(folder: Path, notebooks: list[str] = NOTEBOOKS, teacher: bool = Fal
     """Lay out a folder that runs `notebooks` (and, for the teacher, grades them); returns it.
     `made`: students' notebooks already made (the build's downloads), by name, not made again."""
     lay_out(folder, hidden=teacher, root=ROOT)
+    shutil.copyfile(PACKAGE / "checks" / "exercises.py", folder / "edition" / "checks" / "exercises.py")  # the exercises' names
     for nb in notebooks:
         if made and nb in made:
             (folder / f"{nb}.ipynb").write_bytes(made[nb])
