@@ -1,40 +1,17 @@
 """The grader's parts, without a kernel (make check): reading untrusted hand-ins, names, answers as
-data, the exercise table against the chapters, the CSV files, the Makefile's front door."""
+data, the CSV files, the Makefile's front door. (The exercise table: test_exercises.py.)"""
 import json
 import subprocess
-from pathlib import Path
 
 import pandas as pd
 import plotly.express as px
 import pytest
 
 from edition.checks.answers import MAX_VALUE, Opaque, decode, decode_all, encode
-from edition.checks.exercises import EXERCISES, NOTEBOOKS
 from edition.grade import handins, identity, report
 from fidelity import ROOT
 
 pytestmark = pytest.mark.check
-
-
-def test_the_exercise_table_follows_the_book():
-    """Its order, labels and titles are the chapters' exercise directives in the order of _toc.yml."""
-    import re
-    import yaml
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    found = []
-    for page in pages:
-        text = (ROOT / f"{page}.md").read_text(encoding="utf-8")
-        for title, label in re.findall(r"^```\{exercise\}[ \t]*(.*)\n:label: (\S+)", text, re.M):
-            found.append((label, title.strip()))
-    assert found == [(e.label, e.title) for e in EXERCISES.values()]
-    assert [e.number for e in EXERCISES.values()] == list(range(1, len(found) + 1))
-
-
-def test_every_checked_exercise_has_checks_and_every_check_an_exercise():
-    from edition.checks import CHECKS, load_checks
-    load_checks(True)
-    assert {c.exercise for c in CHECKS} == {e.label for e in EXERCISES.values() if e.checked}
 
 
 @pytest.mark.parametrize("value", [

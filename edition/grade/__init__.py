@@ -65,7 +65,7 @@ class Graded:
 def prepared(h: HandIn) -> tuple[dict, list[int], dict[int, str]]:
     """The notebook to run: the hand-in's cells as text, each check cell replaced by an export."""
     import nbformat
-    cells, exports, where = [], [], {}
+    cells, where = [], {}
     labels = {e.label for e in of(h.notebook) if e.checked}
     for cell in h.cells:
         if cell.kind != "code":

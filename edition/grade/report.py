@@ -8,26 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from edition import derived
+
 from edition.checks.exercises import EXERCISES, NOTEBOOKS, of
+from edition.grade.sheet import marking_sheet, number
 
 FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 
 def write_atomic(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    derived.write_atomic(path, text.encode("utf-8"))
     return path
 
 
@@ -35,12 +28,6 @@ def text_cell(value) -> str:
     """A cell a spreadsheet shows as text: one that would start a formula gets a leading apostrophe."""
     text = "" if value is None else str(value)
     return "'" + text if FORMULA.match(text) else text
-
-
-def number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
 
 
 def csv_text(rows: list[list]) -> str:
@@ -85,7 +72,6 @@ def read_marks(path: Path, graded: list) -> tuple[dict, list[str]]:
 
 
 def write(graded: list, out: Path, roster, flags: dict[str, list[str]], scores: tuple[dict, list[str]]) -> Path:
-    from edition.grade.sheet import marking_sheet
     marks, problems = scores
     for problem in problems:
         print(problem)
@@ -135,7 +121,7 @@ def write(graded: list, out: Path, roster, flags: dict[str, list[str]], scores: 
                                                [f"{t} (of {p})" for t, p in zip(titles, possible)]] + moodle))
     for g in graded:
         write_atomic(out / "feedback" / g.hand_in.feedback_name, feedback(g, marks))
-    marking_sheet(graded, out / "marking.html", marks)
+    write_atomic(out / "marking.html", marking_sheet(graded, out / "marking", marks))
     return write_atomic(out / "grades.csv", csv_text(rows))
 
 

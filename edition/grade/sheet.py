@@ -14,10 +14,9 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from pathlib import Path
 
-from edition.checks.exercises import EXERCISES, of
+from edition.checks.exercises import of
 from edition.grade.handins import answer_text
 
 SAFE_TAG = re.compile(r"<(?!/?(?:br|b|i|em|sub|sup)\s*/?>)", re.I)
@@ -90,13 +89,19 @@ def _safe_figure(text: str) -> str:
     return json.dumps(figure).replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def marking_sheet(graded: list, target: Path, marks: dict) -> Path:
-    from edition.grade.report import write_atomic, number
-    assets = target.parent / "marking"
-    assets.mkdir(parents=True, exist_ok=True)
+def number(value: float | None) -> str:
+    """Points as a teacher writes them: 3, 1.5, 1.33; nothing for none."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+
+
+def marking_sheet(graded: list, assets: Path, marks: dict) -> str:
+    """The page (its scripts written into `assets`, the folder beside it)."""
     import plotly
-    shutil.copyfile(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", assets / "plotly.min.js")
-    write_atomic(assets / "sheet.js", SCRIPT)
+    from edition.derived import write_atomic
+    write_atomic(assets / "plotly.min.js", (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes())
+    write_atomic(assets / "sheet.js", SCRIPT.encode("utf-8"))
     e = html.escape
     parts = []
     counted = sorted((g for g in graded if g.hand_in.counted and g.hand_in.notebook),
@@ -134,11 +139,11 @@ def marking_sheet(graded: list, target: Path, marks: dict) -> Path:
         parts.append("</section>")
     page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>Marking sheet</title>'
-            f'<style>{STYLE}</style></head><body data-sheet="{e(str(target.parent.name))}">'
+            f'<style>{STYLE}</style></head><body data-sheet="{e(str(assets.parent.name))}">'
             f'<header><h1>Marking sheet: {len(counted)} hand-ins</h1>'
             f'<p>Score the exercises marked by hand, then <button id="save" type="button">Save marks</button> '
             f'and put <code>marks.csv</code> in the hand-ins folder; the next grading adds the marks to '
             f'<code>grades.csv</code>. <span id="saved" role="status"></span></p></header>'
             + "".join(parts) +
             '<script src="marking/plotly.min.js"></script><script src="marking/sheet.js"></script></body></html>')
-    return write_atomic(target, page)
+    return page
