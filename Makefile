@@ -17,6 +17,7 @@
 #   make book SOLUTIONS=show  the teacher's edition: every worked solution open
 #   make book SOLUTIONS=omit  the students' edition for a graded class: no worked solution anywhere
 #   make bench   build times and page weights
+#   make bench-grade  how long grading a class of 30 hand-ins takes
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -45,7 +46,7 @@ PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-font
 # The Typst editions (reading, accessible, handouts) need no TeX: the fonts, and poppler for the checks.
 TYPST_DEBS := fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri poppler-utils
 
-.PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps grade-deps
+.PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps grade-deps bench-grade
 
 # SOLUTIONS=show builds the teacher's edition (worked solutions open), SOLUTIONS=omit the students'
 # edition (no solutions at all); the default hides them in closed dropdowns.
@@ -132,6 +133,10 @@ validate: $(READY)
 # Build times and page weights on this machine (medians of 3 runs, in a scratch copy).
 bench: $(READY) print-deps browser-deps
 	$(BIN)/python tools/bench.py
+
+# How long grading a class of 30 hand-ins takes (one hangs, one is malformed): tools/bench_grade.py.
+bench-grade: $(READY) grade-deps
+	$(BIN)/python tools/bench_grade.py
 
 # The classroom zip (see edition/classroom/zip.py): _build/classroom/communist-left-classroom.zip;
 # WHEELS=1 adds every package's wheel (communist-left-classroom-offline.zip) for machines with no internet.

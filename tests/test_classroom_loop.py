@@ -177,8 +177,18 @@ def test_downloads_are_a_pure_function_of_their_inputs(tmp_path):
     assert classroom.notebook_zip("membership", tmp_path / "b").read_bytes() == first
 
 
+EXTRA_CHECK = """
+from edition.checks import Wrong, hidden_check
+
+@hidden_check("repression-ex-1")
+def kept_outside_the_repository(ns):
+    raise Wrong("This check comes from the teacher's own folder.")
+"""
+
+
 def test_the_teachers_zip_grades_on_its_own(tmp_path):
-    """Unzipped, the teacher's zip grades a folder with its own grader and hidden checks."""
+    """Unzipped, the teacher's zip grades a folder with its own grader and hidden checks, and with
+    hidden checks from a folder of the teacher's outside it (--checks)."""
     classroom.build(tmp_path / "zips")
     with zipfile.ZipFile(tmp_path / "zips" / f"{classroom.TEACHER}.zip") as z:
         z.extractall(tmp_path)
@@ -191,10 +201,14 @@ def test_the_teachers_zip_grades_on_its_own(tmp_path):
     which = subprocess.run([sys.executable, "-c", "import edition.grade as g; print(g.__file__)"], cwd=folder,
                            env=env, capture_output=True, text=True)
     assert which.stdout.strip() == str(folder / "edition" / "grade" / "__init__.py")
-    run = subprocess.run([sys.executable, "-m", "edition.grade", "hand-ins"], cwd=folder, env=env,
-                         capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    with open(folder / "hand-ins" / "grades.csv", encoding="utf-8") as f:
-        row = next(csv.DictReader(f))
-    assert (row["student"], row["total (of 14)"]) == ("Ana Lima", "8"), row
-    assert "(hidden check): right" in (folder / "hand-ins" / "feedback" / "repression-ana-lima.txt").read_text(encoding="utf-8")
+    (tmp_path / "my-checks").mkdir()
+    (tmp_path / "my-checks" / "extra.py").write_text(EXTRA_CHECK, encoding="utf-8")
+    for extra, total in (([], "8"), (["--checks", str(tmp_path / "my-checks")], "7.5")):
+        run = subprocess.run([sys.executable, "-m", "edition.grade", "hand-ins", *extra], cwd=folder, env=env,
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+        with open(folder / "hand-ins" / "grades.csv", encoding="utf-8") as f:
+            row = next(csv.DictReader(f))
+        assert (row["student"], row["total (of 14)"]) == ("Ana Lima", total), row
+    feedback = (folder / "hand-ins" / "feedback" / "repression-ana-lima.txt").read_text(encoding="utf-8")
+    assert "(hidden check): right" in feedback and "from the teacher's own folder" in feedback, feedback

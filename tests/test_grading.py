@@ -261,8 +261,10 @@ def test_a_forger_scores_nothing(graded):
 def test_a_saboteur_reaches_nothing_and_leaves_nothing(graded, listener):
     folder = graded["folder"]
     said = (folder / "feedback" / "chronology-saboteur.txt").read_text(encoding="utf-8")
-    assert '"hidden": []' in said and "PWNED" not in said and "classmate" not in said, said
-    assert str(ROOT) not in said and str(folder) not in said, said
+    # what it wrote went to its own read-only or private file system: nothing of the repository,
+    # the hand-ins folder or a classmate's file; /proc showed it nothing but its own processes
+    assert '"hidden": []' in said and '"parent cwd": "/home/student"' in said and "classmate" not in said, said
+    assert f"{ROOT}/PWNED" not in said and f"{folder}/PWNED" not in said, said
     assert '"network": "no"' in said and listener[1] == [], said
     assert not (ROOT / "PWNED").exists() and not (folder / "PWNED").exists() and not Path(f"/tmp/PWNED-{MARKER}").exists()
     for path, digest in graded["before"].items():  # no hand-in was changed
@@ -362,7 +364,8 @@ def test_marking_sheet_round_trip(graded, tmp_path):
     saved = (folder / "marks.csv").read_text(encoding="utf-8")
     assert '"chronology-right-answers.ipynb","chronology-ex-4","3.5","\'=HYPERLINK(""x"") fair, ""quoted"""' in saved, saved
     started = time.monotonic()
-    again = subprocess.run(["make", "-s", "grade", f"SUBMISSIONS={folder}"], cwd=ROOT, capture_output=True, text=True)
+    again = subprocess.run(["make", "-s", "grade", f"SUBMISSIONS={folder}", f"LIMIT={LIMIT}"], cwd=ROOT,
+                           capture_output=True, text=True)
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
     assert time.monotonic() - started < graded["seconds"] / 2, "the notebooks were run again"
     row = rows(folder)["Right Answers"]
@@ -370,3 +373,22 @@ def test_marking_sheet_round_trip(graded, tmp_path):
     assert row["to mark"] == "4"
     feedback = (folder / "feedback" / "chronology-right-answers.txt").read_text(encoding="utf-8")
     assert "Exercise 4 (Criticise a source): 3.5 of 4 points, marked by your teacher: '=HYPERLINK" in feedback
+
+
+def test_without_bubblewrap_the_same_grades_and_a_warning(graded, tmp_path, monkeypatch):
+    """On a machine without bubblewrap (a teacher's Mac), the same run in a plain child process: the
+    same points, limits still kept, and every row says the isolation was partial."""
+    from edition.grade import grade_folder, sandbox
+    monkeypatch.setattr(sandbox, "isolation", lambda: "none (no bubblewrap in this test)")
+    folder = tmp_path / "hand-ins"
+    folder.mkdir()
+    for name in ("chronology-right-answers.ipynb", "chronology-endless-loop.ipynb"):
+        (folder / name).write_bytes((graded["folder"] / name).read_bytes())
+    said = []
+    grade_folder(folder, folder, say=said.append)
+    got = rows(folder)
+    assert points(got["Right Answers"]) == {k: v for k, v in points(graded["alone rows"]["Right Answers"]).items()
+                                            if k in points(got["Right Answers"])}
+    assert "ran longer than 30 s and were interrupted" in got["Endless Loop"]["notes"]
+    assert all("run without isolation" in r["notes"] for r in got.values())
+    assert any("the hand-ins run without isolation" in line for line in said)

@@ -129,8 +129,7 @@ def _same_files(hand_ins: list[HandIn]) -> None:
         if h.digest:
             by_digest.setdefault(h.digest, []).append(h)
     for same in by_digest.values():
-        students = {h.key for h in same}
-        if len(students) > 1:
+        if len(same) > 1:
             for h in same:
                 copies = ", ".join(f"{o.relative} ({o.student})" for o in same if o is not h)
                 h.notes.append(f"the same file, byte for byte, as {copies}")

@@ -5,8 +5,8 @@ of the package, the public checks: `lay_out`), never the hidden checks, the grad
 hand-ins. It runs under bubblewrap (Debian's `bubblewrap`, the sandbox Flatpak uses) when the
 machine has it:
 
-- a file system of its own: the system's programs and the Python installation read-only, the
-  scratch copy as its home, an empty /tmp; nothing else (no /etc, no /root or /home, no teacher's
+- a file system of its own, read-only but for the scratch copy (its home) and an empty /tmp of
+  its own: the system's programs and the Python installation; nothing else (no /etc, no /root or /home, no teacher's
   folder, no other hand-in);
 - its own process, user, network (none), IPC and host-name namespaces: `/proc` shows only its own
   processes, so it cannot find the grader through `/proc/<ppid>`;
@@ -109,7 +109,7 @@ def _bwrap(scratch: Path, out: Path) -> list[str]:
         if not str(prefix).startswith("/usr"):
             args += ["--ro-bind", str(prefix), str(prefix)]
     args += ["--bind", str(scratch), HOME, "--bind", str(out), "/grader/out",
-             "--ro-bind", str(RUNNER), "/grader/runner.py", "--chdir", HOME]
+             "--ro-bind", str(RUNNER), "/grader/runner.py", "--remount-ro", "/", "--chdir", HOME]
     for key, value in _environment(HOME, "/tmp").items():
         args += ["--setenv", key, value]
     return args
