@@ -122,9 +122,10 @@ class Cache:
     def __init__(self, folder: Path | None, template: Path):
         self.folder = folder
         digest = hashlib.sha256()
-        for path in sorted(template.rglob("*")) + [sandbox.RUNNER]:
+        for path in sorted(template.rglob("*")):
             if path.is_file():
-                digest.update(path.as_posix().encode() + path.read_bytes())
+                digest.update(path.relative_to(template).as_posix().encode() + path.read_bytes())
+        digest.update(sandbox.RUNNER.read_bytes())
         self.salt = digest.hexdigest()
 
     def run(self, nb: dict, exports: list[int], template: Path, limits: Limits, how: str) -> sandbox.Run:

@@ -144,11 +144,11 @@ def run(nb: dict, export_cells: list[int], template: Path, limits: Limits, how: 
         (scratch / "hand-in.ipynb").write_text(json.dumps(nb), encoding="utf-8")
         arguments = [str(limits.cell_seconds), str(limits.output_chars), ",".join(map(str, export_cells))]
         if how == "bubblewrap":
-            command = _bwrap(scratch, out) + [sys.executable, "-I", "/grader/runner.py", f"{HOME}/hand-in.ipynb",
+            command = _bwrap(scratch, out) + [sys.executable, "/grader/runner.py", f"{HOME}/hand-in.ipynb",
                                               "/grader/out/events.jsonl", *arguments]
             cwd, env = None, None
         else:
-            command = [sys.executable, "-I", str(RUNNER), str(scratch / "hand-in.ipynb"), str(out / "events.jsonl"),
+            command = [sys.executable, str(RUNNER), str(scratch / "hand-in.ipynb"), str(out / "events.jsonl"),
                        *arguments]
             cwd, env = scratch, _environment(str(scratch), str(out))
         started = time.monotonic()
