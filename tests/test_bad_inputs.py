@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -210,14 +211,84 @@ def missing_file(data):
 def folder_instead_of_file(data):
     (data / "quotations.csv").unlink()
     (data / "quotations.csv").mkdir()
-    return "data/quotations.csv: is not a file: datapackage.json names it as a table"
+    return not_a_file("data/quotations.csv", "a folder", "move it out of")
+
+
+def not_a_file(name: str, kind: str, fix: str) -> str:
+    folder = name.split("/")[0]
+    return (f"{name}: is {kind}, not an ordinary file: {fix} {folder}/ ({folder}/ holds only ordinary files; the book "
+            "copies them into every download)")
 
 
 @case
 def link_to_a_file_outside_data(data):
     (data / "quotations.csv").unlink()
     (data / "quotations.csv").symlink_to("/etc/passwd")
-    return "data/quotations.csv: points outside data/ (it is a link): put the table itself in data/"
+    return not_a_file("data/quotations.csv", "a link", "put the file itself in")
+
+
+@case
+def link_to_a_folder_in_data(data):  # the folder of keys would ride along in every download
+    keys = data.parent / "keys"
+    keys.mkdir()
+    (keys / "id_ed25519").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    (data / "keys").symlink_to(keys)
+    return not_a_file("data/keys", "a link", "put the file itself in")
+
+
+@case
+def link_to_a_file_inside_data(data):
+    (data / "copy.csv").symlink_to(data / "groups.csv")
+    return not_a_file("data/copy.csv", "a link", "put the file itself in")
+
+
+@case
+def link_in_chapters(data):
+    (data.parent / "chapters" / "secret.md").symlink_to("/etc/hostname")
+    return not_a_file("chapters/secret.md", "a link", "put the file itself in")
+
+
+@case
+def link_inside_a_hidden_folder(data):  # Jupyter's checkpoints folder is looked into
+    (data / ".ipynb_checkpoints").mkdir()
+    (data / ".ipynb_checkpoints" / "people-checkpoint.csv").symlink_to("/etc/passwd")
+    return not_a_file("data/.ipynb_checkpoints/people-checkpoint.csv", "a link", "put the file itself in")
+
+
+@case
+def fifo_in_data(data):
+    os.mkfifo(data / "pipe")
+    return not_a_file("data/pipe", "a named pipe (FIFO)", "delete it from")
+
+
+@case
+def fifo_as_a_table(data):  # one line, and the validator never opens it (a FIFO blocks its reader)
+    (data / "quotations.csv").unlink()
+    os.mkfifo(data / "quotations.csv")
+    return not_a_file("data/quotations.csv", "a named pipe (FIFO)", "delete it from")
+
+
+@case
+def socket_in_chapters(data):
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind("chapters/s")  # relative (the working directory is the copy): a full path may be too long
+    return not_a_file("chapters/s", "a socket", "delete it from")
+
+
+@case
+def folder_in_data(data):
+    (data / "extra").mkdir()
+    return not_a_file("data/extra", "a folder", "move it out of")
+
+
+@case
+def descriptor_is_a_link(data):
+    (data.parent / "elsewhere.json").write_bytes((data / "datapackage.json").read_bytes())
+    (data / "datapackage.json").unlink()
+    (data / "datapackage.json").symlink_to(data.parent / "elsewhere.json")
+    return not_a_file("data/datapackage.json", "a link", "put the file itself in")
 
 
 @case
@@ -566,3 +637,12 @@ def test_every_cell_quoted_is_accepted(copy):
 def test_several_problems_give_one_line_each(copy):
     lines = [BREAK[name](copy) for name in ("empty_file", "url_javascript", "quote_paragraph_unknown", "soft_hyphen")]
     assert sorted(problems(copy)) == sorted(lines)
+
+
+def test_a_link_added_after_a_clean_load_is_refused(copy):
+    """The loader checks once per state of data/ and chapters/: a new link is a new state."""
+    load("groups", data_dir=copy)
+    expected = BREAK["link_to_a_folder_in_data"](copy)
+    with pytest.raises(DataError) as caught:
+        load("groups", data_dir=copy)
+    assert caught.value.problems == [expected]

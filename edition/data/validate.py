@@ -39,6 +39,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
 from collections import defaultdict
@@ -219,6 +220,37 @@ def url_problem(value: str) -> str | None:
     if not WEB_ADDRESS.match(value):
         return "is not a web address (expected http:// or https:// and then the address, e.g. https://example.org/page)"
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Files: data/ and chapters/ hold ordinary files only
+# ---------------------------------------------------------------------------------------------
+
+def file_kind(mode: int) -> str | None:
+    """What a file system entry is, in words, when it is not an ordinary file (None: it is one)."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, words in ((stat.S_ISLNK, "a link"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                        (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return words
+    return "not an ordinary file"
+
+
+def file_kind_problems(data_dir: Path) -> list[Problem]:
+    """Every entry of data/ and chapters/ is an ordinary file, never a link, a device, a pipe or a
+    folder: the book copies these folders into every download, and a link would carry whatever it
+    points to (a folder of keys, /etc) along. Hidden folders (.ipynb_checkpoints) are looked into."""
+    problems = []
+    for folder in (data_dir, data_dir.parent / "chapters"):
+        for path, info in entries(folder):
+            kind = file_kind(info.st_mode)
+            if kind is None or (kind == "a folder" and path.name.startswith(".")):
+                continue
+            what = "move it out of" if kind == "a folder" else "put the file itself in" if kind == "a link" else "delete it from"
+            problems.append(Problem(display(path), None, None, None, f"is {kind}, not an ordinary file: {what} "
+                                    f"{folder.name}/ ({folder.name}/ holds only ordinary files; the book copies them into every download)"))
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -985,11 +1017,31 @@ def factoid_problems(tables: dict[str, Table], chapters: Path) -> list[Problem]:
 
 # ---------------------------------------------------------------------------------------------
 
+def entries(folder: Path) -> list[tuple[Path, os.stat_result]]:
+    """Everything in a folder (and in its hidden folders, such as Jupyter's .ipynb_checkpoints), as
+    it is, links not followed: (path, lstat), in name order. A missing folder has none."""
+    found = []
+    try:
+        listing = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return found
+    for entry in listing:
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        found.append((Path(entry.path), info))
+        if stat.S_ISDIR(info.st_mode) and entry.name.startswith("."):
+            found += entries(Path(entry.path))
+    return found
+
+
 def validation_state(data_dir: Path) -> tuple:
-    """What a validation result depends on: the data files and the chapter files, as they are now
-    (names, times, sizes). Cheap, and free of pandas, so the build can check it before importing it."""
-    files = sorted(data_dir.glob("*")) + sorted((data_dir.parent / "chapters").glob("*.md"))
-    return (str(data_dir),) + tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
+    """What a validation result depends on: everything in data/ and chapters/ as it is now (names,
+    kinds, times, sizes; a new link changes it too). Cheap, and free of pandas, so the build can
+    check it before importing it."""
+    found = entries(data_dir) + entries(data_dir.parent / "chapters")
+    return (str(data_dir),) + tuple((str(f), s.st_mode, s.st_mtime_ns, s.st_size) for f, s in found)
 
 
 def state_digest(state: tuple) -> str:
@@ -1006,14 +1058,19 @@ def validate(data_dir: Path | str) -> list[Problem]:
 
 
 def _validate(data_dir: Path) -> list[Problem]:
+    odd = file_kind_problems(data_dir)
+    refused = {p.file for p in odd}
     descriptor, problems = read_descriptor(data_dir)
     if problems:
-        return problems
+        return odd + [p for p in problems if p.file not in refused]
     resources, problems = descriptor_resources(descriptor, data_dir)
     if problems:
-        return problems
+        return odd + problems
     tables: dict[str, Table] = {}
+    problems = odd
     for resource in resources:
+        if resource.file in refused:
+            continue  # a link or a device named as a table: reported once, above
         table, found = read_table(resource, data_dir)
         problems += found
         if table is not None:
