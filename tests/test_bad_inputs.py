@@ -525,6 +525,44 @@ descriptors(
 )
 
 
+BACKTRACKS = "^(([^!]+)+)+$"  # Python's re tries every way to split a run of letters before it fails at the '!'
+
+
+@case
+def pattern_that_backtracks(data):  # re: hours; RE2: linear in the cell
+    edit_descriptor(data, lambda d: resource(d, "happenings")["schema"]["fields"][4].update(constraints={"pattern": BACKTRACKS}))
+    set_cell(data, "happenings", 5, "title", "a" * 60 + "!")
+    return f"data/happenings.csv, row 5, column title: '{'a' * 60}!' has the wrong form (expected to match {BACKTRACKS})"
+
+
+descriptors(
+    ("pattern_with_a_backreference",
+     lambda d: resource(d, "happenings")["schema"]["fields"][4].update(constraints={"pattern": r"^(\w+) \1$"}),
+     r"data/datapackage.json: resource 4 (happenings): field 'title': pattern '^(\w+) \1$' is not a regular expression "
+     r"this validator runs (invalid escape sequence: \1; backreferences and lookaround are not supported)"),
+    ("pattern_too_long", lambda d: resource(d, "happenings")["schema"]["fields"][4].update(constraints={"pattern": "a" * 5000}),
+     f"data/datapackage.json: resource 4 (happenings): field 'title': pattern '{'a' * 77}...' is 5,000 characters long; "
+     "a pattern may have at most 1,000"),
+    ("descriptor_with_100000_fields",
+     lambda d: resource(d, "groups")["schema"]["fields"].extend({"name": f"f{i}"} for i in range(100_000)),
+     "data/datapackage.json: resource 2 (groups): fields has 100,011 entries; a table here may have at most 1,000 "
+     "(restore datapackage.json from git)"),
+    ("descriptor_with_10000_foreign_keys",
+     lambda d: resource(d, "happenings")["schema"]["foreignKeys"].extend([{"fields": "group_id", "reference": {
+         "resource": "groups", "fields": "group_id"}}] * 10_000),
+     "data/datapackage.json: resource 4 (happenings): foreignKeys has 10,004 entries; a table here may have at most "
+     "1,000 (restore datapackage.json from git)"),
+    ("enum_of_100000_values",
+     lambda d: resource(d, "groups")["schema"]["fields"][5]["constraints"].update(enum=[f"k{i}" for i in range(100_000)]),
+     "data/datapackage.json: resource 2 (groups): field 'kind' has an enum of 100,000 values; at most 1,000 "
+     "(restore datapackage.json from git)"),
+    ("descriptor_with_1000_resources",
+     lambda d: d["resources"].extend([resource(d, "groups")] * 1_000),
+     "data/datapackage.json: has 1,010 resources; a data package here may describe at most 200 tables "
+     "(restore it from git)"),
+)
+
+
 @case
 def descriptor_with_byte_order_mark(data):
     path = data / "datapackage.json"
@@ -646,3 +684,51 @@ def test_a_link_added_after_a_clean_load_is_refused(copy):
     with pytest.raises(DataError) as caught:
         load("groups", data_dir=copy)
     assert caught.value.problems == [expected]
+
+
+
+def cli_within(copy: Path, seconds: float) -> subprocess.CompletedProcess:
+    """`python -m edition.data data` as a process that must finish within `seconds` (a hung
+    validator fails the test instead of hanging it)."""
+    try:
+        return subprocess.run([sys.executable, "-m", "edition.data", "data"], cwd=copy.parent, capture_output=True,
+                              text=True, timeout=seconds, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the validator still ran after {seconds} s")
+
+
+@pytest.mark.parametrize("name", ["pattern_that_backtracks", "descriptor_with_100000_fields",
+                                  "descriptor_with_1000_resources"])
+def test_a_pathological_descriptor_is_answered_quickly(copy, name):
+    expected = BREAK[name](copy)
+    run = cli_within(copy, 30)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stdout.splitlines() == [expected]
+
+
+def test_the_issues_pattern_on_every_title_is_answered_quickly(copy):
+    """The pattern of issue 26 on the happenings' titles: with re, `make validate` still ran after a minute."""
+    pattern = "^(([A-Za-z0-9 ,.;'()-]+)+)+$"
+    edit_descriptor(copy, lambda d: resource(d, "happenings")["schema"]["fields"][4].update(constraints={"pattern": pattern}))
+    set_cell(copy, "happenings", 5, "title", "Revolutionary after-shock in China, and a long tail of words: " + "x" * 500)
+    run = cli_within(copy, 30)
+    lines = run.stdout.splitlines()
+    assert run.returncode == 1 and "Traceback" not in run.stderr and lines
+    assert all(f"has the wrong form (expected to match {pattern})" in line for line in lines)
+    assert any(line.startswith("data/happenings.csv, row 5, column title:") for line in lines)
+
+
+def test_a_descriptor_at_the_limits_costs_time_in_proportion(copy):
+    """1,000 columns described (the limit), the header naming 990 others: every name is looked up
+    once, not compared with every other (a second, not minutes)."""
+    import time
+
+    def widen(d):
+        resource(d, "groups")["schema"]["fields"].extend({"name": f"f{i}"} for i in range(1_000 - 11))
+    edit_descriptor(copy, widen)
+    records = read(copy, "groups")
+    write(copy, "groups", [records[0] + [f"g{i}" for i in range(990)]] + [r + [""] * 990 for r in records[1:]])
+    start = time.perf_counter()
+    found = problems(copy)
+    assert time.perf_counter() - start < 5
+    assert len(found) == 989 + 990  # each missing column, each extra one

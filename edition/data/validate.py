@@ -60,6 +60,12 @@ NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 MAX_FILE_BYTES = 10_000_000  # a whole table; the dataset is about 130 kB
 MAX_KEY = 200  # ids, codes, dates, numbers, paragraph labels, ';'-lists of ids
 MAX_TEXT = 2_000  # names, titles, descriptions, notes, quotations, web addresses
+# The descriptor's size: the dataset has 10 tables of at most 17 columns, patterns of at most 70
+# characters, enums of at most 20 values. Beyond these, the descriptor gets one line and no table is read.
+MAX_RESOURCES = 200
+MAX_FIELDS = 1_000  # columns of one table; also foreign keys and primary key columns
+MAX_PATTERN = 1_000  # characters of one pattern
+MAX_ENUM = 1_000  # values of one enum
 
 # Patterns the descriptor uses, and what their failure means in words.
 SLUG = "^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -257,6 +263,57 @@ def file_kind_problems(data_dir: Path) -> list[Problem]:
 # The descriptor
 # ---------------------------------------------------------------------------------------------
 
+# Patterns run on RE2 (google-re2), not Python's re: RE2 matches in time linear in the text for any
+# pattern, so a pattern that backtracks catastrophically in re ("^(([a-z ]+)+)+$" on a long
+# non-matching cell: hours) cannot stall `make validate` or a build that holds the lock. A time
+# limit would not do: re cannot be interrupted while it matches (it holds the GIL, and signals
+# wait), so a limit needs a process per check, and a limit per cell still costs limit x cells.
+# google-re2 rather than pyre2: it is Google's own binding of RE2, kept in step with it, with wheels
+# for every platform a classroom has. RE2 leaves out what needs backtracking (backreferences,
+# lookaround); such a pattern gets one line saying so.
+_RE2_OPTIONS = None
+
+
+def compile_pattern(pattern: object) -> tuple[object | None, str | None]:
+    """A descriptor pattern compiled by RE2, or what is wrong with it (a few words, for one line)."""
+    import re2
+
+    global _RE2_OPTIONS
+    if not isinstance(pattern, str):
+        return None, "is not a regular expression (expected a string)"
+    if len(pattern) > MAX_PATTERN:
+        return None, f"is {len(pattern):,} characters long; a pattern may have at most {MAX_PATTERN:,}"
+    if _RE2_OPTIONS is None:
+        _RE2_OPTIONS = re2.Options()
+        _RE2_OPTIONS.log_errors = False  # RE2 would also print the error on stderr
+    try:
+        return re2.compile(pattern, _RE2_OPTIONS), None
+    except re2.error as err:
+        reason = err.args[0].decode("utf-8", "replace") if err.args and isinstance(err.args[0], bytes) else str(err)
+        return None, f"is not a regular expression this validator runs ({reason}; backreferences and lookaround are not supported)"
+    except (TypeError, ValueError, OverflowError, RecursionError) as err:
+        return None, f"is not a regular expression ({type(err).__name__})"
+
+
+def oversized(resources: list) -> str | None:
+    """What makes a descriptor too large to check, in one line (None: it is not)."""
+    for number, entry in enumerate(resources, start=1):
+        schema = entry.get("schema") if isinstance(entry, dict) else None
+        if not isinstance(schema, dict):
+            continue
+        where = f"resource {number}" + (f" ({entry['name']})" if isinstance(entry.get("name"), str) else "")
+        for part in ("fields", "foreignKeys", "primaryKey"):
+            items = schema.get(part)
+            if isinstance(items, list) and len(items) > MAX_FIELDS:
+                return (f"{where}: {part} has {len(items):,} entries; a table here may have at most {MAX_FIELDS:,} "
+                        "(restore datapackage.json from git)")
+        for spec in schema.get("fields") if isinstance(schema.get("fields"), list) else []:
+            enum = spec.get("constraints", {}).get("enum") if isinstance(spec, dict) and isinstance(spec.get("constraints"), dict) else None
+            if isinstance(enum, list) and len(enum) > MAX_ENUM:
+                return (f"{where}: field {quote(str(spec.get('name')))} has an enum of {len(enum):,} values; at most "
+                        f"{MAX_ENUM:,} (restore datapackage.json from git)")
+    return None
+
 @dataclass
 class Column:
     name: str
@@ -265,7 +322,8 @@ class Column:
     limit: int
     url: bool
     labels: bool  # holds paragraph labels
-    pattern: re.Pattern | None = None
+    pattern: object | None = None  # a compiled RE2 pattern (compile_pattern)
+    allowed: frozenset[str] | None = None  # the enum, for look-ups
 
 
 @dataclass
@@ -281,6 +339,10 @@ class Resource:
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def name_set(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.columns)
 
 
 def read_descriptor(data_dir: Path) -> tuple[object, list[Problem]]:
@@ -322,7 +384,14 @@ def descriptor_resources(descriptor: object, data_dir: Path) -> tuple[list[Resou
     entries = descriptor.get("resources")
     if not isinstance(entries, list) or not entries:
         return [], [Problem(shown, None, None, None, "has no \"resources\" list naming the tables (restore it from git)")]
+    if len(entries) > MAX_RESOURCES:
+        return [], [Problem(shown, None, None, None, f"has {len(entries):,} resources; a data package here may describe "
+                            f"at most {MAX_RESOURCES:,} tables (restore it from git)")]
+    too_big = oversized(entries)
+    if too_big:
+        return [], [Problem(shown, None, None, None, too_big)]
     resources: list[Resource] = []
+    named: set[str] = set()
     rejected: set[str] = set()  # resources already reported: foreign keys to them are not reported again
     raw_keys: list[tuple[Resource, str, object]] = []
     for number, entry in enumerate(entries, start=1):
@@ -336,9 +405,10 @@ def descriptor_resources(descriptor: object, data_dir: Path) -> tuple[list[Resou
             continue
         where = f"resource {number} ({name})"
         rejected.add(name)
-        if name in [r.name for r in resources]:
+        if name in named:
             bad(where, "has the same name as an earlier resource (names must be unique)")
             continue
+        named.add(name)
         path = entry.get("path")
         if not isinstance(path, str) or not path:
             bad(where, "has no \"path\" (expected one file name in data/, e.g. happenings.csv)")
@@ -365,7 +435,7 @@ def descriptor_resources(descriptor: object, data_dir: Path) -> tuple[list[Resou
             continue
         key = schema.get("primaryKey", [])
         key = [key] if isinstance(key, str) else key
-        if not isinstance(key, list) or not all(isinstance(k, str) and k in [c.name for c in columns] for k in key):
+        if not isinstance(key, list) or not all(isinstance(k, str) and k in {c.name for c in columns} for k in key):
             bad(where, f"primaryKey {quote(json.dumps(key))} does not name columns of the table")
             continue
         resource = Resource(name, data_dir / path, display(data_dir / path), path, columns, key)
@@ -391,10 +461,10 @@ def descriptor_resources(descriptor: object, data_dir: Path) -> tuple[list[Resou
         if target is None:
             known = ", ".join(by_name)
             bad(where, f"foreign key refers to a table {quote(str(target_name))} that is not in resources (the tables are: {known})")
-        elif not (isinstance(columns, list) and columns and all(c in resource.names for c in columns)):
+        elif not (isinstance(columns, list) and columns and all(c in resource.name_set for c in columns)):
             bad(where, f"foreign key names columns {quote(json.dumps(columns))} that the table does not have")
         elif not (isinstance(target_columns, list) and len(target_columns) == len(columns)
-                  and all(c in target.names for c in target_columns)):
+                  and all(c in target.name_set for c in target_columns)):
             bad(where, f"foreign key refers to columns {quote(json.dumps(target_columns))} that {target.name} does not have")
         else:
             resource.foreign_keys.append((columns, target.name, target_columns))
@@ -415,14 +485,16 @@ def schema_columns(fields: list, schema: dict, where: str, bad) -> list[Column] 
         names = [names] if isinstance(names, str) else names if isinstance(names, list) else []
         foreign.update(n for n in names if isinstance(n, str))
     columns: list[Column] = []
+    described: set[str] = set()
     for number, spec in enumerate(fields, start=1):
         if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"].strip():
             bad(where, f"field {number} has no \"name\"")
             return None
         name = spec["name"]
-        if name in [c.name for c in columns]:
+        if name in described:
             bad(where, f"field {quote(name)} is described twice")
             return None
+        described.add(name)
         kind = spec.get("type", "string")
         if not isinstance(kind, str) or kind not in TYPES:
             bad(where, f"field {quote(name)} has type {quote(str(kind))}, which this validator does not check ({', '.join(sorted(TYPES))})")
@@ -446,10 +518,9 @@ def schema_columns(fields: list, schema: dict, where: str, bad) -> list[Column] 
                 return None
         pattern = None
         if "pattern" in constraints:
-            try:
-                pattern = re.compile(constraints["pattern"])
-            except (re.error, TypeError, RecursionError, OverflowError):
-                bad(where, f"field {quote(name)}: pattern {quote(str(constraints['pattern']))} is not a regular expression")
+            pattern, trouble = compile_pattern(constraints["pattern"])
+            if trouble:
+                bad(where, f"field {quote(name)}: pattern {quote(str(constraints['pattern']))} {trouble}")
                 return None
         fmt = spec.get("format", "default")
         if kind == "date" and fmt not in ("default", "%Y-%m-%d"):
@@ -469,7 +540,8 @@ def schema_columns(fields: list, schema: dict, where: str, bad) -> list[Column] 
         limit = MAX_TEXT if url or not key_like else MAX_KEY
         if isinstance(constraints.get("maxLength"), int):
             limit = min(limit, constraints["maxLength"])
-        columns.append(Column(name, kind, constraints, limit, url, labels, pattern))
+        columns.append(Column(name, kind, constraints, limit, url, labels, pattern,
+                              frozenset(enum) if enum is not None else None))
     return columns
 
 
@@ -580,19 +652,20 @@ def header_problems(file: str, header: list[str], expected: list[str]) -> tuple[
                 problems.append(Problem(file, 1, None, name, f"is column {number} of the header, where datapackage.json "
                                         f"expects {quote(want)} (rename it)"))
         return hidden, problems
+    wanted, present = set(expected), set(names)
     nameless = [str(number) for number, name in enumerate(names, start=1) if not name]
     if nameless:
         which = f"column {nameless[0]} has" if len(nameless) == 1 else f"columns {', '.join(nameless)} have"
         problems.append(Problem(file, 1, None, None, f"{which} no name in the header (a stray comma?): delete "
                                 f"{'it' if len(nameless) == 1 else 'them'}, or give each the name datapackage.json expects"))
     for name in expected:
-        if name not in names:
+        if name not in present:
             problems.append(Problem(file, 1, name, None, "column is missing from the header (datapackage.json expects it)"))
     seen: dict[str, int] = {}
     for number, name in enumerate(names, start=1):
         if not name:
             continue
-        if name not in expected:
+        if name not in wanted:
             problems.append(Problem(file, 1, None, name, "is an extra column not described in datapackage.json"))
         elif name in seen:
             problems.append(Problem(file, 1, None, name, f"is in the header twice (columns {seen[name]} and {number}): "
@@ -687,9 +760,10 @@ def schema_problem(value: str, column: Column) -> str | None:
         number = float(value)
     if column.type == "boolean" and value not in ("true", "false"):
         return "is not true or false (expected exactly 'true' or 'false')"
-    enum = rules.get("enum")
-    if enum is not None and value not in enum:
-        return f"is not one of the allowed values ({', '.join(enum)})"
+    if column.allowed is not None and value not in column.allowed:
+        enum = rules["enum"]
+        listed = ", ".join(enum[:20]) + (f", ... ({len(enum)} in all; see datapackage.json)" if len(enum) > 20 else "")
+        return f"is not one of the allowed values ({listed})"
     if column.pattern is not None and not column.pattern.fullmatch(value):
         return PATTERN_HELP.get(column.pattern.pattern, f"has the wrong form (expected to match {column.pattern.pattern})")
     if number is not None and "minimum" in rules and number < rules["minimum"]:
