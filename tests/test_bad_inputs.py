@@ -563,6 +563,26 @@ descriptors(
 )
 
 
+def field(descriptor: dict, table: str, name: str) -> dict:
+    return next(f for f in resource(descriptor, table)["schema"]["fields"] if f["name"] == name)
+
+
+@case
+def count_in_words_with_the_descriptor_saying_text(data):  # the loader's int() would have raised
+    edit_descriptor(data, lambda d: field(d, "attestations", "low").update(type="string"))
+    set_cell(data, "attestations", 53, "low", "about 30")
+    return "data/attestations.csv, row 53, column low: 'about 30' is not a whole number (expected digits only, e.g. 200)"
+
+
+@case
+def source_id_not_a_key_with_the_descriptor_saying_any_text(data):  # it becomes a BibTeX key
+    edit_descriptor(data, lambda d: field(d, "sources", "source_id").update(constraints={"required": True, "unique": True}))
+    records = read(data, "sources")
+    write(data, "sources", records + [["ward {1999}, p"] + records[4][1:]])
+    return (f"data/sources.csv, row {len(records) + 1}, column source_id: 'ward {{1999}}, p' is not a valid id (lower-case "
+            "letters and digits, words joined by single hyphens, e.g. miasnikov-arrest-1923)")
+
+
 @case
 def descriptor_with_byte_order_mark(data):
     path = data / "datapackage.json"
@@ -732,3 +752,30 @@ def test_a_descriptor_at_the_limits_costs_time_in_proportion(copy):
     found = problems(copy)
     assert time.perf_counter() - start < 5
     assert len(found) == 989 + 990  # each missing column, each extra one
+
+
+
+def test_every_reader_reads_the_file_the_descriptor_names(copy):
+    """The descriptor points two tables at checked copies; the files it no longer names hold what
+    would break the loader and the bibliography. Everything reads the checked files."""
+    from edition.book.bibliography import render
+
+    for table in ("sources", "attestations"):
+        shutil.copyfile(copy / f"{table}.csv", copy / f"{table}-checked.csv")
+        edit_descriptor(copy, lambda d: resource(d, table).update(path=f"{table}-checked.csv"))
+    set_cell(copy, "attestations", 53, "low", "about 30")
+    set_cell(copy, "sources", 5, "source_id", "not a {key}")
+    assert problems(copy) == []
+    assert load("events", data_dir=copy).equals(load("events"))
+    assert render(copy) == render(DATA_DIR)
+
+
+def test_the_bibliography_names_file_row_and_column(copy):
+    """Data the validator refuses, given to the bibliography anyway: one line, not a traceback."""
+    from edition.book.bibliography import render
+
+    set_cell(copy, "sources", 5, "source_id", "not a {key}")
+    with pytest.raises(ValueError) as caught:
+        render(copy)
+    assert str(caught.value) == ("data/sources.csv, row 5, column source_id: 'not a {key}' cannot be a BibTeX key: use "
+                                 "a slug (lower-case letters and digits, words joined by single hyphens)")

@@ -780,6 +780,20 @@ def cleaned(value: str) -> str:
     return "".join(ch for ch in value if ch.isprintable()).strip()
 
 
+COUNTS = {name for pair in RANGE_PAIRS for name in pair}
+SLUG_ID = re.compile(SLUG)
+
+
+def contract_problem(value: str, column: Column) -> str | None:
+    """What the book's code relies on, whatever the descriptor says: an id (a column *_id) is a slug
+    (it becomes a BibTeX key, an anchor, a file name); a count (low, high, ...) a whole number."""
+    if value and column.name.endswith("_id") and not SLUG_ID.match(value):
+        return PATTERN_HELP[SLUG]
+    if value and column.name in COUNTS and not INTEGER.match(value):
+        return "is not a whole number (expected digits only, e.g. 200)"
+    return None
+
+
 def table_problems(table: Table) -> list[Problem]:
     """Every cell against its column, then the primary key and unique columns."""
     resource, problems = table.resource, []
@@ -787,7 +801,7 @@ def table_problems(table: Table) -> list[Problem]:
     for number, cells in table.rows:
         for column in resource.columns:
             value = cells[column.name]
-            trouble = cell_problem(value, column) or schema_problem(value, column)
+            trouble = cell_problem(value, column) or schema_problem(value, column) or contract_problem(value, column)
             if trouble:
                 problems.append(Problem(file, number, column.name, value, trouble))
                 table.bad.add((number, column.name))
@@ -1204,6 +1218,13 @@ def gazetteer_problems(tables: dict[str, Table]) -> list[Problem]:
             if script == "Latn" and cyrillic:
                 problems.append(Problem(names.resource.file, number, "name_form", form, "has Cyrillic letters but its script is Latn"))
     return problems
+
+
+def table_path(data_dir: Path, name: str) -> Path:
+    """The file of table `name` as datapackage.json names it: the file the validator checked, and
+    the only one any reader opens (never a file name written into the code)."""
+    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    return data_dir / next(r["path"] for r in descriptor["resources"] if r["name"] == name)
 
 
 def row_counts(data_dir: Path) -> dict[str, int]:
