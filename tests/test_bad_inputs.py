@@ -394,6 +394,38 @@ cells(
 )
 
 
+# characters that print as nothing, though Unicode counts them as letters, marks or symbols
+
+cells(
+    ("combining_grapheme_joiner_in_a_name", "people", 5, "name", r"Serge Ti\u034funov",
+     invisible("U+034F (COMBINING GRAPHEME JOINER)")),
+    ("variation_selector_in_a_name", "people", 5, "name", r"Serge Tiunov\ufe0f", invisible("U+FE0F (VARIATION SELECTOR-16)")),
+    ("hangul_filler_as_a_space", "people", 5, "name", r"Serge\u3164Tiunov", invisible("U+3164 (HANGUL FILLER)")),
+    ("hangul_choseong_filler", "people", 5, "name", r"\u115fSerge Tiunov", invisible("U+115F (HANGUL CHOSEONG FILLER)")),
+    ("hangul_jungseong_filler", "groups", 3, "name", r"Workers\u1160 Group", invisible("U+1160 (HANGUL JUNGSEONG FILLER)")),
+    ("mongolian_variation_selector", "people", 5, "name", r"Serge Tiunov\u180b",
+     invisible("U+180B (MONGOLIAN FREE VARIATION SELECTOR ONE)")),
+    ("braille_blank", "people", 5, "name", r"Serge\u2800Tiunov", invisible("U+2800 (BRAILLE PATTERN BLANK)")),
+    ("halfwidth_hangul_filler", "people", 5, "name", r"Serge Tiunov\uffa0", invisible("U+FFA0 (HALFWIDTH HANGUL FILLER)")),
+    ("filler_in_a_foreign_key", "happenings", MEMBERSHIP, "group_id", r"workers-group\u3164",
+     invisible("U+3164 (HANGUL FILLER)")),
+    ("combining_mark_with_no_letter", "people", 5, "name", "Serge \u0301Tiunov",
+     "contains U+0301 (COMBINING ACUTE ACCENT), a mark with no letter before it, which prints as nothing or on the "
+     "wrong letter: delete it, or type it after its letter"),
+)
+
+
+replacements(
+    ("filler_in_a_header", "groups", b"group_id,name,", "group_id,name\u3164,".encode("utf-8"),
+     "data/groups.csv, row 1: 'name\\u3164' contains an invisible character U+3164 (HANGUL FILLER): delete it"),
+)
+
+
+def test_a_mark_typed_after_its_letter_is_accepted(copy):  # a decomposed é: e and U+0301
+    set_cell(copy, "people", 5, "name", "Serge Tiune\u0301v")
+    assert problems(copy) == []
+
+
 # spaces and length
 
 cells(

@@ -139,9 +139,10 @@ class Problem:
 
 def one_line(text: str) -> str:
     """Text with every invisible or line-breaking character written as an escape (\\n, \\x00, \\u200b)."""
-    if text.isprintable():
+    if text.isprintable() and (text.isascii() or not FILLERS.search(text)):
         return text
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return "".join(ch if ch.isprintable() and not FILLERS.match(ch) else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
 
 
 def quote(value: str) -> str:
@@ -184,11 +185,32 @@ def char_name(ch: str) -> str:
 # Cells: one line of plain text
 # ---------------------------------------------------------------------------------------------
 
+# Characters that print as nothing though Unicode counts them as letters, marks or symbols (so
+# isprintable() passes them): fillers, the grapheme joiner, variation selectors, Mongolian free
+# variation selectors, the blank Braille pattern. In a name they make two names that look the same.
+FILLERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f"
+                     "\U000e0100-\U000e01ef]")
+
+
+def filler_problem(value: str) -> str | None:
+    """A character that prints as nothing (FILLERS), or a combining mark with no letter to sit on
+    (at the start, or after a space or a punctuation mark): what is left of a look-alike name."""
+    found = FILLERS.search(value)
+    if found:
+        return f"contains an invisible character {char_name(found.group())}: delete it"
+    for i, ch in enumerate(value):
+        if unicodedata.category(ch) in ("Mn", "Me") and (i == 0 or unicodedata.category(value[i - 1])[0] not in "LMN"):
+            return (f"contains {char_name(ch)}, a mark with no letter before it, which prints as nothing or on "
+                    "the wrong letter: delete it, or type it after its letter")
+    return None
+
+
 def character_problem(value: str) -> str | None:
     """The first character a reader cannot see or a page would break on: a line break, a control
-    character, an odd space, an invisible (format) character, or the replacement mark U+FFFD."""
+    character, an odd space, an invisible (format) character, a filler, a lone combining mark, or
+    the replacement mark U+FFFD."""
     if value.isprintable() and "\ufffd" not in value:
-        return None
+        return None if value.isascii() else filler_problem(value)
     for ch in value:
         if ch == "\ufffd":
             return f"contains {char_name(ch)}, the mark of text damaged by a wrong encoding: retype the character it replaced"
@@ -804,7 +826,7 @@ def schema_problem(value: str, column: Column) -> str | None:
 
 def cleaned(value: str) -> str:
     """A key as it was probably meant: without invisible characters or surrounding spaces."""
-    return "".join(ch for ch in value if ch.isprintable()).strip()
+    return "".join(ch for ch in value if ch.isprintable() and not FILLERS.match(ch)).strip()
 
 
 COUNTS = {name for pair in RANGE_PAIRS for name in pair}
