@@ -435,7 +435,11 @@ def build(edition: str, verbose: bool, fork: bool = False) -> int:
             if not checked:
                 if not check_data():
                     return 1
-                refresh_bibliography()
+                try:
+                    refresh_bibliography()
+                except ValueError as err:  # a row that cannot be a BibTeX entry: one line (file, row, column)
+                    say(f"{err}\n\nStopped: fix it in data/ and build again.")
+                    return 1
                 write_atomic(CHECKED, checked_inputs().encode("utf-8"))
             inputs = book_inputs(edition)  # after references.bib is brought up to date
             if up_to_date(edition, folder, inputs):  # an edit undone
