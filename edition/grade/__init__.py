@@ -129,7 +129,8 @@ class Cache:
         self.salt = digest.hexdigest()
 
     def run(self, nb: dict, exports: list[int], template: Path, limits: Limits, how: str) -> sandbox.Run:
-        key = hashlib.sha256((self.salt + json.dumps(nb, sort_keys=True) + repr(limits) + how).encode()).hexdigest()
+        sources = [c["source"] for c in nb["cells"]]  # not the cells' ids: nbformat makes new ones each time
+        key = hashlib.sha256((self.salt + json.dumps([sources, exports]) + repr(limits) + how).encode()).hexdigest()
         path = self.folder / f"{key}.json" if self.folder else None
         if path and path.is_file():
             saved = json.loads(path.read_text(encoding="utf-8"))
