@@ -26,6 +26,7 @@ def book(tmp_path, monkeypatch):
     root = tmp_path / "book"
     for folder in ("data", "chapters", "edition"):
         shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / classroom.NOTICE, root / classroom.NOTICE)
     keys = tmp_path / "keys"
     keys.mkdir()
     (keys / "id_ed25519").write_text(KEY)

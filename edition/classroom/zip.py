@@ -12,6 +12,7 @@ Every zip holds one folder that runs where it is unzipped, with no network: the 
     chapters/                 the essay's sections (the validator checks paragraph labels against them)
     requirements.txt          exact pins of what the notebooks need (edition/classroom/requirements.txt)
     HOWTO.md                  one page: set up, run, check, hand in (edition/classroom/HOWTO.md)
+    THIRD-PARTY.md            the notices of the files that are not the editors' (the coastlines)
 
 - `<notebook>.zip` (one per notebook page, linked under its title; edition/classroom/teaching.py): that
   notebook alone.
@@ -42,6 +43,7 @@ from edition.paths import ROOT, NotAFile, copy_regular
 
 NAME = "communist-left-classroom"
 TEACHER = "communist-left-teacher"
+NOTICE = "THIRD-PARTY.md"  # at the top of the repository and of every zip
 STAMP = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: no build time in the file
 
 
@@ -56,6 +58,7 @@ def kit_files(teacher: bool = False, root: Path | None = None) -> dict[str, Path
         files.update({f"edition/grade/{p.name}": p for p in sorted((root / "edition" / "grade").glob("*.py"))})
     for name in ["requirements.txt", "HOWTO.md"] + (["GRADING.md"] if teacher else []):
         files[name] = root / "edition" / "classroom" / name
+    files[NOTICE] = root / NOTICE  # the third-party files' notices (the coastlines): in every zip
     return files
 
 
