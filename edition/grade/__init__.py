@@ -158,7 +158,7 @@ def check(h: HandIn, run: sandbox.Run, where: dict[int, str], given: dict[str, d
     from edition.checks import results
     from edition.checks.answers import decode_all
     g = Graded(h, seconds=run.seconds)
-    answers, errors, cell_now, timeouts, stopped = {}, [], None, 0, None
+    answers, errors, cell_now, timeouts, stopped = {}, [], None, set(), None
     for event in run.events:
         kind = event.get("event")
         if kind == "cell":
@@ -167,13 +167,13 @@ def check(h: HandIn, run: sandbox.Run, where: dict[int, str], given: dict[str, d
             answers[where[event["cell"]]] = event["payload"].get("values", {})
         elif kind == "error" and event.get("cell") not in where:
             errors.append((event.get("cell"), str(event.get("ename", ""))[:100], str(event.get("evalue", ""))[:300]))
-        elif kind == "timeout":
-            timeouts += 1
+        elif kind == "timeout":  # nbclient interrupts a cell that ignores it again and again: count it once
+            timeouts.add(event.get("cell"))
         elif kind == "stopped":
             stopped = event
     code_cells = [c for c in h.cells if c.kind == "code"]
     if timeouts:
-        g.notes.append(f"{timeouts} cell(s) ran longer than {limits.cell_seconds} s and were interrupted")
+        g.notes.append(f"{len(timeouts)} cell(s) ran longer than {limits.cell_seconds} s and were interrupted")
     if run.killed:
         g.notes.append(f"stopped: the notebook ran longer than {limits.notebook_seconds} s in all "
                        f"(the cell running then: {_cell_name(cell_now, where, code_cells)}); it was ended")
