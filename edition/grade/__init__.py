@@ -85,21 +85,9 @@ def prepared(h: HandIn) -> tuple[dict, list[int], dict[int, str]]:
     return nb, sorted(where), where
 
 
-def reference_notebook(notebook: str) -> HandIn:
-    """The notebook as students receive it, unanswered: what the checks take as given."""
-    shipped = KIT / f"{notebook}.ipynb"   # the teacher's zip has it; the repository makes it
-    if shipped.is_file():
-        return handins.read(shipped, KIT)
-    from edition.classroom.student_notebook import student_notebook
-    nb = student_notebook(KIT / "chapters" / f"{notebook}.md")
-    h = HandIn(Path(f"{notebook}.ipynb"), f"{notebook}.ipynb", notebook=notebook)
-    h.cells = [handins.cell_of(c) for c in json.loads(json.dumps(nb))["cells"]]
-    return h
-
-
 def given_values(notebook: str, template: Path, limits: Limits, how: str, cache: "Cache") -> dict[str, dict]:
     """exercise -> the encoded tables and values the unanswered notebook holds at its check."""
-    h = reference_notebook(notebook)
+    h = handins.reference(notebook)
     nb, exports, where = prepared(h)
     for index, label in where.items():
         nb.cells[index].source = EXPORT.format(function="export_given", label=label)
