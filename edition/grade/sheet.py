@@ -122,7 +122,7 @@ def marking_sheet(graded: list, assets: Path, marks: dict) -> str:
                 parts.append(f'<pre class="code">{e(code)}</pre>')
             if not exercise.checked and not (words.strip() or code.strip()):
                 parts.append("<p><em>No answer written.</em></p>")
-            if exercise.label in g.charts:
+            if exercise.label in g.charts and code.strip():  # an unanswered exercise's `fig` is the book's chart
                 figure = _safe_figure(g.charts[exercise.label])
                 if figure:
                     parts.append(f'<script type="application/json" class="chart">{figure}</script>'
