@@ -165,3 +165,13 @@ def test_copied_answers_are_flagged_once_each():
     assert a.notes == ["Exercise 4 (Criticise a source): nearly the same answer as bo (chronology-bo.ipynb)"]
     assert b.notes == ["Exercise 4 (Criticise a source): nearly the same answer as ana (chronology-ana.ipynb)"]
     assert c.notes == [] and d.notes == ["Exercise 2 (Change a filter): the answer is the book's worked solution, nearly word for word"]
+
+
+def test_no_value_from_the_command_line_is_pasted_into_a_shell_string():
+    """Every variable a user sets (make grade SUBMISSIONS=..., make pdf EDITION=..., ...) reaches a
+    recipe as an environment variable ("$$NAME"), never as $(NAME) text that the shell would parse."""
+    import re
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipes = "\n".join(line for line in makefile.splitlines() if line.startswith("\t"))
+    for name in ("SUBMISSIONS", "ROSTER", "CHECKS", "LIMIT", "SOLUTIONS", "PAPER", "EDITION", "PORT"):
+        assert not re.search(rf"\$[({{]{name}[)}}]", recipes), f"$({name}) inside a recipe"
