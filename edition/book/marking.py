@@ -25,7 +25,7 @@ class ExercisePoints(DataDirective):
         body = nodes.tbody()
         for e in exercises.EXERCISES.values():
             marked = "by the checks (public and hidden)" if e.checked else "by hand (a written answer)"
-            body += table_row(table_cell(self.xref("ref", e.label, e.name)), table_cell(self.xref("doc", f"/chapters/{e.notebook}")),
+            body += table_row(table_cell(self.xref("numref", e.label, f"Exercise %s ({e.title})")), table_cell(self.xref("doc", f"/chapters/{e.notebook}")),
                          table_cell(str(e.points)), table_cell(marked))
         every = list(exercises.EXERCISES.values())
         by_hand = sum(e.points for e in every if not e.checked)
