@@ -11,8 +11,9 @@ The essay's facts come from data/sources.csv (row `essay`): author and title. It
 the International Communist Current in its International Review; no source seen gives the English
 issue number or the year, so no citation has either (the styles print "n.d.").
 
-The page address: `html_baseurl` when the book is published at one; otherwise the address the
-reader has open, filled in by the browser (the files then hold the page's path in the book).
+The page address: `html_baseurl` (`html: baseurl:` in _config.yml, edition/web/address.py) when the
+book is published at one. Without it a citation has no URL at all: neither the address the reader
+happens to have open (a local server, file:///) nor a path in the book claims to be the edition's.
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ PUBLISHER = "International Communist Current"
 STYLES = [("Chicago", "chicago", "chicago-notes-bibliography"),
           ("MLA", "mla", "modern-language-association"),
           ("APA", "apa", "apa")]
-PLACEHOLDER = "https://edition.invalid/paragraph"  # the browser puts the page's address here
+PLACEHOLDER = "https://edition.invalid/paragraph"  # the browser puts the paragraph's public address here
 FILES = "_static/citations"
 BASENAME = "ward-paragraphs"
 
@@ -58,13 +59,15 @@ def paragraph_table():
 
 
 def csl_item(label: str, url: str) -> dict:
-    """The CSL-JSON item of one paragraph: the essay, this edition, the paragraph, its address."""
+    """The CSL-JSON item of one paragraph: the essay, this edition, the paragraph, its address (none
+    when `url` is empty)."""
     essay = essay_source()
-    return {"id": f"ward-{label}", "type": "chapter",
+    item = {"id": f"ward-{label}", "type": "chapter",
             "author": [{"family": essay["family"], "given": essay["given"]}],
             "title": essay["title"], "container-title": EDITION_TITLE, "collection-title": PERIODICAL,
             "publisher": PUBLISHER, "section": f"paragraph {label}", "note": f"Paragraph {label}",
-            "language": "en", "URL": url}
+            "language": "en"}
+    return {**item, "URL": url} if url else item
 
 
 @functools.lru_cache(maxsize=1)
@@ -107,8 +110,9 @@ def _formatted_for(label: str, url: str) -> dict[str, str]:
 
 
 def _base(app: Sphinx) -> str:
-    base = app.config.html_baseurl or ""
-    return base if not base or base.endswith("/") else base + "/"
+    from edition.web.address import base_url
+
+    return base_url(app.config.html_baseurl)
 
 
 def _page_citations(app: Sphinx, pagename: str, doctree) -> str:
@@ -118,9 +122,11 @@ def _page_citations(app: Sphinx, pagename: str, doctree) -> str:
     if not labels:
         return ""
     base = _base(app)
+    # with an address, previews.js puts the paragraph's (base#label) in place of PLACEHOLDER; without
+    # one the citations are formatted with no URL, and there is nothing to put in
     data = {"styles": [[name, key] for name, key, _ in STYLES], "placeholder": PLACEHOLDER,
             "base": f"{base}{pagename}.html" if base else "",
-            "labels": {label: formatted(label) for label in labels}}
+            "labels": {label: formatted(label, PLACEHOLDER if base else "") for label in labels}}
     return f'<script type="application/json" id="edition-citations">{script_json(data)}</script>'
 
 
@@ -150,13 +156,14 @@ def _bibtex(text: str) -> str:
 
 
 def write_files(outdir: Path, base: str) -> list[Path]:
-    """ward-paragraphs.bib, .ris and .json: one entry per paragraph of the essay."""
+    """ward-paragraphs.bib, .ris and .json: one entry per paragraph of the essay; its URL only when
+    the book has a public address (`base`)."""
     essay = essay_source()
     folder = outdir / FILES
     folder.mkdir(parents=True, exist_ok=True)
     items, bib, ris = [], [], []
     for row in paragraph_table().itertuples():
-        url = f"{base}chapters/{row.chapter}.html#{row.label}"
+        url = f"{base}chapters/{row.chapter}.html#{row.label}" if base else ""
         items.append(csl_item(row.label, url))
         bib.append("\n".join([
             f"@incollection{{ward-{row.label},",
@@ -167,12 +174,12 @@ def write_files(outdir: Path, base: str) -> list[Path]:
             f"  publisher = {{{PUBLISHER}}},",
             f"  chapter = {{{_bibtex(row.section)}}},",
             f"  note = {{Paragraph {row.label}}},",
-            f"  url = {{{url}}},",
+            *([f"  url = {{{url}}},"] if url else []),
             "}"]))
         ris.append("\r\n".join([
             "TY  - CHAP", f"AU  - {essay['family']}, {essay['given']}", f"TI  - {essay['title']}",
             f"T2  - {EDITION_TITLE}", f"T3  - {PERIODICAL}", f"PB  - {PUBLISHER}", f"SE  - {row.section}",
-            f"N1  - Paragraph {row.label}", f"UR  - {url}", "LA  - en", "ER  - "]))
+            f"N1  - Paragraph {row.label}", *([f"UR  - {url}"] if url else []), "LA  - en", "ER  - "]))
     paths = [folder / f"{BASENAME}.{ext}" for ext in ("bib", "ris", "json")]
     paths[0].write_text("\n\n".join(bib) + "\n", encoding="utf-8")
     paths[1].write_text("\r\n".join(ris) + "\r\n", encoding="utf-8")
