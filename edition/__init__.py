@@ -45,6 +45,7 @@ PLUG_INS = [
     "edition.book.marking",         # the teacher's guide's table of exercises and points
     "sphinx_exercise",              # exercises and solutions
     "edition.classroom.teaching",   # solutions hidden, shown or left out; students' notebooks
+    "edition.classroom.launch",     # Colab and JupyterHub (nbgitpuller) buttons; the kit they open
     "edition.book.whoswho",         # the who's who
     "edition.book.templates",       # the theme's templates compiled once, not in every build
 ]

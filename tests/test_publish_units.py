@@ -1,15 +1,24 @@
 """Issue 28's pure functions, no book build: the one public address (edition/web/address.py) and
-what claims it (citations, sitemap, robots.txt, CNAME, OpenGraph), and the release metadata."""
+what claims it (citations, sitemap, robots.txt, CNAME, OpenGraph), the release metadata, and the
+Colab and JupyterHub (nbgitpuller) launch links and the kit they open (edition/classroom/launch.py)."""
 from __future__ import annotations
 
+import io
 import json
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+import zipfile
+from urllib.parse import parse_qs, urlsplit
+
+import nbformat
 
 import pytest
 import yaml
 from docutils import nodes
 
+from edition.classroom import launch
 from edition.web import address, cite
 from fidelity import ROOT
 
@@ -106,3 +115,77 @@ def test_release_metadata_agrees_between_citation_cff_and_zenodo():
     assert [a["name"] for a in cff["authors"]] == [c["name"] for c in zenodo["creators"]]
     assert cff["keywords"] == zenodo["keywords"]
     assert zenodo["upload_type"] in {"dataset", "publication", "software", "other"}
+
+
+# --- launch buttons (edition/classroom/launch.py) ------------------------------------------------------
+REPO = "https://github.com/example/ward-edition"
+
+
+@pytest.mark.parametrize("url, parts", [
+    (REPO, ("example", "ward-edition")), (REPO + "/", ("example", "ward-edition")),
+    (REPO + ".git", ("example", "ward-edition")), ("https://gitlab.com/example/ward", None),
+    ("https://github.com/example", None), ("", None), (None, None),
+])
+def test_github_repository(url, parts):
+    assert launch.github_repository(url) == parts
+
+
+def test_nbgitpuller_link_pulls_the_published_branch_and_opens_the_notebook():
+    url = launch.nbgitpuller_url("https://hub.example.edu/", REPO, "classroom/chronology.ipynb")
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "hub.example.edu", "/hub/user-redirect/git-pull")
+    assert parse_qs(parts.query) == {"repo": [REPO], "branch": ["gh-pages"],
+                                     "urlpath": ["lab/tree/ward-edition/classroom/chronology.ipynb"]}
+    classic = launch.nbgitpuller_url("https://hub.example.edu", REPO, "classroom/x.ipynb", interface="classic")
+    assert parse_qs(urlsplit(classic).query)["urlpath"] == ["tree/ward-edition/classroom/x.ipynb"]
+
+
+def test_colab_link_opens_the_notebook_on_the_published_branch():
+    assert launch.colab_url("https://colab.research.google.com/", REPO, "classroom/membership.ipynb") == \
+        "https://colab.research.google.com/github/example/ward-edition/blob/gh-pages/classroom/membership.ipynb"
+
+
+def test_each_button_only_when_its_address_and_a_github_repository_are_set():
+    hub, colab = {"jupyterhub_url": "https://hub.example.edu"}, {"colab_url": "https://colab.research.google.com"}
+    path = "classroom/chronology.ipynb"
+    assert launch.launch_links({}, REPO, path) == []
+    assert launch.launch_links({"jupyterhub_url": "", "colab_url": "  "}, REPO, path) == []
+    assert launch.launch_links({**hub, **colab}, "", path) == []
+    assert launch.launch_links({**hub, **colab}, "https://gitlab.com/example/ward", path) == []
+    assert [b["text"] for b in launch.launch_links(hub, REPO, path)] == ["JupyterHub"]
+    assert [b["text"] for b in launch.launch_links(colab, REPO, path)] == ["Colab"]
+    both = launch.launch_links({**hub, **colab, "notebook_interface": "jupyterlab"}, REPO, path)
+    assert [b["text"] for b in both] == ["Colab", "JupyterHub"]
+    assert "urlpath=lab/tree/ward-edition/classroom/chronology.ipynb" in both[1]["url"]
+
+
+def test_colab_cell_fetches_the_download_in_colab_only(tmp_path):
+    zip_url = launch.kit_zip_url("chronology", REPO, "https://example.org/ward/")
+    assert zip_url == "https://example.org/ward/_sources/chapters/chronology.zip"
+    assert launch.kit_zip_url("chronology", REPO, "") == \
+        "https://raw.githubusercontent.com/example/ward-edition/gh-pages/_sources/chapters/chronology.zip"
+    cell = launch.colab_cell("chronology", zip_url)
+    compile(cell, "cell", "exec")
+    assert f'urlopen("{zip_url}")' in cell and 'os.chdir("/content/chronology")' in cell
+    # outside Colab: nothing fetched, no folder changed
+    run = subprocess.run([sys.executable, "-c", cell + "\nimport os; print(os.getcwd())"], cwd=tmp_path,
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == str(tmp_path) and not list(tmp_path.iterdir())
+
+
+def test_the_kit_unpacks_every_download_into_one_folder():
+    def zipped(notebook, shared=b"same"):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as z:
+            z.writestr(f"{notebook}/", b"")
+            z.writestr(f"{notebook}/{notebook}.ipynb", nbformat.writes(nbformat.v4.new_notebook(
+                cells=[nbformat.v4.new_markdown_cell("# Title")])))
+            z.writestr(f"{notebook}/data/events.csv", shared)
+        return buffer.getvalue()
+
+    files = launch.kit_files({"a": zipped("a"), "b": zipped("b")}, {"b": "print('colab')\n"})
+    assert sorted(files) == ["a.ipynb", "b.ipynb", "data/events.csv"]
+    a, b = (nbformat.reads(files[f"{n}.ipynb"].decode(), as_version=4) for n in "ab")
+    assert [c.cell_type for c in a.cells] == ["markdown"]
+    assert [c.cell_type for c in b.cells] == ["code", "markdown"] and b.cells[0].source == "print('colab')\n"
+    nbformat.validate(b)
