@@ -1,11 +1,14 @@
 """Issue 28 on a built book: a scratch copy built with a public address, a GitHub repository, Colab
 and a JupyterHub set carries the sitemap, canonical links, og:url, citations with the address, and
 the Colab and nbgitpuller buttons opening the classroom kit published with it. (The book built
-from _config.yml as it is, with no address, is checked in test_anchors.py.)"""
+from _config.yml as it is, with no address, is checked in test_anchors.py.) Then `make publish`
+of the built book to a local bare repository: its gh-pages branch opens the book."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
@@ -13,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import nbformat
 import pytest
 
+from fidelity import ROOT
 from notebooks import build, copy_book
 
 pytestmark = pytest.mark.book
@@ -108,3 +112,78 @@ def test_the_kit_is_the_downloads_with_a_colab_cell_first(published):
         assert f"{BASE}_sources/chapters/{notebook}.zip" in ours.cells[0].source
         assert all((kit / name).read_bytes() == content for name, content in shared.items())
     assert not any("{solution" in p.read_text(encoding="utf-8") for p in kit.rglob("*.ipynb"))
+
+
+# --- make publish: the built book to a gh-pages branch (ghp-import) ----------------------------------
+def publish(remote, local_git, *, env_extra=None):
+    """`make publish REMOTE=remote` from the repository, ghp-import's commit made in a scratch
+    repository (GIT_DIR) so that the real one gets no gh-pages branch."""
+    env = {**os.environ, "GIT_DIR": str(local_git), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@localhost",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@localhost", **(env_extra or {})}
+    env.pop("MAKEFLAGS", None)
+    return subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "publish", f"REMOTE={remote}"],
+                          env=env, capture_output=True, text=True, timeout=600)
+
+
+def git(bare, *args) -> str:
+    return subprocess.run(["git", "--git-dir", str(bare), *args], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def pages_branch(tmp_path_factory, html_dir):
+    tmp = tmp_path_factory.mktemp("publish")
+    bare = tmp / "site; touch published-pwned.git"  # a path that a shell string would run
+    subprocess.run(["git", "init", "--quiet", "--bare", str(bare)], check=True)
+    local = tmp / "local"
+    subprocess.run(["git", "init", "--quiet", str(local)], check=True)
+    first = publish(bare, local / ".git")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Published _build/html to the gh-pages branch" in first.stdout
+    return tmp, bare, local
+
+
+def test_publish_makes_a_gh_pages_branch_holding_the_built_book(pages_branch, html_dir):
+    tmp, bare, _ = pages_branch
+    assert not list(tmp.glob("published-pwned*")) and not (ROOT / "published-pwned.git").exists()
+    files = set(git(bare, "ls-tree", "-r", "--name-only", "gh-pages").split("\n")) - {""}
+    built = {p.relative_to(html_dir).as_posix() for p in html_dir.rglob("*") if p.is_file()}
+    assert files == built | {".nojekyll"}
+    assert git(bare, "show", "gh-pages:index.html") == (html_dir / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_branch_index_opens_the_book(pages_branch):
+    from browser import CHROMIUM, browser
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    tmp, bare, _ = pages_branch
+    site = tmp / "checkout"
+    site.mkdir()
+    archive = subprocess.run(["git", "--git-dir", str(bare), "archive", "gh-pages"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(site)], input=archive.stdout, check=True)
+    with browser() as b:
+        page = b.new_page()
+        page.goto((site / "index.html").as_uri())
+        page.wait_for_url("**/chapters/index.html")
+        page.wait_for_load_state("load")
+        title, heading = page.title(), page.locator("main h1").first.inner_text()
+    assert "The Communist Left in Russia" in title and heading.strip()
+
+
+def test_publishing_again_adds_a_commit_on_top_even_from_a_fresh_clone(pages_branch):
+    tmp, bare, _ = pages_branch
+    before = git(bare, "rev-parse", "gh-pages").strip()
+    fresh = tmp / "fresh"  # a new clone has no local gh-pages: make publish fetches it first
+    subprocess.run(["git", "init", "--quiet", str(fresh)], check=True)
+    again = publish(bare, fresh / ".git")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert git(bare, "rev-parse", "gh-pages^").strip() == before  # nbgitpuller's clones pull on
+
+
+def test_publish_needs_a_remote_and_refuses_an_option(tmp_path):
+    local = tmp_path / "local"
+    subprocess.run(["git", "init", "--quiet", str(local)], check=True)
+    none = publish("", local / ".git")
+    assert none.returncode != 0 and "make publish REMOTE=origin" in none.stdout
+    option = publish("--receive-pack=touch pwned", local / ".git")
+    assert option.returncode != 0 and "cannot start with '-'" in option.stdout
