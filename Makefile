@@ -19,6 +19,7 @@
 #   make bench   build times and page weights
 #   make bench-grade  how long grading a class of 30 hand-ins takes
 #   make publish REMOTE=origin [BRANCH=gh-pages]  the built book to a gh-pages branch (ghp-import), for GitHub Pages
+#   make linkcheck [EXTERNAL=1]  every internal link and anchor of the built book resolves; external ones listed (EXTERNAL=1: fetched)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -47,7 +48,7 @@ PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-font
 # The Typst editions (reading, accessible, handouts) need no TeX: the fonts, and poppler for the checks.
 TYPST_DEBS := fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri poppler-utils
 
-.PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps grade-deps bench-grade publish
+.PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps grade-deps bench-grade publish linkcheck
 
 # SOLUTIONS=show builds the teacher's edition (worked solutions open), SOLUTIONS=omit the students'
 # edition (no solutions at all); the default hides them in closed dropdowns.
@@ -167,6 +168,12 @@ publish: book
 	$(BIN)/ghp-import --no-jekyll --push --remote "$$REMOTE" --branch "$$branch" \
 	  --message "The book, built from $$(git rev-parse --short HEAD 2>/dev/null || echo 'a work tree')" $(BUILD)/html \
 	  && echo "Published _build/html to the $$branch branch of $$REMOTE."
+
+# Every link of the built book (tools/linkcheck.py): each internal link and anchor must resolve;
+# the external addresses are listed in _build/links-external.txt and fetched only with EXTERNAL=1
+# (where the network allows: the pages workflow does).
+linkcheck: book
+	@$(BIN)/python tools/linkcheck.py $(BUILD)/html $(if $(EXTERNAL),--external)
 
 serve:
 	@test -f $(BUILD)/html/index.html || { echo "Run 'make book' first."; exit 1; }

@@ -223,6 +223,23 @@ def test_only_a_public_address_is_claimed(html_dir):
             assert canonical == og_url == public == [], page.name
 
 
+def test_every_internal_link_and_anchor_resolves(html_dir, tmp_path):
+    """tools/linkcheck.py (make linkcheck) on the built book: every link that stays in the book
+    reaches a file, and its #anchor an id on that page; the external addresses are listed."""
+    import sys
+
+    sys.path.insert(0, str(HTML.parent.parent / "tools"))
+    import linkcheck
+
+    problems, external, checked = linkcheck.check(html_dir)
+    assert problems == [], "\n".join(problems[:30])
+    assert checked > 2000  # pages, notes, paragraph labels, glossary, who's who, sources, downloads
+    assert any(url.startswith("https://") for url in external)
+    listing = tmp_path / "external.txt"
+    assert linkcheck.main([str(html_dir), "--list", str(listing)]) == 0
+    assert len(listing.read_text(encoding="utf-8").splitlines()) == len(external)
+
+
 def search(ctx, query: str):
     page = ctx.new_page()
     page.goto((HTML / "search.html").as_uri() + "?q=" + query)

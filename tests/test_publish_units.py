@@ -189,3 +189,83 @@ def test_the_kit_unpacks_every_download_into_one_folder():
     assert [c.cell_type for c in a.cells] == ["markdown"]
     assert [c.cell_type for c in b.cells] == ["code", "markdown"] and b.cells[0].source == "print('colab')\n"
     nbformat.validate(b)
+
+
+# --- the link check (tools/linkcheck.py) ----------------------------------------------------------------
+sys.path.insert(0, str(ROOT / "tools"))
+import linkcheck  # noqa: E402
+
+
+def site(tmp_path):
+    root = tmp_path / "html"
+    (root / "chapters" / "sub").mkdir(parents=True)
+    (root / "_static").mkdir()
+    (root / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=chapters/a.html" />', encoding="utf-8")
+    (root / "chapters" / "a.html").write_text(
+        '<h1 id="top">A</h1><a name="old"></a>'
+        '<a href="b.html#here">ok</a> <a href="#top">ok</a> <a href="#old">ok</a> <a href="sub/">ok</a>'
+        '<a href="b.html#nowhere">bad anchor</a> <a href="c.html">no file</a> <a href="/root.html">root</a>'
+        '<a href="../../outside.html">outside</a> <a href="file:///etc/passwd">file</a>'
+        '<a href="mailto:x@example.org">skip</a> <a href="https://example.org/x">external</a>'
+        '<img src="../_static/pic%20one.png"> <a href="b.html#caf%C3%A9">encoded</a>', encoding="utf-8")
+    (root / "chapters" / "b.html").write_text('<p id="here">B</p><p id="café"></p><a href="//example.org/x">ext</a>',
+                                              encoding="utf-8")
+    (root / "chapters" / "sub" / "index.html").write_text("<p>sub</p>", encoding="utf-8")
+    (root / "_static" / "pic one.png").write_bytes(b"")
+    (root / "_static" / "fragment.html").write_text('<a href="nowhere.html">a theme template</a>', encoding="utf-8")
+    return root
+
+
+def test_linkcheck_names_each_link_that_does_not_resolve(tmp_path):
+    problems, external, checked = linkcheck.check(site(tmp_path))
+    assert [p.split(": ", 2)[1] for p in problems] == [
+        "b.html#nowhere", "c.html", "/root.html", "../../outside.html", "file:///etc/passwd"]
+    assert "no #nowhere in chapters/b.html" in problems[0] and "no file chapters/c.html" in problems[1]
+    assert external == {"https://example.org/x": ["chapters/a.html", "chapters/b.html"]}
+    assert checked == 11
+
+
+def test_linkcheck_exit_status_and_listing(tmp_path):
+    root = site(tmp_path)
+    assert linkcheck.main([str(root)]) == 1
+    assert (tmp_path / "links-external.txt").read_text() == "https://example.org/x\tchapters/a.html chapters/b.html\n"
+    (root / "chapters" / "a.html").write_text('<a href="b.html#here">ok</a>', encoding="utf-8")
+    assert linkcheck.main([str(root)]) == 0
+    assert linkcheck.main([str(tmp_path / "nothing")]) == 1
+
+
+def test_linkcheck_fetches_external_addresses_only_when_asked(tmp_path):
+    """Against a server on this machine: 200, 404, and one that refuses HEAD but answers GET."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    import threading
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def answer(self, head: bool):
+            code = {"/ok": 200, "/gone": 404, "/get-only": 405 if head else 200}.get(self.path, 404)
+            self.send_response(code)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_HEAD(self):
+            self.answer(True)
+
+        def do_GET(self):
+            self.answer(False)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        failed = linkcheck.check_external([f"{base}/ok", f"{base}/gone", f"{base}/get-only"], timeout=5)
+        assert failed == {f"{base}/gone": "HTTP 404"}
+        root = tmp_path / "html"
+        (root / "chapters").mkdir(parents=True)
+        (root / "index.html").write_text(f'<a href="{base}/gone">x</a>', encoding="utf-8")
+        assert linkcheck.main([str(root), "--external"]) == 0  # another site's fault: reported
+        assert linkcheck.main([str(root), "--external", "--strict"]) == 1
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -5,7 +5,8 @@
   a time limit; a broken workflow is rejected the same way.
 - What the schema cannot see: each action pinned to a release, no `${{ }}` expression pasted into
   a shell script (values reach scripts through `env:`), every `make` target named exists, and each
-  workflow does its job: pull requests run `make test`, main publishes the book to gh-pages, a
+  workflow does its job: pull requests run `make test`, main checks the book's links and publishes
+  it to gh-pages, a
   tag makes a release with every edition and both classroom zips.
 """
 from __future__ import annotations
@@ -112,7 +113,7 @@ def test_main_builds_and_publishes_to_gh_pages():
     assert workflow["on"]["push"]["branches"] == ["main"]
     assert workflow["permissions"] == {"contents": "write"}
     script = runs(WORKFLOWS / "pages.yml")
-    assert script.index("make book") < script.index("make publish REMOTE=origin")
+    assert script.index("make book") < script.index("make linkcheck EXTERNAL=1") < script.index("make publish REMOTE=origin")
 
 
 def test_a_tag_releases_every_edition_and_both_classroom_zips():
