@@ -19,6 +19,7 @@
 #   make bench   build times and page weights
 #   make bench-grade  how long grading a class of 30 hand-ins takes
 #   make publish REMOTE=origin [BRANCH=gh-pages]  the built book to a gh-pages branch (ghp-import), for GitHub Pages
+#   make student-matrix  the students' kit on Python 3.10-3.13 with its lowest and pinned versions
 #   make linkcheck [EXTERNAL=1]  every internal link and anchor of the built book resolves; external ones listed (EXTERNAL=1: fetched)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -48,7 +49,7 @@ PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-font
 # The Typst editions (reading, accessible, handouts) need no TeX: the fonts, and poppler for the checks.
 TYPST_DEBS := fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri poppler-utils
 
-.PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps grade-deps bench-grade publish linkcheck
+.PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps grade-deps bench-grade publish linkcheck student-matrix
 
 # SOLUTIONS=show builds the teacher's edition (worked solutions open), SOLUTIONS=omit the students'
 # edition (no solutions at all); the default hides them in closed dropdowns.
@@ -174,6 +175,11 @@ publish: book
 # (where the network allows: the pages workflow does).
 linkcheck: book
 	@$(BIN)/python tools/linkcheck.py $(BUILD)/html $(if $(EXTERNAL),--external)
+
+# The students' kit on Python 3.10 to 3.13 (pyenv), each with the lowest versions its ranges allow
+# and with the book's pins: every notebook must run (tools/student_matrix.py).
+student-matrix: $(READY)
+	$(BIN)/python tools/student_matrix.py
 
 serve:
 	@test -f $(BUILD)/html/index.html || { echo "Run 'make book' first."; exit 1; }
