@@ -72,6 +72,21 @@ def test_citations_carry_the_public_address(published):
     assert data["placeholder"] in data["labels"]["wg-4"]["apa"]  # previews.js puts base#wg-4 there
 
 
+def test_a_paragraph_preview_cites_the_public_address_not_the_readers(published):
+    from browser import CHROMIUM, browser
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    with browser() as b:
+        page = b.new_page()
+        page.goto((published / "chapters/workers-group.html").as_uri())
+        page.wait_for_load_state("load")
+        page.locator("a.para-label[href='#wg-4']").focus()
+        text = page.locator("#edition-preview").inner_text()
+    assert text.count(f"{BASE}chapters/workers-group.html#wg-4") == 3, text  # Chicago, MLA, APA
+    assert "file:" not in text
+
+
 def buttons(page: str) -> dict[str, str]:
     group = re.search(r'dropdown-launch-buttons.*?</ul>', page, re.S)
     assert group, "no launch buttons"
