@@ -173,8 +173,9 @@ publish: book
 # Every link of the built book (tools/linkcheck.py): each internal link and anchor must resolve;
 # the external addresses are listed in _build/links-external.txt and fetched only with EXTERNAL=1
 # (where the network allows: the pages workflow does).
+export EXTERNAL
 linkcheck: book
-	@$(BIN)/python tools/linkcheck.py $(BUILD)/html $(if $(EXTERNAL),--external)
+	@$(BIN)/python tools/linkcheck.py $(BUILD)/html $${EXTERNAL:+--external}
 
 # The students' kit on Python 3.10 to 3.13 (pyenv), each with the lowest versions its ranges allow
 # and with the book's pins: every notebook must run (tools/student_matrix.py).
