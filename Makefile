@@ -18,6 +18,9 @@
 #   make book SOLUTIONS=omit  the students' edition for a graded class: no worked solution anywhere
 #   make bench   build times and page weights
 #   make bench-grade  how long grading a class of 30 hand-ins takes
+#   make publish REMOTE=origin [BRANCH=gh-pages]  the built book to a gh-pages branch (ghp-import), for GitHub Pages
+#   make student-matrix  the students' kit on Python 3.10-3.13 with its lowest and pinned versions
+#   make linkcheck [EXTERNAL=1]  every internal link and anchor of the built book resolves; external ones listed (EXTERNAL=1: fetched)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -46,7 +49,7 @@ PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-font
 # The Typst editions (reading, accessible, handouts) need no TeX: the fonts, and poppler for the checks.
 TYPST_DEBS := fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri poppler-utils
 
-.PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps grade-deps bench-grade
+.PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps grade-deps bench-grade publish linkcheck student-matrix
 
 # SOLUTIONS=show builds the teacher's edition (worked solutions open), SOLUTIONS=omit the students'
 # edition (no solutions at all); the default hides them in closed dropdowns.
@@ -155,6 +158,34 @@ export SUBMISSIONS ROSTER CHECKS LIMIT
 grade: $(READY) grade-deps
 	@test -n "$$SUBMISSIONS" || { echo "Name the folder of hand-ins: make grade SUBMISSIONS=folder"; exit 1; }
 	@$(BIN)/python -m edition.grade "$$SUBMISSIONS" $${ROSTER:+--roster "$$ROSTER"} $${CHECKS:+--checks "$$CHECKS"} $${LIMIT:+--seconds "$$LIMIT"}
+
+# Publish the book (built first if it changed, with the same SOLUTIONS=) to the gh-pages branch (or
+# BRANCH=) of REMOTE: a git remote's name, a URL or a path. One commit on top of what that branch
+# had (fetched first), so readers' and students' clones of it (nbgitpuller) pull it on; .nojekyll
+# so GitHub Pages serves _static/ as it is. The names reach git as arguments, never inside a shell string.
+export REMOTE BRANCH
+publish: book
+	@test -n "$$REMOTE" || { echo "Name where to publish: make publish REMOTE=origin (a git remote, URL or path)"; exit 1; }
+	@case "$$REMOTE$$BRANCH" in -*) echo "REMOTE and BRANCH cannot start with '-'"; exit 1;; esac
+	@branch="$${BRANCH:-gh-pages}"; \
+	git fetch --quiet -- "$$REMOTE" "+refs/heads/$$branch:refs/heads/$$branch" 2>/dev/null || true; \
+	export GIT_COMMITTER_NAME="$${GIT_COMMITTER_NAME:-$$(git config user.name || echo make publish)}"; \
+	export GIT_COMMITTER_EMAIL="$${GIT_COMMITTER_EMAIL:-$$(git config user.email || echo publish@localhost)}"; \
+	$(BIN)/ghp-import --no-jekyll --push --remote "$$REMOTE" --branch "$$branch" \
+	  --message "The book, built from $$(git rev-parse --short HEAD 2>/dev/null || echo 'a work tree')" $(BUILD)/html \
+	  && echo "Published _build/html to the $$branch branch of $$REMOTE."
+
+# Every link of the built book (tools/linkcheck.py): each internal link and anchor must resolve;
+# the external addresses are listed in _build/links-external.txt and fetched only with EXTERNAL=1
+# (where the network allows: the pages workflow does).
+export EXTERNAL
+linkcheck: book
+	@$(BIN)/python tools/linkcheck.py $(BUILD)/html $${EXTERNAL:+--external}
+
+# The students' kit on Python 3.10 to 3.13 (pyenv), each with the lowest versions its ranges allow
+# and with the book's pins: every notebook must run (tools/student_matrix.py).
+student-matrix: $(READY)
+	$(BIN)/python tools/student_matrix.py
 
 serve:
 	@test -f $(BUILD)/html/index.html || { echo "Run 'make book' first."; exit 1; }

@@ -36,6 +36,7 @@ PLUG_INS = [
     "edition.book.apparatus",       # text and data linked both ways
     "edition.web.reading",          # reading layers, quiet glossary links
     "edition.web.cite",             # cite any paragraph: CSL citations, citation_* meta tags, files
+    "edition.web.address",          # the public address: canonical links, OpenGraph, sitemap.xml
     "edition.web.search",           # search with every spelling of a name, snippets from disk
     "edition.web.previews",         # previews of every internal link (hover, focus, tap)
     "edition.book.plotly_outputs",  # charts: plotly JSON on the web, PNGs in print
@@ -44,6 +45,7 @@ PLUG_INS = [
     "edition.book.marking",         # the teacher's guide's table of exercises and points
     "sphinx_exercise",              # exercises and solutions
     "edition.classroom.teaching",   # solutions hidden, shown or left out; students' notebooks
+    "edition.classroom.launch",     # Colab and JupyterHub (nbgitpuller) buttons; the kit they open
     "edition.book.whoswho",         # the who's who
     "edition.book.templates",       # the theme's templates compiled once, not in every build
 ]

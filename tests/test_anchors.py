@@ -21,6 +21,16 @@ pytestmark = [pytest.mark.book,
 
 TIP = "#edition-preview"
 
+
+def public_address() -> str:
+    """The book's public address as _config.yml sets it (`html: baseurl:`), "" when none is."""
+    import yaml
+
+    from edition.web.address import base_url
+
+    config = yaml.safe_load((HTML.parent.parent / "_config.yml").read_text(encoding="utf-8"))
+    return base_url((config.get("html") or {}).get("baseurl"))
+
 # (kind, page, a link of that kind on it)
 KINDS = [
     ("footnote mark", "chapters/workers-group.html", "a.footnote-reference"),
@@ -148,10 +158,16 @@ def test_paragraph_label_offers_its_citation(desktop):
     page = open_page(desktop, "chapters/workers-group.html")
     page.locator("a.para-label[href='#wg-4']").focus()
     text = words(page.locator(TIP).inner_text())
-    address = (HTML / "chapters/workers-group.html").as_uri() + "#wg-4"
+    base = public_address()
+    # the book's public address, or none: never the address this copy is read from (file:///)
+    address = f"{base}chapters/workers-group.html#wg-4" if base else "no address"
     for style in ("Chicago:", "MLA:", "APA:"):
         assert style in text
-    assert text.count(address) == 3, text
+    assert "file:" not in text and "edition.invalid" not in text, text
+    if base:
+        assert text.count(address) == 3, text
+    else:
+        assert "http" not in text, text
     assert "The Communist Left in Russia 1918-1930, Part 2" in text
     assert "Ward" in text and "International Communist Current" in text and "International Review" in text
     assert "wg-4" in text.replace(address, "")  # the label itself, not only in the address
@@ -179,10 +195,49 @@ def test_one_citation_file_per_format_with_an_entry_per_paragraph(html_dir):
     assert re.findall(r"^@incollection\{ward-([a-z]+-\d+),", bib, re.M) == labels
     assert ris.count("TY  - CHAP") == len(labels) == ris.count("ER  - ")
     assert [i["id"] for i in items] == [f"ward-{label}" for label in labels]
-    assert items[0]["URL"].endswith(f"chapters/counter-revolution.html#{labels[0]}")
+    base = public_address()
+    if base:
+        assert items[0]["URL"] == f"{base}chapters/counter-revolution.html#{labels[0]}"
+    else:  # no public address: no entry claims one (not a path in this copy either)
+        assert not [i for i in items if "URL" in i] and "url = " not in bib and "UR  - " not in ris
     front = (html_dir / "chapters/index.html").read_text(encoding="utf-8")
     for ext in ("bib", "ris", "json"):
         assert f'href="../_static/citations/ward-paragraphs.{ext}"' in front
+
+
+def test_only_a_public_address_is_claimed(html_dir):
+    """html_baseurl set: sitemap.xml, canonical links and og:url name it; unset, nothing claims one.
+    tests/test_publish.py builds a copy with an address set."""
+    base = public_address()
+    assert (html_dir / ".nojekyll").is_file()  # GitHub Pages serves _static/ and _sources/ as they are
+    assert (html_dir / "sitemap.xml").is_file() == bool(base)
+    for page in sorted((html_dir / "chapters").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert re.search(r'<meta property="og:title" content="[^"]+"', text), page.name
+        canonical = re.findall(r'<link rel="canonical" href="([^"]*)"', text)
+        og_url = re.findall(r'<meta property="og:url" content="([^"]*)"', text)
+        public = re.findall(r'<meta name="citation_public_url" content="([^"]*)"', text)
+        if base:
+            assert canonical == og_url == public == [f"{base}chapters/{page.name}"], page.name
+        else:
+            assert canonical == og_url == public == [], page.name
+
+
+def test_every_internal_link_and_anchor_resolves(html_dir, tmp_path):
+    """tools/linkcheck.py (make linkcheck) on the built book: every link that stays in the book
+    reaches a file, and its #anchor an id on that page; the external addresses are listed."""
+    import sys
+
+    sys.path.insert(0, str(HTML.parent.parent / "tools"))
+    import linkcheck
+
+    problems, external, checked = linkcheck.check(html_dir)
+    assert problems == [], "\n".join(problems[:30])
+    assert checked > 2000  # pages, notes, paragraph labels, glossary, who's who, sources, downloads
+    assert any(url.startswith("https://") for url in external)
+    listing = tmp_path / "external.txt"
+    assert linkcheck.main([str(html_dir), "--list", str(listing)]) == 0
+    assert len(listing.read_text(encoding="utf-8").splitlines()) == len(external)
 
 
 def search(ctx, query: str):
@@ -253,7 +308,12 @@ def test_preview_and_search_from_a_server_too(chromium, html_dir):
         page.locator("a.footnote-reference").first.focus()
         assert page.locator(TIP).is_visible()
         page.locator("a.para-label[href='#wg-4']").focus()
-        assert f"{base}/chapters/workers-group.html#wg-4" in page.locator(TIP).inner_text()
+        cited = page.locator(TIP).inner_text()
+        assert "Cite paragraph wg-4" in cited and "APA:" in cited
+        # a local server is no public address: the citation names the book's, or none
+        public = public_address()
+        assert base not in cited
+        assert f"{public}chapters/workers-group.html#wg-4" in cited if public else "http" not in cited
         page.goto(f"{base}/search.html?q=Mjasnikov")
         page.wait_for_selector("#edition-search")
         first = page.locator("#edition-search a.edition-search-page").first.get_attribute("href")

@@ -159,13 +159,23 @@ def test_teachers_solutions_mode_is_configurable():
     assert "SOLUTIONS" in (ROOT / "Makefile").read_text()
 
 
-def test_classroom_requirements_match_the_book():
-    book = dict(l.split("==") for l in (ROOT / "requirements.txt").read_text().split() if "==" in l)
-    for line in (ROOT / "edition" / "classroom" / "requirements.txt").read_text().splitlines():
-        if "==" in line and not line.startswith("#"):
-            name, version = line.split("==")
-            if name in book:
-                assert book[name] == version, f"{name}: classroom {version}, book {book[name]}"
+def test_classroom_requirements_are_ranges_that_hold_the_books_pins():
+    """The students' requirements are tested ranges (tools/student_matrix.py): each has a lower
+    bound and an upper one, and the book's own pin of the package (or Binder's, for JupyterLab and
+    Notebook, which the book does not install) lies inside."""
+    from packaging.requirements import Requirement
+
+    book = {l.split("==")[0].lower(): l.split("==")[1]
+            for path in (ROOT / "binder" / "requirements.txt", ROOT / "requirements.txt")
+            for l in path.read_text().split() if "==" in l}
+    kit = [Requirement(line) for line in (ROOT / "edition" / "classroom" / "requirements.txt").read_text().splitlines()
+           if line.strip() and not line.startswith("#")]
+    assert {"pandas", "plotly", "ipykernel", "nbclient"} <= {r.name for r in kit}
+    for requirement in kit:
+        operators = {s.operator for s in requirement.specifier}
+        assert ">=" in operators and "<" in operators, f"{requirement}: a tested range has both ends"
+        assert book[requirement.name.lower()] in requirement.specifier, \
+            f"{requirement}: the book pins {book[requirement.name.lower()]}"
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,9 @@ The essay's facts come from data/sources.csv (row `essay`): author and title. It
 the International Communist Current in its International Review; no source seen gives the English
 issue number or the year, so no citation has either (the styles print "n.d.").
 
-The page address: `html_baseurl` when the book is published at one; otherwise the address the
-reader has open, filled in by the browser (the files then hold the page's path in the book).
+The page address: `html_baseurl` (`html: baseurl:` in _config.yml, edition/web/address.py) when the
+book is published at one. Without it a citation has no URL at all: neither the address the reader
+happens to have open (a local server, file:///) nor a path in the book claims to be the edition's.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ PUBLISHER = "International Communist Current"
 STYLES = [("Chicago", "chicago", "chicago-notes-bibliography"),
           ("MLA", "mla", "modern-language-association"),
           ("APA", "apa", "apa")]
-PLACEHOLDER = "https://edition.invalid/paragraph"  # the browser puts the page's address here
+PLACEHOLDER = "https://edition.invalid/paragraph"  # the browser puts the paragraph's public address here
 FILES = "_static/citations"
 BASENAME = "ward-paragraphs"
 
@@ -60,13 +61,15 @@ def paragraph_table():
 
 
 def csl_item(label: str, url: str, essay: dict | None = None) -> dict:
-    """The CSL-JSON item of one paragraph: the essay, this edition, the paragraph, its address."""
+    """The CSL-JSON item of one paragraph: the essay, this edition, the paragraph, its address (none
+    when `url` is empty)."""
     essay = essay or essay_source()
-    return {"id": f"ward-{label}", "type": "chapter",
+    item = {"id": f"ward-{label}", "type": "chapter",
             "author": [{"family": essay["family"], "given": essay["given"]}],
             "title": essay["title"], "container-title": EDITION_TITLE, "collection-title": PERIODICAL,
             "publisher": PUBLISHER, "section": f"paragraph {label}", "note": f"Paragraph {label}",
-            "language": "en", "URL": url}
+            "language": "en"}
+    return {**item, "URL": url} if url else item
 
 
 @functools.lru_cache(maxsize=1)
@@ -109,8 +112,9 @@ def _formatted_for(label: str, url: str) -> dict[str, str]:
 
 
 def _base(app: Sphinx) -> str:
-    base = app.config.html_baseurl or ""
-    return base if not base or base.endswith("/") else base + "/"
+    from edition.web.address import base_url
+
+    return base_url(app.config.html_baseurl)
 
 
 def _page_citations(app: Sphinx, pagename: str, doctree) -> str:
@@ -120,9 +124,11 @@ def _page_citations(app: Sphinx, pagename: str, doctree) -> str:
     if not labels:
         return ""
     base = _base(app)
+    # with an address, previews.js puts the paragraph's (base#label) in place of PLACEHOLDER; without
+    # one the citations are formatted with no URL, and there is nothing to put in
     data = {"styles": [[name, key] for name, key, _ in STYLES], "placeholder": PLACEHOLDER,
             "base": f"{base}{pagename}.html" if base else "",
-            "labels": {label: formatted(label) for label in labels}}
+            "labels": {label: formatted(label, PLACEHOLDER if base else "") for label in labels}}
     return f'<script type="application/json" id="edition-citations">{script_json(data)}</script>'
 
 
@@ -171,14 +177,14 @@ def _bibtex_writer():
 
 
 def bibtex_text(paragraphs: list[tuple[str, str, str]], essay: dict | None = None) -> str:
-    """The BibTeX file: one @incollection entry per (label, section, url)."""
+    """The BibTeX file: one @incollection entry per (label, section, url); no url field where `url` is empty."""
     from pybtex.database import BibliographyData, Entry
 
     essay = essay or essay_source()
     entries = {f"ward-{label}": Entry("incollection", [
         ("author", f"{essay['family']}, {essay['given']}"), ("title", essay["title"]),
         ("booktitle", EDITION_TITLE), ("series", PERIODICAL), ("publisher", PUBLISHER),
-        ("chapter", section), ("note", f"Paragraph {label}"), ("url", url)])
+        ("chapter", section), ("note", f"Paragraph {label}")] + ([("url", url)] if url else []))
         for label, section, url in paragraphs}
     return _bibtex_writer().to_string(BibliographyData(entries))
 
@@ -207,12 +213,13 @@ def ris_record(tags: list[tuple[str, str]]) -> str:
 
 
 def ris_text(paragraphs: list[tuple[str, str, str]], essay: dict | None = None) -> str:
-    """The RIS file: one CHAP record per (label, section, url)."""
+    """The RIS file: one CHAP record per (label, section, url); no UR line where `url` is empty."""
     essay = essay or essay_source()
     return "\r\n".join(ris_record([
         ("TY", "CHAP"), ("AU", f"{essay['family']}, {essay['given']}"), ("TI", essay["title"]),
         ("T2", EDITION_TITLE), ("T3", PERIODICAL), ("PB", PUBLISHER), ("SE", section),
-        ("N1", f"Paragraph {label}"), ("UR", url), ("LA", "en")]) for label, section, url in paragraphs)
+        ("N1", f"Paragraph {label}")] + ([("UR", url)] if url else []) + [("LA", "en")])
+        for label, section, url in paragraphs)
 
 
 def csl_json_text(paragraphs: list[tuple[str, str, str]], essay: dict | None = None) -> str:
@@ -222,10 +229,11 @@ def csl_json_text(paragraphs: list[tuple[str, str, str]], essay: dict | None = N
 
 
 def write_files(outdir: Path, base: str) -> list[Path]:
-    """ward-paragraphs.bib, .ris and .json: one entry per paragraph of the essay."""
+    """ward-paragraphs.bib, .ris and .json: one entry per paragraph of the essay; its URL only when
+    the book has a public address (`base`)."""
     folder = outdir / FILES
     folder.mkdir(parents=True, exist_ok=True)
-    paragraphs = [(row.label, row.section, f"{base}chapters/{row.chapter}.html#{row.label}")
+    paragraphs = [(row.label, row.section, f"{base}chapters/{row.chapter}.html#{row.label}" if base else "")
                   for row in paragraph_table().itertuples()]
     paths = [folder / f"{BASENAME}.{ext}" for ext in ("bib", "ris", "json")]
     for path, text in zip(paths, (bibtex_text(paragraphs), ris_text(paragraphs), csl_json_text(paragraphs))):

@@ -37,8 +37,6 @@
     let lastPointer = "mouse";
     let firstTap = null; // the link whose preview a touch is opening (focus may open it before the click)
 
-    function pageAddress() { return window.location.href.split("#")[0]; }
-
     function fill(link) {
       tip.replaceChildren();
       const title = document.createElement("p");
@@ -49,7 +47,9 @@
         const label = link.getAttribute("href").slice(1);
         const entry = citations.labels[label];
         title.textContent = `Cite paragraph ${label}`;
-        const address = `${citations.base || pageAddress()}#${label}`;
+        // the book's public address (html_baseurl); without one the citations carry no URL at all,
+        // never the address this copy happens to be read from (a local server, file:///)
+        const address = citations.base ? `${citations.base}#${label}` : "";
         citations.styles.forEach(([name, key]) => {
           const p = document.createElement("p");
           p.className = "edition-citation";
