@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from edition import essay
+from edition.data import claims
 from edition.paths import LABEL_LINE, NOTE_DEFINITION
 
 PERIOD = (dt.date(1917, 1, 1), dt.date(1946, 12, 31))
@@ -855,7 +856,7 @@ def row_problems(table: Table, known: dict[str, set[tuple]], labels: set[str] | 
 # A happening is uncertain when it is disputed or a source hedges ("about", "appeared", "most likely").
 
 DATE_PAIRS = (("date_start", "date_end", "dates"), ("until_start", "until_end", "end dates"))
-ONE_PLACE = {"birth", "death"}
+ONE_PLACE = {"birth", "death", "execution"}
 FIELDS = ("date_start", "date_end", "until_start", "until_end", "low", "high", "place")  # what they compare
 
 
@@ -964,7 +965,7 @@ def factoid_problems(tables: dict[str, Table], chapters: Path) -> list[Problem]:
         if not all(attestations.good(n, *FIELDS) for n, _ in told):
             continue  # a damaged cell is reported already
         rows = [c for _, c in told]
-        differ = disagreements(rows, cells["type"])
+        differ = disagreements(rows, cells["kind"] or cells["type"])  # an execution is a death: one place
         if differ and not cells["dispute_id"] and happenings.good(number, "dispute_id"):
             problems.append(Problem(hfile, number, "dispute_id", "", f"is empty, but the attestations of {ident} disagree on "
                                     f"{'; '.join(differ)}: add the editors' words to disputes.csv and name that dispute_id here"))
@@ -1032,6 +1033,7 @@ def _validate(data_dir: Path) -> list[Problem]:
         problems += row_problems(table, known, labels, display(chapters))
     problems += factoid_problems(tables, chapters)
     problems += gazetteer_problems(tables)
+    problems += claims.problems(tables, chapters)  # what the rows claim (issue 24): edition/data/claims.py
     seen, unique = set(), []
     for p in problems:
         key = str(p)

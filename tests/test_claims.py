@@ -1,0 +1,135 @@
+"""What the rows claim (edition/data/claims.py): one row per happening, over the real data and over
+small broken copies, each of which gets exactly one line naming file, row, column and what to do."""
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from edition.data import DATA_DIR, load
+from edition.data.claims import duplicates, interval
+from edition.data.validate import read_descriptor, descriptor_resources, read_table, validate
+
+pytestmark = pytest.mark.check
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def copy(tmp_path, monkeypatch):
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    shutil.copytree(REPO / "chapters", tmp_path / "chapters")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "data"
+
+
+def rows(data, table):
+    with open(data / f"{table}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write(data, table, records):
+    with open(data / f"{table}.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=records[0].keys(), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+
+
+def add_happening(data, like: str, new_id: str, **changes) -> int:
+    """A copy of happening `like` (and of its first attestation, under a new id) as `new_id`; its row number."""
+    happenings = rows(data, "happenings")
+    happenings.append(dict(next(h for h in happenings if h["happening_id"] == like), happening_id=new_id, **changes))
+    write(data, "happenings", happenings)
+    attestations = rows(data, "attestations")
+    first = next(a for a in attestations if a["happening_id"] == like)
+    attestations.append(dict(first, attestation_id=f"at-{new_id}", happening_id=new_id,
+                             locator=first["locator"] if first["source_id"] == "essay" else first["locator"] + " (copy)"))
+    write(data, "attestations", attestations)
+    return len(happenings) + 1
+
+
+def tables_of(data):
+    descriptor, _ = read_descriptor(data)
+    resources, _ = descriptor_resources(descriptor, data)
+    return {r.name: read_table(r, data)[0] for r in resources}
+
+
+def test_the_real_data_has_one_row_per_happening_and_every_distinction_is_needed():
+    assert not [p for p in validate(DATA_DIR) if "same happening" in str(p) or "same statement" in str(p)]
+    tables = tables_of(DATA_DIR)
+    found = {frozenset(pair[:2]) for pair in duplicates(tables["happenings"].rows, tables["attestations"].rows)}
+    for distinction in load("distinctions").itertuples():
+        assert frozenset((distinction.happening_id, distinction.distinct_from)) in found, distinction.distinction_id
+        assert len(distinction.reason) > 40
+
+
+def test_the_merged_happenings_are_gone_and_their_statements_kept():
+    ids = set(load("happenings")["happening_id"])
+    for gone in ("died-miasnikov", "died-sapronov", "ev-fate-piatakov-shot", "ev-lo-declaration-46", "ev-wt-repression",
+                 "ev-wg-arrests", "ev-wg-foreign-bureau", "ev-wg-curzon-defence", "died-lenin"):
+        assert gone not in ids
+    attestations = load("attestations").set_index("attestation_id")
+    assert attestations.loc["at-ev-essay-wt-repression", "happening_id"] == "ev-wt-arrests-1923-09-08"
+    assert attestations.loc["at-wg-curzon-defence", "happening_id"] == "ev-wg-oath"
+    people = load("people").set_index("person_id")  # a death drawn as an execution is still the person's death
+    assert people.loc["miasnikov", "died_start"].year == 1945 and people.loc["miasnikov", "died_disputed"]
+    assert people.loc["sapronov", "died_disputed"] and "Verkhneuralsk" in people.loc["sapronov", "died_place"]
+    assert people.loc["lenin", "died_start"].isoformat().startswith("1924-01-21")
+
+
+def test_a_death_and_an_execution_of_one_person(copy):
+    row = add_happening(copy, "ev-miasnikov-shot", "died-miasnikov-again", type="death", kind="", category="")
+    found = [str(p) for p in validate(copy)]
+    assert found == [f"data/happenings.csv, row {row}, column happening_id: 'died-miasnikov-again' looks like the same "
+                     "happening as 'ev-miasnikov-shot' (row 79): a person dies once: both are the death of miasnikov. "
+                     "Merge them (point 'died-miasnikov-again''s attestations in attestations.csv at 'ev-miasnikov-shot', "
+                     "then delete this row), or, if they are two happenings, add the row 'ev-miasnikov-shot-vs-died-miasnikov-"
+                     "again,ev-miasnikov-shot,died-miasnikov-again,<why they are two>' to distinctions.csv"]
+
+
+def test_same_kind_same_person_overlapping_dates(copy):
+    row = add_happening(copy, "ev-sap-arrested-1927", "ev-sapronov-arrest-again")
+    found = [str(p) for p in validate(copy)]
+    assert len(found) == 1 and found[0].startswith(f"data/happenings.csv, row {row}, column happening_id: "
+                                                   "'ev-sapronov-arrest-again' looks like the same happening as "
+                                                   "'ev-sap-arrested-1927'")
+    assert "both are events of kind 'arrest' about sapronov" in found[0]
+
+
+def test_same_publication_twice(copy):
+    row = add_happening(copy, "pub-wg-appeal-1924", "pub-wg-appeal-again", periodical_id="")
+    found = [str(p) for p in validate(copy)]
+    assert len(found) == 1 and f"row {row}, column happening_id: 'pub-wg-appeal-again'" in found[0]
+    assert "both are the appeal 'An Appeal to the Communist International" in found[0]
+
+
+def test_the_same_statement_twice(copy):
+    attestations = rows(copy, "attestations")
+    attestations.append(dict(attestations[5], attestation_id="at-twice"))
+    write(copy, "attestations", attestations)
+    found = [str(p) for p in validate(copy)]
+    assert len(found) == 1, found
+    assert found[0].startswith(f"data/attestations.csv, row {len(attestations) + 1}, column locator: ")
+    assert found[0].endswith("is the same statement as row 7 (same happening, source and words): keep one row (move "
+                             "what this row adds, a place, a note, into row 7) and delete this one")
+
+
+def test_a_distinction_with_a_reason_answers_the_rule(copy):
+    add_happening(copy, "ev-sap-arrested-1927", "ev-sapronov-arrest-again")
+    distinctions = rows(copy, "distinctions")
+    distinctions.append(dict(distinction_id="ev-sap-arrested-1927-vs-ev-sapronov-arrest-again",
+                             happening_id="ev-sap-arrested-1927", distinct_from="ev-sapronov-arrest-again",
+                             reason="A test: two arrests of the same month."))
+    write(copy, "distinctions", distinctions)
+    assert validate(copy) == []
+    distinctions[-1]["reason"] = ""
+    write(copy, "distinctions", distinctions)
+    found = [str(p) for p in validate(copy)]
+    assert len(found) == 1 and "distinctions.csv" in found[0] and "column reason" in found[0] and "required" in found[0]
+
+
+def test_attested_interval():
+    assert interval([{"date_start": "1923-01-01", "date_end": "1923-12-31"},
+                     {"date_start": "1923-09-08", "date_end": "1923-09-18"}, {"date_start": "", "date_end": ""}]) \
+        == (dt.date(1923, 1, 1), dt.date(1923, 12, 31))
+    assert interval([{"date_start": "", "date_end": ""}]) is None
