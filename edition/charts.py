@@ -72,9 +72,13 @@ _ = OKABE_ITO
 FAMILIES = {
     # events: context grey, the groups' own doings blue, repression vermilion
     "event category": {"context": _["grey"], "group": _["blue"], "repression": _["vermilion"]},
-    # the kinds of repression the essay names, and the rest
+    # the kinds of data/repression_kinds.csv: those counted as repression (the essay's cr-9 names arrest,
+    # imprisonment and exile; the other sources add expulsion, deportation and execution), and those drawn
+    # as what they are and not counted
     "repression": {"arrest": _["orange"], "expulsion": _["purple"], "exile": _["green"], "imprisonment": _["sky"],
-                   "escape": _["blue"], "execution": _["black"], "other": _["grey"]},
+                   "deportation": "#8C6D31", "execution": _["black"], "escape": _["blue"], "return": "#6B6ECF",
+                   "release": "#B5CF6B", "hunger-strike": "#843C39", "death": "#7B4173", "policy": "#637939",
+                   "dissolution": "#E7969C", "demonstration": "#17BECF", "other": _["grey"]},
     # who says it
     "according to": {"the essay": _["vermilion"], "other sources": _["blue"]},
     # kinds of text

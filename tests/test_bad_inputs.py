@@ -446,7 +446,7 @@ descriptors(
     ("foreign_key_to_an_unknown_table",
      lambda d: resource(d, "happenings")["schema"]["foreignKeys"][0]["reference"].update(resource="gropus"),
      "data/datapackage.json: resource 4 (happenings): foreign key refers to a table 'gropus' that is not in resources "
-     "(the tables are: sources, groups, people, happenings, attestations, size_estimates, disputes, distinctions, quotations, "
+     "(the tables are: sources, groups, people, happenings, attestations, size_estimates, disputes, distinctions, repression_kinds, quotations, "
      "names, places)"),
     ("unknown_field_type", lambda d: resource(d, "groups")["schema"]["fields"][5].update(type="geopoint"),
      "data/datapackage.json: resource 2 (groups): field 'kind' has type 'geopoint', which this validator does not "

@@ -48,7 +48,7 @@ def test_descriptor_metadata():
     assert "International Communist Current" in DESCRIPTOR["licenses"][0]["title"]
     assert package() == DESCRIPTOR
     assert tables() == NAMES
-    assert NAMES == ["sources", "groups", "people", "happenings", "attestations", "size_estimates", "disputes", "distinctions",
+    assert NAMES == ["sources", "groups", "people", "happenings", "attestations", "size_estimates", "disputes", "distinctions", "repression_kinds",
                      "quotations", "names", "places"]
 
 

@@ -19,6 +19,10 @@ for a merge, or for a row of distinctions.csv that says why they are two:
 - **One statement twice.** Two attestations of one happening with the same source and the same
   words are one statement: keep one row.
 
+What counts as repression is one table, repression_kinds.csv: every kind of a repression event is
+in it, counted (arrest, imprisonment, exile, expulsion, deportation, execution) or drawn as what it is
+(escape, return, release, hunger strike, death ...), with the words that use it.
+
 The attested interval of a happening (interval()) is the range from the earliest date any of its
 attestations allows to the latest: the charts may draw nothing outside it (tests/test_claims.py).
 """
@@ -157,6 +161,21 @@ def duplicate_problems(tables: dict) -> list[v.Problem]:
     return problems
 
 
+def kind_problems(tables: dict) -> list[v.Problem]:
+    """What counts as repression is one table (repression_kinds.csv): every kind a repression event
+    has is in it, counted or drawn as what it is ('other' is drawn as other and never counted)."""
+    happenings, kinds = tables.get("happenings"), tables.get("repression_kinds")
+    if happenings is None or kinds is None or "kind" not in kinds.resource.names:
+        return []
+    listed = {c["kind"] for _, c in kinds.rows}
+    return [v.Problem(happenings.resource.file, n, "kind", c["kind"],
+                      f"is the kind of a repression event but is not in {kinds.resource.file_name}: add it there, with "
+                      "counted true or false and the words of the essay (or of a source) that use it")
+            for n, c in happenings.rows
+            if c.get("category") == "repression" and c.get("kind") not in NOT_A_KIND and c["kind"] not in listed
+            and happenings.good(n, "kind", "category")]
+
+
 def problems(tables: dict, chapters) -> list[v.Problem]:
     """Every rule of this module, over the tables the validator read."""
-    return duplicate_problems(tables)
+    return duplicate_problems(tables) + kind_problems(tables)
