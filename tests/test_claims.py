@@ -133,3 +133,100 @@ def test_attested_interval():
                      {"date_start": "1923-09-08", "date_end": "1923-09-18"}, {"date_start": "", "date_end": ""}]) \
         == (dt.date(1923, 1, 1), dt.date(1923, 12, 31))
     assert interval([{"date_start": "", "date_end": ""}]) is None
+
+
+# ---- every drawn mark lies inside its happening's attested interval ------------------------------
+
+def attested_intervals() -> dict[str, tuple[dt.date, dt.date]]:
+    """From the CSVs alone (no loader): each happening's earliest date_start and latest date_end."""
+    with open(DATA_DIR / "attestations.csv", encoding="utf-8", newline="") as f:
+        said: dict[str, list[dict]] = {}
+        for row in csv.DictReader(f):
+            said.setdefault(row["happening_id"], []).append(row)
+    with open(DATA_DIR / "happenings.csv", encoding="utf-8", newline="") as f:
+        kinds = {row["happening_id"]: row["type"] for row in csv.DictReader(f)}
+    # memberships are left out: a bar whose end no source dates runs, hatched, to the group's last doing
+    return {h: span for h, rows in said.items() if kinds.get(h) != "membership" and (span := interval(rows))}
+
+
+def _day(value) -> dt.date:
+    import pandas as pd
+    return pd.Timestamp(value).date()
+
+
+def drawn_marks():
+    """(figure, happening id, first day, last day) of every mark of one happening on a date axis that the
+    notebooks draw (the figures of tests/test_factoids.py: the notebooks' code run as the build runs it)."""
+    import os
+
+    import numpy as np
+    import pandas as pd
+    from test_factoids import CHAPTERS, NOTEBOOKS, figures
+
+    here = os.getcwd()
+    os.chdir(CHAPTERS)
+    try:
+        drawn = {name: fig for notebook in NOTEBOOKS for name, fig in figures(notebook).items() if isinstance(name, str)}
+    finally:
+        os.chdir(here)
+    for name, fig in drawn.items():
+        for trace in fig.data:
+            if trace.customdata is None or trace.hoverinfo == "skip":
+                continue
+            ids = [str(row[0]) for row in trace.customdata]
+            if trace.type == "bar" and trace.orientation == "h" and trace.base is not None:
+                for i, base, length in zip(ids, trace.base, trace.x):
+                    start = pd.Timestamp(base)
+                    yield name, i, start.date(), (start + pd.Timedelta(milliseconds=float(length))).date()
+            elif trace.type == "scatter" and trace.x is not None and len(trace.x) \
+                    and isinstance(trace.x[0], (str, dt.date, pd.Timestamp, np.datetime64)):
+                for i, x in zip(ids, trace.x):
+                    if pd.notna(x):
+                        yield name, i, _day(x), _day(x)
+
+
+def test_every_drawn_mark_lies_inside_its_happenings_attested_interval():
+    spans = attested_intervals()
+    checked, outside = 0, []
+    for figure, ids, first, last in drawn_marks():
+        if ";" in ids or ids not in spans:
+            continue  # a mark of several rows (a count, a lifespan) or of a membership
+        low, high = spans[ids]
+        checked += 1
+        if not (low <= first <= last <= high):
+            outside.append(f"{figure}: {ids} drawn {first}..{last}, attested {low}..{high}")
+    assert checked > 150, checked
+    assert not outside, "\n".join(outside)
+
+
+# charts that draw a disputed date as one bar over every version, and say so: the solutions that draw one
+# mark per row, and the lifespans' founding and end windows
+ENVELOPES = {"fig-chronology-ex-1927-1930", "fig-publications-ex-programmes", "fig-lifespans"}
+
+
+def test_every_mark_is_a_date_the_sources_give():
+    """Sharper: a mark's first and last day are those of one source's statement, or of what all its
+    sources agree on (never a point inside a range, such as its middle); the charts that draw one mark
+    per row may draw a disputed happening as one bar over every version. (Memberships are left out: their
+    bars run from a dated joining to a dated leaving or, hatched, to the group's last doing.)"""
+    with open(DATA_DIR / "happenings.csv", encoding="utf-8", newline="") as f:
+        memberships = {row["happening_id"] for row in csv.DictReader(f) if row["type"] == "membership"}
+    with open(DATA_DIR / "attestations.csv", encoding="utf-8", newline="") as f:
+        said: dict[str, list[tuple]] = {}
+        for row in csv.DictReader(f):
+            if row["date_start"] and row["date_end"] and row["happening_id"] not in memberships:
+                said.setdefault(row["happening_id"], []).append((dt.date.fromisoformat(row["date_start"]),
+                                                                 dt.date.fromisoformat(row["date_end"])))
+    wrong, checked = [], 0
+    for figure, ids, first, last in drawn_marks():
+        if ";" in ids or ids not in said:
+            continue
+        ranges = said[ids]
+        allowed = set(ranges) | {(max(a for a, _ in ranges), min(b for _, b in ranges))}
+        if figure in ENVELOPES:
+            allowed.add((min(a for a, _ in ranges), max(b for _, b in ranges)))
+        checked += 1
+        if (first, last) not in allowed:
+            wrong.append(f"{figure}: {ids} drawn {first}..{last}; the sources give {sorted(set(ranges))}")
+    assert checked > 150
+    assert not wrong, "\n".join(wrong)
