@@ -278,7 +278,7 @@ def timeline(frame, *, y: str, color: str, hover_name: str, custom_data: list[st
             row.append(last.strftime("%d %B %Y"))
         fig.add_bar(base=rows[start], x=(rows[end] - rows[start]).dt.total_seconds() * 1000, y=rows[y],
                     orientation="h", width=0.42, name=str(name), legendgroup=str(name), showlegend=str(name) not in shown,
-                    marker=dict(color=_colour(name, fig), opacity=0.7), customdata=data, hovertext=rows[hover_name],
+                    marker=dict(color=_colour(name, fig), opacity=0.45), customdata=data, hovertext=rows[hover_name],
                     hovertemplate="<b>%{hovertext}</b><br><br>" + "<br>".join(lines) + "<extra></extra>")
     if link:
         xs, ys = [], []
