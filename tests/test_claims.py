@@ -88,12 +88,12 @@ def test_a_death_and_an_execution_of_one_person(copy):
 
 
 def test_same_kind_same_person_overlapping_dates(copy):
-    row = add_happening(copy, "ev-sap-arrested-1927", "ev-sapronov-arrest-again")
+    row = add_happening(copy, "ev-lo-ciliga-arrest", "ev-ciliga-arrest-again")
     found = [str(p) for p in validate(copy)]
     assert len(found) == 1 and found[0].startswith(f"data/happenings.csv, row {row}, column happening_id: "
-                                                   "'ev-sapronov-arrest-again' looks like the same happening as "
-                                                   "'ev-sap-arrested-1927'")
-    assert "both are events of kind 'arrest' about sapronov" in found[0]
+                                                   "'ev-ciliga-arrest-again' looks like the same happening as "
+                                                   "'ev-lo-ciliga-arrest'")
+    assert "both are events of kind 'arrest' about ciliga" in found[0]
 
 
 def test_same_publication_twice(copy):
@@ -115,10 +115,10 @@ def test_the_same_statement_twice(copy):
 
 
 def test_a_distinction_with_a_reason_answers_the_rule(copy):
-    add_happening(copy, "ev-sap-arrested-1927", "ev-sapronov-arrest-again")
+    add_happening(copy, "ev-lo-ciliga-arrest", "ev-ciliga-arrest-again")
     distinctions = rows(copy, "distinctions")
-    distinctions.append(dict(distinction_id="ev-sap-arrested-1927-vs-ev-sapronov-arrest-again",
-                             happening_id="ev-sap-arrested-1927", distinct_from="ev-sapronov-arrest-again",
+    distinctions.append(dict(distinction_id="ev-lo-ciliga-arrest-vs-ev-ciliga-arrest-again",
+                             happening_id="ev-lo-ciliga-arrest", distinct_from="ev-ciliga-arrest-again",
                              reason="A test: two arrests of the same month."))
     write(copy, "distinctions", distinctions)
     assert validate(copy) == []
@@ -230,3 +230,51 @@ def test_every_mark_is_a_date_the_sources_give():
             wrong.append(f"{figure}: {ids} drawn {first}..{last}; the sources give {sorted(set(ranges))}")
     assert checked > 150
     assert not wrong, "\n".join(wrong)
+
+
+# ---- a row that cites the essay says only what its paragraphs say ---------------------------------
+
+def set_cell(data, table, attestation_id, column, value, key="attestation_id") -> int:
+    records = rows(data, table)
+    index = next(i for i, r in enumerate(records) if r[key] == attestation_id)
+    records[index][column] = value
+    write(data, table, records)
+    return index + 2
+
+
+def test_a_place_the_paragraph_does_not_give(copy):
+    row = set_cell(copy, "attestations", "at-ev-essay-wg-publishing-1929", "place", "Moscow;Leningrad")
+    assert [str(p) for p in validate(copy)] == [
+        f"data/attestations.csv, row {row}, column place: 'Leningrad' is not in the words of paragraph cr-9: the essay "
+        "does not say it; move it to an attestation of the same happening whose source is the editors (source_id "
+        "editors), with the reasoning in its note, or delete it"]
+
+
+def test_a_count_the_paragraph_does_not_give(copy):
+    row = set_cell(copy, "attestations", "at-ev-essay-wg-publishing-1929", "high", "46")
+    found = [str(p) for p in validate(copy)]
+    assert found == [f"data/attestations.csv, row {row}, column high: '46' is not a number paragraph cr-9 gives (in "
+                     "figures or words): move it to an attestation of the same happening whose source is the editors "
+                     "(source_id editors), with the reasoning in its note, or delete it"]
+
+
+def test_a_date_text_that_is_not_the_essays(copy):
+    row = set_cell(copy, "attestations", "at-ev-essay-wg-publishing-1929", "date_text", "1929")
+    assert validate(copy) == []  # '1929' is in the paragraph's words
+    set_cell(copy, "attestations", "at-ev-essay-wg-publishing-1929", "date_text", "after 1928")
+    found = [str(p) for p in validate(copy)]
+    assert len(found) == 1 and found[0].startswith(f"data/attestations.csv, row {row}, column date_text: 'after 1928' "
+                                                   "is not in the words of paragraph cr-9: write the date as the essay words it")
+
+
+def test_an_essay_hedge_makes_the_row_uncertain(copy):
+    row = set_cell(copy, "attestations", "at-ev-essay-wg-oath", "hedge", "")
+    assert [str(p) for p in validate(copy)] == [
+        f"data/attestations.csv, row {row}, column hedge: '' does not mark the row uncertain, but the essay hedges "
+        "('are reported' in the locator): copy the hedge word into hedge"]
+
+
+def test_numbers_in_words_and_figures():
+    from edition.data.claims import numbers_in
+    assert {15, 46, 4000, 1923} <= numbers_in("signed by fifteen comrades; the Forty-Six; 4,000 votes in 1923")
+    assert 20 not in numbers_in("the twenties")

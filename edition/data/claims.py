@@ -178,4 +178,82 @@ def kind_problems(tables: dict) -> list[v.Problem]:
 
 def problems(tables: dict, chapters) -> list[v.Problem]:
     """Every rule of this module, over the tables the validator read."""
-    return duplicate_problems(tables) + kind_problems(tables)
+    return duplicate_problems(tables) + kind_problems(tables) + essay_claim_problems(tables, chapters)
+
+
+# ---------------------------------------------------------------------------------------------
+# A row that cites the essay says only what the cited paragraphs say
+# ---------------------------------------------------------------------------------------------
+
+# words by which the essay hedges ('about', 'around' are left out: they are also prepositions; 'reported'
+# only in the passive, 'is reported to': 'Miasnikov reported on a conference' is no hedge)
+HEDGES = re.compile(r"\b(appears?|appeared|apparently|seems?|seemed|(?:is|are|was|were) reported|reportedly|probably|"
+                    r"perhaps|possibly|likely|it is said|may have|might have)\b", re.IGNORECASE)
+NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+NUMBER_WORDS |= {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+                 "hundred": 100, "thousand": 1000}
+
+
+def _words(text: str) -> str:
+    return v.normalised(text).casefold()
+
+
+def numbers_in(text: str) -> set[int]:
+    """The whole numbers a text writes, in digits ('4,000', '1923') or in words ('fifteen', 'forty-six')."""
+    found = {int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", text) if n.replace(",", "").isdigit()}
+    words = re.findall(r"[a-z]+", text.casefold().replace("-", " "))
+    for i, word in enumerate(words):
+        if word in NUMBER_WORDS:
+            n = NUMBER_WORDS[word]
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if n >= 20 and n % 10 == 0 and nxt in NUMBER_WORDS and NUMBER_WORDS[nxt] < 10:
+                n += NUMBER_WORDS[nxt]
+            found.add(n)
+    return found
+
+
+def essay_claim_problems(tables: dict, chapters) -> list[v.Problem]:
+    """For every row that cites the essay: each place, date text and count it carries is in the words of
+    the paragraphs it cites, and a hedge in its locator ('is reported', 'seems') makes it uncertain."""
+    try:
+        texts = v.essay.texts(chapters)
+    except (OSError, ValueError, IndexError):
+        return []  # reported with the paragraph labels
+    problems = []
+    move = ("move it to an attestation of the same happening whose source is the editors (source_id editors), "
+            "with the reasoning in its note, or delete it")
+    for name, checks in (("attestations", ("place", "date_text", "low", "high")), ("size_estimates", ("date_text", "low", "high"))):
+        table = tables.get(name)
+        if table is None or not {"source_id", "paragraph", "locator", *checks} <= set(table.resource.names):
+            continue
+        file = table.resource.file
+        for number, row in table.rows:
+            if row["source_id"] != "essay" or not table.good(number, "paragraph", "locator", *checks):
+                continue
+            labels = [label for label in row["paragraph"].split(";") if label in texts]
+            if not labels:
+                continue
+            said = " ".join(texts[label] for label in labels)
+            words, where = _words(said), f"paragraph {row['paragraph']}"
+            for place in filter(None, (p.strip() for p in row.get("place", "").split(";"))):
+                if _words(place) not in words:
+                    problems.append(v.Problem(file, number, "place", place, f"is not in the words of {where}: the essay "
+                                              f"does not say it; {move}"))
+            if row["date_text"] and _words(row["date_text"]) not in words:
+                problems.append(v.Problem(file, number, "date_text", row["date_text"], f"is not in the words of {where}: "
+                                          f"write the date as the essay words it, or {move}"))
+            for column in ("low", "high"):
+                if row[column] and int(row[column]) not in numbers_in(said):
+                    problems.append(v.Problem(file, number, column, row[column], f"is not a number {where} gives (in "
+                                              f"figures or words): {move}"))
+            hedge = HEDGES.search(row["locator"])
+            flagged = row.get("hedge") if name == "attestations" else (row.get("uncertain") == "true")
+            if hedge and not flagged and table.good(number, "hedge" if name == "attestations" else "uncertain"):
+                column = "hedge" if name == "attestations" else "uncertain"
+                problems.append(v.Problem(file, number, column, row.get(column, ""),
+                                          f"does not mark the row uncertain, but the essay hedges ({v.quote(hedge.group())} "
+                                          f"in the locator): " + ("copy the hedge word into hedge" if column == "hedge"
+                                                                  else "set uncertain to true")))
+    return problems
