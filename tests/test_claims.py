@@ -278,3 +278,10 @@ def test_numbers_in_words_and_figures():
     from edition.data.claims import numbers_in
     assert {15, 46, 4000, 1923} <= numbers_in("signed by fifteen comrades; the Forty-Six; 4,000 votes in 1923")
     assert 20 not in numbers_in("the twenties")
+
+
+def test_after_a_year_is_open_ended(copy):
+    row = set_cell(copy, "attestations", "at-ev-essay-stalin-industrialisation", "date_start", "1928-01-01")
+    assert [str(p) for p in validate(copy)] == [
+        f"data/attestations.csv, row {row}, column date_start: '1928-01-01' is within 1928, but the essay says 'after "
+        "1928': an open-ended date begins on 1929-01-01 (and runs to the latest date the essay allows)"]

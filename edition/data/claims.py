@@ -244,6 +244,11 @@ def essay_claim_problems(tables: dict, chapters) -> list[v.Problem]:
             if row["date_text"] and _words(row["date_text"]) not in words:
                 problems.append(v.Problem(file, number, "date_text", row["date_text"], f"is not in the words of {where}: "
                                           f"write the date as the essay words it, or {move}"))
+            after = re.fullmatch(r"(?:after|since) (\d{4})", row["date_text"].strip(), re.IGNORECASE)
+            if after and row["date_start"] and row["date_start"] <= f"{after.group(1)}-12-31":
+                problems.append(v.Problem(file, number, "date_start", row["date_start"], f"is within {after.group(1)}, but "
+                                          f"the essay says {v.quote(row['date_text'])}: an open-ended date begins on "
+                                          f"{int(after.group(1)) + 1}-01-01 (and runs to the latest date the essay allows)"))
             for column in ("low", "high"):
                 if row[column] and int(row[column]) not in numbers_in(said):
                     problems.append(v.Problem(file, number, column, row[column], f"is not a number {where} gives (in "
