@@ -80,7 +80,7 @@ FAMILIES = {
                    "release": "#B5CF6B", "hunger-strike": "#843C39", "death": "#7B4173", "policy": "#637939",
                    "dissolution": "#E7969C", "demonstration": "#17BECF", "other": _["grey"]},
     # who says it
-    "according to": {"the essay": _["vermilion"], "other sources": _["blue"]},
+    "according to": {"the essay": _["vermilion"], "other sources": _["blue"], "the editors": _["black"]},
     # kinds of text
     "text family": {"programmes and appeals": _["vermilion"], "periodical issues": _["blue"],
                     "articles, letters, books": _["green"], "party resolutions": _["grey"]},
