@@ -285,3 +285,12 @@ def test_after_a_year_is_open_ended(copy):
     assert [str(p) for p in validate(copy)] == [
         f"data/attestations.csv, row {row}, column date_start: '1928-01-01' is within 1928, but the essay says 'after "
         "1928': an open-ended date begins on 1929-01-01 (and runs to the latest date the essay allows)"]
+
+
+def test_a_source_cannot_attest_what_happened_after_it(copy):
+    row = set_cell(copy, "attestations", "at-ev-miasnikov-expelled-politburo", "source_id", "lenin-cw45-molotov-1921-12-05")
+    assert [str(p) for p in validate(copy)] == [
+        f"data/attestations.csv, row {row}, column date_start: '1922-02-20' is after its source was written "
+        "(lenin-cw45-molotov-1921-12-05: '5 December 1921'): a source cannot attest what happened after it; if a later "
+        "layer of the document (an editors' note, an introduction) says it, give that layer a row of its own in "
+        "sources.csv and cite it"]

@@ -23,6 +23,12 @@ What counts as repression is one table, repression_kinds.csv: every kind of a re
 in it, counted (arrest, imprisonment, exile, expulsion, deportation, execution) or drawn as what it is
 (escape, return, release, hunger strike, death ...), with the words that use it.
 
+A row that cites the essay says only what the cited paragraphs say: each place, date text and number
+it carries is in their words (what the editors infer is a row whose source is 'editors', with the
+reasoning in its note), a hedge in its locator makes it uncertain, and 'after 1928' is open-ended.
+A source cannot attest what happened after it was written: a later layer of a document (an editors'
+note, an introduction) is a source of its own.
+
 The attested interval of a happening (interval()) is the range from the earliest date any of its
 attestations allows to the latest: the charts may draw nothing outside it (tests/test_claims.py).
 """
@@ -176,9 +182,34 @@ def kind_problems(tables: dict) -> list[v.Problem]:
             and happenings.good(n, "kind", "category")]
 
 
+def source_date_problems(tables: dict) -> list[v.Problem]:
+    """A source cannot attest what happened after it was written: an attestation dated after the last year
+    its source's date_text gives is a later layer of the document (an editors' note, an introduction),
+    which is a source of its own."""
+    sources, attestations = tables.get("sources"), tables.get("attestations")
+    if sources is None or attestations is None or "date_text" not in sources.resource.names:
+        return []
+    written = {}
+    for _, row in sources.rows:
+        years = [int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", row["date_text"])]
+        if years:
+            written[row["source_id"]] = (max(years), row["date_text"])
+    problems = []
+    for number, row in attestations.rows:
+        year, said = written.get(row["source_id"], (None, ""))
+        if year and row["date_start"][:4].isdigit() and int(row["date_start"][:4]) > year \
+                and attestations.good(number, "date_start", "source_id"):
+            problems.append(v.Problem(attestations.resource.file, number, "date_start", row["date_start"],
+                                      f"is after its source was written ({row['source_id']}: {v.quote(said)}): a source "
+                                      "cannot attest what happened after it; if a later layer of the document (an editors' "
+                                      "note, an introduction) says it, give that layer a row of its own in sources.csv and cite it"))
+    return problems
+
+
 def problems(tables: dict, chapters) -> list[v.Problem]:
     """Every rule of this module, over the tables the validator read."""
-    return duplicate_problems(tables) + kind_problems(tables) + essay_claim_problems(tables, chapters)
+    return (duplicate_problems(tables) + kind_problems(tables) + essay_claim_problems(tables, chapters)
+            + source_date_problems(tables))
 
 
 # ---------------------------------------------------------------------------------------------
