@@ -46,7 +46,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from edition import essay
-from edition.data import claims
+try:
+    from edition.data import claims
+except ImportError:  # a copy of the package without it: the classroom zips list their modules (edition/grade/sandbox.py)
+    claims = None
 from edition.paths import LABEL_LINE, NOTE_DEFINITION
 
 PERIOD = (dt.date(1917, 1, 1), dt.date(1946, 12, 31))
@@ -1033,7 +1036,7 @@ def _validate(data_dir: Path) -> list[Problem]:
         problems += row_problems(table, known, labels, display(chapters))
     problems += factoid_problems(tables, chapters)
     problems += gazetteer_problems(tables)
-    problems += claims.problems(tables, chapters)  # what the rows claim (issue 24): edition/data/claims.py
+    problems += claims.problems(tables, chapters) if claims else []  # what the rows claim: edition/data/claims.py
     seen, unique = set(), []
     for p in problems:
         key = str(p)
