@@ -57,7 +57,12 @@ SOLUTIONS ?=
 # PAPER=letter prints every PDF on US Letter (A4 otherwise); EDITION=reading makes the reading edition.
 PAPER ?=
 EDITION ?=
-BUILD_BOOK = EDITION_SOLUTIONS=$(SOLUTIONS) EDITION_PAPER=$(PAPER) $(BIN)/python -m edition.build $(if $(V),--verbose)
+# What a reader of this file sets on the command line reaches the commands as environment
+# variables ("$$EDITION"), never as text inside a shell string, so no value can run a command.
+export EDITION_SOLUTIONS = $(SOLUTIONS)
+export EDITION_PAPER = $(PAPER)
+export EDITION PORT
+BUILD_BOOK = $(BIN)/python -m edition.build $(if $(V),--verbose)
 
 book: $(READY)
 	@$(BUILD_BOOK) html
@@ -68,7 +73,7 @@ watch: $(READY)
 	@$(BUILD_BOOK) html --watch
 
 pdf: $(READY) print-deps browser-deps
-	@$(BUILD_BOOK) $(or $(EDITION),pdf)
+	@$(BUILD_BOOK) "$${EDITION:-pdf}"
 
 handouts: $(READY) typst-deps browser-deps
 	@$(BUILD_BOOK) handouts
@@ -153,7 +158,7 @@ grade: $(READY) grade-deps
 
 serve:
 	@test -f $(BUILD)/html/index.html || { echo "Run 'make book' first."; exit 1; }
-	@$(BIN)/python -m edition.web.serve $(PORT) $(BUILD)/html
+	@$(BIN)/python -m edition.web.serve "$$PORT" $(BUILD)/html
 
 # The set-up installs these pins with --no-deps, so they must agree (pip check) and include what
 # plain `pip freeze` hides (wheel); setuptools is fetched to build the edition package, and uv, the

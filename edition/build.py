@@ -85,13 +85,19 @@ def refresh_bibliography() -> None:
 CHECKED = STAGE / "data-checked"  # the inputs' fingerprint when they were last found valid
 
 
-def checked_inputs() -> str:
-    """One hash of what check_data() and refresh_bibliography() read and write: when it is the one
-    recorded after the last check, both would find nothing to do (and importing pandas and the
-    validator to find that out is most of a no-op build's front-door time)."""
+def checked_sources() -> str:
+    """One hash of what check_data() and refresh_bibliography() read."""
     # the whole package's code: a hand-kept list of the validator's modules went stale once, when they moved
     return fingerprint(sorted((ROOT / "data").glob("*")), sorted((ROOT / "chapters").glob("*.md")),
-                       sorted((ROOT / "edition").rglob("*.py")), ROOT / "references.bib")
+                       sorted((ROOT / "edition").rglob("*.py")))
+
+
+def checked_inputs(sources: str | None = None) -> str:
+    """One hash of what check_data() and refresh_bibliography() read (`sources`: checked_sources()
+    as it was before they read it) and write: when it is the one recorded after the last check,
+    both would find nothing to do (and importing pandas and the validator to find that out is most
+    of a no-op build's front-door time)."""
+    return fingerprint(sources or checked_sources(), ROOT / "references.bib")
 
 
 def data_checked_before() -> bool:
@@ -144,7 +150,8 @@ class SphinxChild:
         if fork:
             self.pid, self.stdin, self.stdout = _fork(args)
         else:
-            self.process = subprocess.Popen([sys.executable, "-m", "edition.build", "--sphinx", *args], cwd=ROOT,
+            self.process = subprocess.Popen([sys.executable, "-m", "edition.build", "--sphinx", *args,
+                                             f"--parent={os.getpid()}"], cwd=ROOT,
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                             text=True)
             self.pid, self.stdin, self.stdout = self.process.pid, self.process.stdin, self.process.stdout
@@ -174,15 +181,17 @@ class SphinxChild:
             self.stdout.close()
             self._wait()
 
-    def go(self) -> tuple[bool, str]:
-        """Build into the staging folder; (succeeded, its status log)."""
+    def go(self, validated: str) -> tuple[bool, str]:
+        """Build into the staging folder; (succeeded, its status log). `validated`: data_state() as
+        it was before the data was validated (or found validated): if the data's state differs
+        from it when the child loads it, the child validates it again."""
         dirty = STAGE / f"{self.folder}.unfinished"  # there until this edition's build succeeds
         fresh = dirty.exists()  # the last build of it failed or was stopped: read every page again
         dirty.touch()
         interrupted = []
         previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
         try:
-            self._tell(f"go {int(fresh)} {data_state()}")
+            self._tell(f"go {int(fresh)} {validated}")
             for line in self.stdout:
                 if not interrupted and not NOISE.search(line):
                     sys.stdout.write(line)
@@ -195,6 +204,23 @@ class SphinxChild:
         return self.returncode == 0, self.log.read_text(encoding="utf-8") if self.log.is_file() else ""
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """In a process just started by `parent`: be killed (SIGKILL) when the parent dies, however it
+    dies (kill -9 too), so that no build goes on writing into _build/.stage after its parent has
+    gone and the lock with it (Linux: prctl(PR_SET_PDEATHSIG)); and leave at once if the parent
+    has died already, between the fork and this call."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def _fork(args: list[str]) -> tuple[int, io.TextIOBase, io.TextIOBase]:
     """A child forked from this process, running sphinx_child(args) with pipes for its orders and
     its output; (pid, its orders, its output)."""
@@ -202,8 +228,10 @@ def _fork(args: list[str]) -> tuple[int, io.TextIOBase, io.TextIOBase]:
     out_r, out_w = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child
+        die_with_parent(parent)
         code = 1
         try:
             os.close(orders_w)
@@ -263,7 +291,8 @@ NOISE = re.compile(r"Kernel is running over TCP without encryption")  # ipykerne
 
 
 def data_state() -> str:
-    """The data as validated by this process, for the child to trust instead of validating again."""
+    """The data's state now (names, times, sizes), for the child to trust as validated by this
+    process instead of validating again, if it is what the child finds."""
     from edition.data.validate import state_digest, validation_state
 
     return state_digest(validation_state(ROOT / "data"))
@@ -405,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--sphinx"]:  # the child process of SphinxChild above
+        die_with_parent(int(next(a for a in argv if a.startswith("--parent=")).partition("=")[2]))
         finish(sphinx_child(*argv[1:4], verbose="--verbose" in argv, orders=sys.stdin))
     parser.add_argument("edition", choices=sorted(EDITIONS))
     parser.add_argument("-v", "--verbose", action="store_true", help="show everything Sphinx says")
@@ -421,27 +451,43 @@ def main(argv: list[str] | None = None) -> int:
     return build(args.edition, args.verbose)
 
 
-def build(edition: str, verbose: bool, fork: bool = False) -> int:
-    """One build of an edition, published only if it all succeeded; the exit code."""
+def build(edition: str, verbose: bool, fork: bool = False, report=lambda inputs: None) -> int:
+    """One build of an edition, published only if it all succeeded; the exit code.
+
+    `report(inputs)` is told the book's inputs (book_inputs()) as this build read them: taken
+    before anything is read, so that a file saved while it builds differs from them (make watch
+    then builds again). The last call is the one that counts."""
     builder, folder = EDITIONS[edition]
     started = time.monotonic()
     child = None
     try:
         with build_lock():
+            inputs = book_inputs(edition)
+            report(inputs)
             checked = data_checked_before()
-            if checked and up_to_date(edition, folder, book_inputs(edition)):
+            if checked and up_to_date(edition, folder, inputs):
                 return say_up_to_date(edition, folder)
             child = SphinxChild(builder, folder, verbose, fork)  # it imports while the data is checked
+            # The data as it is before it is checked, or found checked (again, after this snapshot):
+            # a file saved from now on differs from it, and the child validates it itself.
+            validated = data_state()
+            checked = checked and data_checked_before()
             if not checked:
+                sources = checked_sources()  # before they are read: a file saved during the check differs
                 if not check_data():
                     return 1
-                refresh_bibliography()
-                write_atomic(CHECKED, checked_inputs().encode("utf-8"))
-            inputs = book_inputs(edition)  # after references.bib is brought up to date
+                try:
+                    refresh_bibliography()
+                except ValueError as err:  # a row that cannot be a BibTeX entry: one line (file, row, column)
+                    say(f"{err}\n\nStopped: fix it in data/ and build again.")
+                    return 1
+                write_atomic(CHECKED, checked_inputs(sources).encode("utf-8"))
+            inputs = book_inputs(edition)  # after references.bib is brought up to date, before Sphinx reads
+            report(inputs)
             if up_to_date(edition, folder, inputs):  # an edit undone
                 return say_up_to_date(edition, folder)
             (STAGE / f"{folder}.inputs").unlink(missing_ok=True)
-            ok, log = child.go()
+            ok, log = child.go(validated)
             if ok and edition == "pdf":
                 ok = make_pdf(STAGE / folder)
             if ok and edition == "epub":
@@ -487,36 +533,67 @@ def watch(edition: str, verbose: bool) -> int:
     This process imports what a build imports once, and forks each build from itself: a fresh
     process, as `make book` starts, without the 2.5 s of imports. When the edition's own code
     or the pinned packages change, it starts itself again, so a build never runs old code.
+    A build dies with this process (die_with_parent), and its Sphinx child with the build.
     """
     warm_up()
-    imported, last, pid = code_state(), None, None
+    imported, running = code_state(), []
     say(f"Watching the book: each change is built and published to _build/{EDITIONS[edition][1]} (Ctrl-C stops).")
+
+    def restart_if_the_code_changed() -> None:
+        if code_state() != imported:
+            say("The edition's code or the pinned packages changed: starting again.")
+            os.execv(sys.executable, [sys.executable, "-m", "edition.build", edition, "--watch"]
+                     + (["--verbose"] if verbose else []))
+
+    def build_once() -> str | None:
+        """One build in a process forked from this one; the inputs as it read them (None if it
+        could not say)."""
+        told_r, told_w = os.pipe()
+        sys.stdout.flush()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # a build of its own, from this process's imports and nothing else
+            die_with_parent(parent)
+            os.close(told_r)
+            code = 1
+            try:
+                code = build(edition, verbose, fork=True, report=lambda inputs: os.write(told_w, f"{inputs}\n".encode()))
+            finally:
+                finish(code)
+        os.close(told_w)
+        running.append(pid)
+        with os.fdopen(told_r, encoding="ascii") as told:
+            said = told.read().split()  # until the build ends (it holds the pipe's other end)
+        os.waitpid(pid, 0)
+        running.remove(pid)
+        say("Watching for the next change (Ctrl-C stops).")
+        return said[-1] if said else None
+
     try:
-        while True:
-            if code_state() != imported:
-                say("The edition's code or the pinned packages changed: starting again.")
-                os.execv(sys.executable, [sys.executable, "-m", "edition.build", edition, "--watch"]
-                         + (["--verbose"] if verbose else []))
-            inputs = book_inputs(edition)
-            if inputs != last:
-                sys.stdout.flush()
-                pid = os.fork()
-                if pid == 0:  # a build of its own, from this process's imports and nothing else
-                    code = 1
-                    try:
-                        code = build(edition, verbose, fork=True)
-                    finally:
-                        finish(code)
-                os.waitpid(pid, 0)
-                pid, last = None, book_inputs(edition)  # as the build left it (references.bib included)
-                say("Watching for the next change (Ctrl-C stops).")
-            time.sleep(0.2)
+        watch_loop(lambda: book_inputs(edition), build_once, restart_if_the_code_changed)
     except KeyboardInterrupt:
-        if pid is not None:  # the build got Ctrl-C too: let it say what it left
+        if running:  # the build got Ctrl-C too: let it say what it left
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-            os.waitpid(pid, 0)
+            os.waitpid(running[0], 0)
         say("Stopped watching.")
         return 130
+
+
+def watch_loop(state, build_once, before_each=lambda: None, poll: float = 0.2) -> None:
+    """Build whenever the inputs (`state()`) differ from those the last build read, forever.
+
+    `build_once()` builds and returns the inputs as that build read them: a file saved while it
+    built differs from them, so another build follows and the last save is always published.
+    (Recording the inputs as they were after the build would take in that save unbuilt.) When
+    a build cannot say, the inputs taken just before it started stand in: at worst one build more."""
+    last = None
+    while True:
+        before_each()
+        now = state()
+        if now != last:
+            read = build_once()
+            last = now if read is None else read
+        time.sleep(poll)
 
 
 def opened(edition: str, target: Path) -> Path:

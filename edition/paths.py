@@ -23,3 +23,32 @@ NOTE_LABEL = re.compile(r"^note-(\d+)$")
 # in a chapter's MyST: a label line "(wg-4)=" (before a quotation: "> (wg-4)=") and a note "[^3]: ..."
 LABEL_LINE = re.compile(rf"^[>\s]*\(({PARAGRAPH})\)=\s*$", re.MULTILINE)
 NOTE_DEFINITION = re.compile(r"^\[\^(\d+)\]:\s*(.*)$", re.MULTILINE)
+
+
+
+class NotAFile(OSError):
+    """A file the book would copy is a link, a folder, a pipe or a device: str() is one line."""
+
+
+def copy_regular(source: Path, target: Path) -> None:
+    """Copy one ordinary file to `target` (its folder made if needed), never following a link: a
+    link, a folder, a pipe or a device at `source` raises NotAFile, and nothing is written. Every
+    copy the book makes (the zips, scratch folders) goes through this, from a list of files."""
+    import os
+    import stat
+
+    try:  # O_NOFOLLOW: a link is refused, not followed; O_NONBLOCK: a pipe does not hang the open
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as err:
+        what = "is a link" if os.path.islink(source) else f"cannot be read ({err.strerror})"
+        raise NotAFile(f"{source}: {what}: the book copies ordinary files only (put the file itself there)") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotAFile(f"{source}: is not an ordinary file (a folder, a pipe or a device): the book copies "
+                           "ordinary files only (put the file itself there)")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            content = f.read()
+    finally:
+        os.close(fd)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)

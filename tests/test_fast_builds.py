@@ -158,37 +158,75 @@ def test_a_failed_build_keeps_the_last_good_book(book):
     assert "A sentence added in a test copy." in page.read_text(encoding="utf-8")
 
 
+class Watcher:
+    """`make watch` on the copy (python -m edition.build html --watch), its output line by line."""
+
+    def __init__(self, book: Path):
+        self.process = subprocess.Popen([sys.executable, "-u", "-m", "edition.build", "html", "--watch"], cwd=book,
+                                        env={**os.environ, "PYTHONPATH": str(book)}, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(line) for line in self.process.stdout], daemon=True).start()
+        self.seen: list[str] = []
+
+    def until(self, words: str, seconds: float = 300) -> str:
+        deadline = time.monotonic() + seconds
+        while True:
+            self.seen.append(self.lines.get(timeout=max(1, deadline - time.monotonic())))
+            if words in self.seen[-1]:
+                return self.seen[-1]
+
+    def stop(self) -> None:
+        """Ctrl-C, as a terminal sends it; it stops, and no process of it is left."""
+        os.killpg(self.process.pid, signal.SIGINT)
+        assert self.process.wait(timeout=60) == 130, "".join(self.seen)
+        self.until("Stopped watching")
+        time.sleep(0.5)
+        try:
+            os.killpg(self.process.pid, 0)
+            raise AssertionError("a process of make watch is still running")
+        except ProcessLookupError:
+            pass
+
+
 def test_make_watch_publishes_each_save_and_stops_on_ctrl_c(book):
     """`make watch`: a saved edit is published with no other command, by a build forked from the
     watching process (one page read, no notebook); Ctrl-C stops it and leaves no process behind."""
-    watcher = subprocess.Popen([sys.executable, "-u", "-m", "edition.build", "html", "--watch"], cwd=book,
-                               env={**os.environ, "PYTHONPATH": str(book)}, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True).start()
-    seen = []
-
-    def until(words: str) -> str:
-        deadline = time.monotonic() + 300
-        while True:
-            seen.append(lines.get(timeout=max(1, deadline - time.monotonic())))
-            if words in seen[-1]:
-                return seen[-1]
-
+    watcher = Watcher(book)
     try:
-        until("Watching for the next change")
+        watcher.until("Watching for the next change")
         chapter = book / "chapters" / "closing.md"
         edit_line(chapter, lambda line: line.startswith("**After this section"), " Saved while watching.")
-        assert "1 page(s) read" in until("Built in") and "notebooks executed: none" in seen[-1]
-        until("Watching for the next change")
+        assert "1 page(s) read" in watcher.until("Built in") and "notebooks executed: none" in watcher.seen[-1]
+        watcher.until("Watching for the next change")
         assert "Saved while watching." in (book / "_build/html/chapters/closing.html").read_text(encoding="utf-8")
     finally:
-        os.killpg(watcher.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        assert watcher.wait(timeout=60) == 130, "".join(seen)
-    until("Stopped watching")
-    time.sleep(0.5)
+        watcher.stop()
+
+
+def test_make_watch_publishes_the_last_of_ten_saves_in_two_seconds(book):
+    """Ten saves of a page 0.2 s apart, most of them while a build runs: once the watcher is idle
+    again, the published page is the tenth save's (issue 26: it was the ninth)."""
+    chapter = book / "chapters" / "closing.md"
+    source = chapter.read_text(encoding="utf-8")
+    page = book / "_build/html/chapters/closing.html"
+    watcher = Watcher(book)
     try:
-        os.killpg(watcher.pid, 0)
-        raise AssertionError("a process of make watch is still running")
-    except ProcessLookupError:
-        pass
+        watcher.until("Watching for the next change")
+        lines = source.split("\n")
+        at = next(i for i, line in enumerate(lines) if line.startswith("**After this section"))
+        for save in range(1, 11):  # each save one write, as an editor's
+            chapter.write_text("\n".join(lines[:at] + [f"{lines[at]} Save {save} of ten."] + lines[at + 1:]),
+                               encoding="utf-8")
+            time.sleep(0.2)
+        while True:  # until it is idle: "Watching for the next change", then nothing for 5 s
+            watcher.until("Watching for the next change", seconds=600)
+            try:
+                watcher.seen.append(watcher.lines.get(timeout=5))
+            except queue.Empty:
+                break
+        text = page.read_text(encoding="utf-8")
+        assert "Save 10 of ten." in text and "Save 9 of ten." not in text, "".join(watcher.seen)[-3000:]
+    finally:
+        watcher.stop()
+        chapter.write_text(source, encoding="utf-8")

@@ -1,8 +1,8 @@
 """The grader, tried as a hostile class would: `make grade` on one folder of honest and hostile hand-ins.
 
 Every hostile hand-in (a forger, saboteurs of the scratch folder, of the teacher's folders and of a
-classmate, an impersonator, loops that end and loops that ignore Ctrl-C, 50 MB of output, every
-malformed kind, duplicates, Unicode names, a copied notebook) must be flagged, and every honest
+classmate, an impersonator, loops that end and loops that ignore Ctrl-C, 50 MB of output, 8 GB of
+memory, every malformed kind, duplicates, Unicode names, a copied notebook) must be flagged, and every honest
 student's points and feedback file must be exactly what they are when graded alone.
 """
 import csv
@@ -188,6 +188,8 @@ def graded(tmp_path_factory, listener):
             "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(10**6)"), "chronology", "Deaf Loop"),
         "chronology-prints-50-mb.ipynb": handed(first_code(worked("chronology"), "print('x' * 50_000_000)"),
                                                 "chronology", "Loud Printer"),
+        "chronology-memory-hog.ipynb": handed(first_code(worked("chronology"), "hog = bytearray(8 * 2**30)"),
+                                              "chronology", "Memory Hog"),
         # two hand-ins by one student: the newer (empty) one counts
         "publications-twice-old.ipynb": handed(worked("publications"), "publications", "Twice Over", "2026-12-01T09:00:00+00:00"),
         "publications-twice-new.ipynb": handed(empty("publications"), "publications", "twice  over", "2026-12-01T11:00:00+00:00"),
@@ -298,6 +300,8 @@ def test_loops_and_floods_are_stopped_and_said(graded):
     assert rows_["Endless Loop"]["total (of 50)"] == "8"  # every other cell ran: the worked answers count
     assert f"ran longer than {LIMIT} s in all" in rows_["Deaf Loop"]["notes"]
     assert "printed more than 20 million characters" in rows_["Loud Printer"]["notes"]
+    assert rows_["Memory Hog"]["total (of 50)"] == "8"  # refused its 8 GB; every other cell ran
+    assert "raised MemoryError" in (graded["folder"] / "feedback" / "chronology-memory-hog.txt").read_text(encoding="utf-8")
     assert graded["seconds"] < LIMIT * 4, graded["seconds"]
 
 
@@ -387,8 +391,8 @@ def test_without_bubblewrap_the_same_grades_and_a_warning(graded, tmp_path, monk
     said = []
     grade_folder(folder, folder, say=said.append)
     got = rows(folder)
-    assert points(got["Right Answers"]) == {k: v for k, v in points(graded["alone rows"]["Right Answers"]).items()
-                                            if k in points(got["Right Answers"])}
+    exercises = {k: v for k, v in got["Right Answers"].items() if k.startswith("Exercise")}
+    assert exercises == {k: v for k, v in graded["alone rows"]["Right Answers"].items() if k in exercises}
     assert "ran longer than 30 s and were interrupted" in got["Endless Loop"]["notes"]
     assert all("run without isolation" in r["notes"] for r in got.values())
     assert any("the hand-ins run without isolation" in line for line in said)

@@ -1,6 +1,7 @@
 """The grader's parts, without a kernel (make check): reading untrusted hand-ins, names, answers as
 data, the CSV files, the Makefile's front door. (The exercise table: test_exercises.py.)"""
 import json
+from pathlib import Path
 import subprocess
 
 import pandas as pd
@@ -144,3 +145,33 @@ def test_marks_that_cannot_be_used_are_said(tmp_path):
     assert problems == ["marks.csv, line 2, column points: '5' is not a number from 0 to 4; the mark was not used",
                         "marks.csv, line 3, column exercise: 'chronology-ex-1' is not an exercise marked by hand; the mark was not used",
                         "marks.csv, line 4, column file: 'nobody.ipynb' is not a hand-in in this folder; the mark was not used"]
+
+
+def test_copied_answers_are_flagged_once_each():
+    from edition.grade.handins import Cell, HandIn
+    from edition.classroom.student_notebook import solutions
+    from fidelity import ROOT as root
+    shared = ("Both sources are encyclopedias written long after the events; neither names who wrote it, "
+              "so I cannot tell what they rest on.")
+    def hand_in(name, answer):
+        h = HandIn(Path(name), f"chronology-{name}.ipynb", notebook="chronology", student=name, key=name)
+        h.cells = [Cell("markdown", answer, "chronology-ex-4", True)]
+        return h
+    worked = solutions(root / "chapters" / "chronology.md")["chronology-ex-2"]
+    a, b, c = hand_in("ana", shared), hand_in("bo", "  " + shared.replace(" ", "  ")), hand_in("cy", "My own words.")
+    d = hand_in("di", "")
+    d.cells = [Cell("code", worked, "chronology-ex-2")]
+    identity._same_answers([a, b, c, d])
+    assert a.notes == ["Exercise 4 (Criticise a source): nearly the same answer as bo (chronology-bo.ipynb)"]
+    assert b.notes == ["Exercise 4 (Criticise a source): nearly the same answer as ana (chronology-ana.ipynb)"]
+    assert c.notes == [] and d.notes == ["Exercise 2 (Change a filter): the answer is the book's worked solution, nearly word for word"]
+
+
+def test_no_value_from_the_command_line_is_pasted_into_a_shell_string():
+    """Every variable a user sets (make grade SUBMISSIONS=..., make pdf EDITION=..., ...) reaches a
+    recipe as an environment variable ("$$NAME"), never as $(NAME) text that the shell would parse."""
+    import re
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipes = "\n".join(line for line in makefile.splitlines() if line.startswith("\t"))
+    for name in ("SUBMISSIONS", "ROSTER", "CHECKS", "LIMIT", "SOLUTIONS", "PAPER", "EDITION", "PORT"):
+        assert not re.search(rf"\$[({{]{name}[)}}]", recipes), f"$({name}) inside a recipe"

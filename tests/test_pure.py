@@ -78,6 +78,16 @@ def test_csv_download_never_runs_a_formula():
     assert text.splitlines() == ["what,n", "\"'=HYPERLINK(\"\"x\"\")\",-5", "'@SUM(A1),+3", "plain,4"]
 
 
+def test_spreadsheet_safe_is_one_helper_for_every_csv():
+    """edition.data.validate.spreadsheet_safe: the chart CSVs use it (their header too), and so can
+    any CSV the book writes with text from elsewhere (grades.csv)."""
+    from edition.data.validate import spreadsheet_safe
+
+    assert [spreadsheet_safe(v) for v in ["=1+1", "+cmd|x", "-x", "@SUM(A1)", "\tx", "\uff1d1", "-5", "+3.5", "plain", ""]] == \
+        ["'=1+1", "'+cmd|x", "'-x", "'@SUM(A1)", "'\tx", "'\uff1d1", "-5", "+3.5", "plain", ""]
+    assert figures.csv_text(["=name", "n"], [["x", "1"]]).splitlines()[0] == "'=name,n"
+
+
 # --- LaTeX column widths -------------------------------------------------------------------------
 def table_of(rows):
     table = nodes.table()

@@ -9,6 +9,7 @@ data, never against the code under test.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -17,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -122,6 +124,67 @@ def test_ctrl_c_while_executing_then_the_next_build_catches_up(book):
     executed = build(book)
     assert "chronology" in executed
     assert "interrupted edit" in chart_json(book)
+
+
+def descendants(pid: int) -> list[tuple[int, str]]:
+    """Every process below `pid`, as (pid, start time), so that a reused number is not taken for it."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            found += [(child, started(child))] + descendants(child)
+    return found
+
+
+def started(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+def running(pid: int, start: str) -> bool:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return False
+    return fields[19] == start and fields[0] not in ("Z", "X")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG) is Linux's")
+def test_kill_9_of_the_build_leaves_no_process_building(book):
+    """`kill -9` of the build (make book's process) while its Sphinx child executes a notebook:
+    the child and its kernels go too, nothing goes on writing into _build/.stage, and the next
+    build publishes the edit."""
+    edit_row(book, "happenings", "ev-wt-founded", "title", lambda v: v + " (killed edit)")
+    run = _start(book, "--verbose")
+    below = []
+    try:
+        for line in run.stdout:
+            if "Executing notebook" in line:
+                time.sleep(2)  # inside the first notebook's kernel
+                below = descendants(run.pid)
+                os.kill(run.pid, signal.SIGKILL)
+                break
+        run.wait(timeout=30)
+        assert below, "the build had no child process"
+        deadline = time.monotonic() + 15
+        while any(running(*p) for p in below) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [p for p in below if running(*p)], "a process of the killed build is still running"
+        log = book / "_build/.stage/html.log"
+        size = log.stat().st_size
+        time.sleep(2)
+        assert log.stat().st_size == size  # nobody is building into the stage
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+        run.stdout.close()
+    assert "chronology" in build(book)
+    assert "killed edit" in chart_json(book)
 
 
 def test_two_builds_at_once_take_turns_and_both_see_the_change(book):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import shutil
 import statistics
 import subprocess
 import sys
@@ -57,6 +58,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seconds", type=int, default=180, help="the grader's time limit for one notebook")
+    parser.add_argument("--keep", type=Path, help="copy the last graded folder here (grades.csv, marking.html, ...)")
     args = parser.parse_args()
     times, right = [], True
     for _ in range(args.repeat):
@@ -78,6 +80,9 @@ def main() -> int:
             right = right and not wrong
             if wrong:
                 print("honest grades that differ:", wrong)
+            if args.keep:
+                shutil.rmtree(args.keep, ignore_errors=True)
+                shutil.copytree(folder, args.keep)
     median = statistics.median(times)
     print(f"30 hand-ins (1 hangs, 1 malformed), notebook limit {args.seconds} s, {args.repeat} run(s):")
     print(f"  grading wall time: median {median:.0f} s (min {min(times):.0f}, max {max(times):.0f}); "

@@ -3,7 +3,9 @@ tests that build a copy of the book (tests/notebooks.py). Standard library only.
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -11,13 +13,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def copy_tree(target: Path) -> Path:
-    """The work tree's files (tracked and new, not ignored) copied to target."""
+    """The work tree's ordinary files (tracked and new, not ignored) copied to target; links are left out."""
     files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
                            capture_output=True, text=True, check=True).stdout.split("\n")
     for f in filter(None, files):
-        if (ROOT / f).is_file():
+        try:  # ordinary files only: a link is never followed (nor copied)
+            regular = stat.S_ISREG(os.lstat(ROOT / f).st_mode)
+        except OSError:
+            continue  # deleted since git listed it
+        if regular:
             (target / f).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / f, target / f)
+            shutil.copy2(ROOT / f, target / f, follow_symlinks=False)
     return target
 
 

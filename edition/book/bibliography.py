@@ -139,9 +139,20 @@ def entry(row: dict) -> str:
 
 
 def render(data_dir: Path = DATA_DIR) -> str:
-    with (data_dir / "sources.csv").open(encoding="utf-8", newline="") as f:
+    """references.bib from the sources table (the file datapackage.json names, which the validator
+    checked). A row that cannot be an entry raises ValueError with one line: file, row, column."""
+    from edition.data.validate import display, quote, table_path
+
+    path = table_path(data_dir, "sources")
+    with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    return HEADER + "\n" + "\n".join(entry(r) for r in rows)
+    entries = []
+    for number, row in enumerate(rows, start=2):
+        if not KEY.fullmatch(row["source_id"] or ""):
+            raise ValueError(f"{display(path)}, row {number}, column source_id: {quote(row['source_id'] or '')} cannot be "
+                             "a BibTeX key: use a slug (lower-case letters and digits, words joined by single hyphens)")
+        entries.append(entry(row))
+    return HEADER + "\n" + "\n".join(entries)
 
 
 # --- The book's pybtex style: unsrt's @misc entry, each field's text as the table has it. ---

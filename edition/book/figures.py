@@ -33,6 +33,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.book import register
 from edition.charts import values_of
+from edition.data.validate import spreadsheet_safe
 
 ID_COLUMN, PARAGRAPH_COLUMN = 0, 1  # the contract's two custom_data columns
 FIELD = re.compile(r"%\{([^}:|]+)(?:[:|][^}]*)?\}")  # a hovertemplate field: %{x}, %{customdata[2]|%Y}
@@ -149,18 +150,12 @@ def _label_of(value: str, trace: dict) -> str:
     return "group" if value.strip() == str(trace.get("legendgroup") or trace.get("name") or "") else "note"
 
 
-# Spreadsheets run a cell that starts with one of these as a formula: the CSV download quotes
-# such text with a leading apostrophe (OWASP's advice), so opening the file never runs data.
-FORMULA = re.compile(r"^[=+\-@\t\r]")
-NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-
-
 def csv_text(header: list[str], rows: list[list[str]]) -> str:
+    """A chart's rows as CSV; text a spreadsheet would run as a formula is quoted (spreadsheet_safe)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["'" + v if FORMULA.match(v) and not NUMBER.match(v) else v for v in row])
+    for row in [header, *rows]:
+        writer.writerow([spreadsheet_safe(v) for v in row])
     return out.getvalue()
 
 

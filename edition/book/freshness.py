@@ -7,6 +7,11 @@ record is kept only once the notebook has executed successfully; a notebook with
 whose recorded inputs or edition package differ from today's, loses its cache entry and is read
 and executed again. An interrupted or failed build therefore leaves the old record (or none), and
 the next build does the work again; it can never mistake a half-done build for a done one.
+
+A page is read as it was when reading began, not when its reading ended: Sphinx records the time a
+page's reading ended and, at the next build, reads again only the pages saved after that, so a page
+saved while it was being read (its notebook executing, for instance) would never be read again.
+The times of the pages read are set back to when this build began reading (`_as_read`).
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 from jupyter_cache import get_cache
@@ -84,7 +90,13 @@ def _log_file(env, docname: str) -> Path:
     return _cache_dir(env) / "reads" / (docname.replace("/", "--") + ".txt")
 
 
+# File times come from the kernel's coarse clock, which may lag behind time.time_ns() by a tick (a
+# few milliseconds): a page saved just after reading began may carry a time a little before it.
+CLOCK_SLACK_US = 100_000
+
+
 def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    app.edition_reading_began = time.time_ns() // 1_000 - CLOCK_SLACK_US  # before any page is read
     # All builders share one environment per edition: after an HTML build its notebook pages hold
     # the HTML outputs, so a print build must read them again from its own cache (with PNGs), and
     # the other way round. Reading is cheap; nothing is executed for it.
@@ -112,6 +124,20 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     to_read = set(added) | set(changed) | set(outdated)
     parallel.start(app, [d for d in to_read if is_notebook(_text(env, d))], lambda d: _kernel_env(env, d))
     return outdated
+
+
+def _reading(app: Sphinx, env, docnames: list[str]) -> None:
+    app.edition_pages_read = list(docnames)
+
+
+def _as_read(app: Sphinx, env) -> None:
+    """Each page read in this build counts as read when reading began (see the module's words)."""
+    began = getattr(app, "edition_reading_began", None)
+    if began is None:
+        return
+    for docname in getattr(app, "edition_pages_read", []):
+        if docname in env.all_docs:
+            env.all_docs[docname] = min(env.all_docs[docname], began)
 
 
 def _forget(cache_dir: Path, path: Path) -> None:
@@ -204,4 +230,5 @@ def _after_read(app: Sphinx, doctree) -> None:
 
 def setup(app: Sphinx) -> dict:
     return register(app, events=[("env-get-outdated", _outdated), ("source-read", _before_read),
-                                 ("doctree-read", _after_read)], parallel_read_safe=False)
+                                 ("doctree-read", _after_read), ("env-before-read-docs", _reading),
+                                 ("env-updated", _as_read)], parallel_read_safe=False)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from docutils import nodes
 
-from edition.data import load
+from edition.data import load, table_path
 from edition.paths import DATA_DIR
 from edition.book.datanodes import DataDirective, para, strong, text
 from edition.derived import fingerprint, write_atomic
@@ -74,8 +74,9 @@ class WhosWho(DataDirective):
     them). Every field becomes text or a node attribute, never markup (edition/book/datanodes.py)."""
 
     def run(self):
-        for table in ("people", "happenings", "attestations", "groups", "sources", "datapackage"):
-            self.env.note_dependency(str(DATA_DIR / (f"{table}.json" if table == "datapackage" else f"{table}.csv")))
+        self.env.note_dependency(str(DATA_DIR / "datapackage.json"))
+        for table in ("people", "happenings", "attestations", "groups", "sources"):
+            self.env.note_dependency(str(table_path(DATA_DIR, table)))
         self.env.note_dependency(str(Path(self.env.doctreedir) / WORDS))  # the essay's words, not every line
         surname = lambda names: names.str.replace(r"\s*\(.*\)", "", regex=True).str.split().str[-1].str.lower()  # noqa: E731
         people = load("people").sort_values("name", key=surname)

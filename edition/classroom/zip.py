@@ -12,6 +12,7 @@ Every zip holds one folder that runs where it is unzipped, with no network: the 
     chapters/                 the essay's sections (the validator checks paragraph labels against them)
     requirements.txt          exact pins of what the notebooks need (edition/classroom/requirements.txt)
     HOWTO.md                  one page: set up, run, check, hand in (edition/classroom/HOWTO.md)
+    THIRD-PARTY.md            the notices of the files that are not the editors' (the coastlines)
 
 - `<notebook>.zip` (one per notebook page, linked under its title; edition/classroom/teaching.py): that
   notebook alone.
@@ -28,7 +29,7 @@ byte-identical zip.
 from __future__ import annotations
 
 import argparse
-import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -36,33 +37,43 @@ import zipfile
 from pathlib import Path
 
 from edition.classroom.student_notebook import write
-from edition.grade import NOTEBOOKS, lay_out
-from edition.paths import PACKAGE, ROOT
+from edition.grade import NOTEBOOKS
+from edition.grade.sandbox import kit
+from edition.paths import ROOT, NotAFile, copy_regular
 
 NAME = "communist-left-classroom"
 TEACHER = "communist-left-teacher"
-TEMPLATES = PACKAGE / "classroom"
+NOTICE = "THIRD-PARTY.md"  # at the top of the repository and of every zip
 STAMP = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: no build time in the file
+
+
+def kit_files(teacher: bool = False, root: Path | None = None) -> dict[str, Path]:
+    """Every file a zip copies, by its place in the zip: the data package (datapackage.json and the
+    tables it names, as the validator checked them), the data side of the edition package, the
+    essay's chapters, the set-up notes. An explicit list: nothing else in data/ or chapters/ (and
+    nothing a link points to) ever rides along."""
+    root = root or ROOT
+    files = kit(root, hidden=teacher)
+    if teacher:  # the grader, whole
+        files.update({f"edition/grade/{p.name}": p for p in sorted((root / "edition" / "grade").glob("*.py"))})
+    for name in ["requirements.txt", "HOWTO.md"] + (["GRADING.md"] if teacher else []):
+        files[name] = root / "edition" / "classroom" / name
+    files[NOTICE] = root / NOTICE  # the third-party files' notices (the coastlines): in every zip
+    return files
 
 
 def assemble(folder: Path, notebooks: list[str] = NOTEBOOKS, teacher: bool = False, wheels: bool = False,
              made: dict[str, bytes] | None = None) -> Path:
     """Lay out a folder that runs `notebooks` (and, for the teacher, grades them); returns it.
-    `made`: students' notebooks already made (the build's downloads), by name, not made again."""
-    lay_out(folder, hidden=teacher, root=ROOT)
-    shutil.copyfile(PACKAGE / "checks" / "exercises.py", folder / "edition" / "checks" / "exercises.py")  # the exercises' names
+    `made`: students' notebooks already made (the build's downloads), by name, not made again.
+    Every file is copied from kit_files() by copy_regular(): a link or a device raises NotAFile."""
+    for name, source in kit_files(teacher).items():
+        copy_regular(source, folder / name)
     for nb in notebooks:
         if made and nb in made:
             (folder / f"{nb}.ipynb").write_bytes(made[nb])
         else:
             write(ROOT / "chapters" / f"{nb}.md", folder / f"{nb}.ipynb")
-    shutil.copyfile(TEMPLATES / "requirements.txt", folder / "requirements.txt")
-    shutil.copyfile(TEMPLATES / "HOWTO.md", folder / "HOWTO.md")
-    if teacher:
-        (folder / "edition" / "grade").mkdir(exist_ok=True)
-        for module in sorted((PACKAGE / "grade").glob("*.py")):
-            shutil.copyfile(module, folder / "edition" / "grade" / module.name)
-        shutil.copyfile(TEMPLATES / "GRADING.md", folder / "GRADING.md")
     if wheels:
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(folder / "wheels"),
                         "--only-binary", ":all:", "-r", str(folder / "requirements.txt")], check=True)
@@ -73,7 +84,7 @@ def pack(folder: Path, target: Path) -> Path:
     """Zip `folder` (as its own top folder) into `target`, byte for byte the same for the same files."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        for path in sorted(p for p in folder.rglob("*") if stat.S_ISREG(p.lstat().st_mode) and "__pycache__" not in p.parts):
             info = zipfile.ZipInfo(path.relative_to(folder.parent).as_posix(), STAMP)
             info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
             z.writestr(info, path.read_bytes())
@@ -103,7 +114,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wheels", action="store_true", help="also pack every package's wheel (offline install)")
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "classroom")
     args = parser.parse_args(argv)
-    target = build(args.out, args.wheels)
+    from edition.data.validate import validate
+
+    problems = validate(ROOT / "data")  # the zips carry the data as the validator checked it
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in data/: fix them (make validate lists them) and make the zips again.",
+              file=sys.stderr)
+        return 1
+    try:
+        target = build(args.out, args.wheels)
+    except NotAFile as err:
+        print(err, file=sys.stderr)
+        return 1
     teacher = args.out / f"{TEACHER}.zip"
     print(f"The classroom zip is ready: {target} ({target.stat().st_size / 1e6:.1f} MB)")
     print(f"The teacher's zip (with the hidden checks and the grader; not for students): {teacher} "

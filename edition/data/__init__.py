@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from edition import readlog
-from edition.data.validate import disagreements, state_digest as _digest_of, uncertain, validate, validation_state
+from edition.data.validate import disagreements, state_digest as _digest_of, table_path, uncertain, validate, validation_state
 from edition.paths import DATA_DIR
 
 
@@ -166,7 +166,7 @@ def consensus(data_dir: Path | str | None = None) -> pd.DataFrame:
 
 def _derive(data_dir: Path) -> pd.DataFrame:
     happenings = _table("happenings", data_dir)
-    with open(data_dir / "attestations.csv", encoding="utf-8", newline="") as f:
+    with open(table_path(data_dir, "attestations"), encoding="utf-8", newline="") as f:
         statements: dict[str, list[dict]] = {}
         for row in csv.DictReader(f):  # validated: every happening_id is a happening
             statements.setdefault(row["happening_id"], []).append(row)
@@ -245,7 +245,7 @@ def _read_table(name: str, data_dir: Path) -> pd.DataFrame:
     if name not in resources:
         raise DataError(f"No table named {name!r}; the tables are: {', '.join(resources)}.")
     resource = resources[name]
-    frame = pd.read_csv(data_dir / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8")
+    frame = pd.read_csv(table_path(data_dir, name), dtype=str, keep_default_na=False, encoding="utf-8")
     for field in resource["schema"]["fields"]:
         frame[field["name"]] = _typed(frame[field["name"]], field)
     return frame

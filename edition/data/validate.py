@@ -39,6 +39,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
 from collections import defaultdict
@@ -63,6 +64,12 @@ NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 MAX_FILE_BYTES = 10_000_000  # a whole table; the dataset is about 130 kB
 MAX_KEY = 200  # ids, codes, dates, numbers, paragraph labels, ';'-lists of ids
 MAX_TEXT = 2_000  # names, titles, descriptions, notes, quotations, web addresses
+# The descriptor's size: the dataset has 10 tables of at most 17 columns, patterns of at most 70
+# characters, enums of at most 20 values. Beyond these, the descriptor gets one line and no table is read.
+MAX_RESOURCES = 200
+MAX_FIELDS = 1_000  # columns of one table; also foreign keys and primary key columns
+MAX_PATTERN = 1_000  # characters of one pattern
+MAX_ENUM = 1_000  # values of one enum
 
 # Patterns the descriptor uses, and what their failure means in words.
 SLUG = "^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -136,9 +143,10 @@ class Problem:
 
 def one_line(text: str) -> str:
     """Text with every invisible or line-breaking character written as an escape (\\n, \\x00, \\u200b)."""
-    if text.isprintable():
+    if text.isprintable() and (text.isascii() or not FILLERS.search(text)):
         return text
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return "".join(ch if ch.isprintable() and not FILLERS.match(ch) else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
 
 
 def quote(value: str) -> str:
@@ -181,11 +189,32 @@ def char_name(ch: str) -> str:
 # Cells: one line of plain text
 # ---------------------------------------------------------------------------------------------
 
+# Characters that print as nothing though Unicode counts them as letters, marks or symbols (so
+# isprintable() passes them): fillers, the grapheme joiner, variation selectors, Mongolian free
+# variation selectors, the blank Braille pattern. In a name they make two names that look the same.
+FILLERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f"
+                     "\U000e0100-\U000e01ef]")
+
+
+def filler_problem(value: str) -> str | None:
+    """A character that prints as nothing (FILLERS), or a combining mark with no letter to sit on
+    (at the start, or after a space or a punctuation mark): what is left of a look-alike name."""
+    found = FILLERS.search(value)
+    if found:
+        return f"contains an invisible character {char_name(found.group())}: delete it"
+    for i, ch in enumerate(value):
+        if unicodedata.category(ch) in ("Mn", "Me") and (i == 0 or unicodedata.category(value[i - 1])[0] not in "LMN"):
+            return (f"contains {char_name(ch)}, a mark with no letter before it, which prints as nothing or on "
+                    "the wrong letter: delete it, or type it after its letter")
+    return None
+
+
 def character_problem(value: str) -> str | None:
     """The first character a reader cannot see or a page would break on: a line break, a control
-    character, an odd space, an invisible (format) character, or the replacement mark U+FFFD."""
+    character, an odd space, an invisible (format) character, a filler, a lone combining mark, or
+    the replacement mark U+FFFD."""
     if value.isprintable() and "\ufffd" not in value:
-        return None
+        return None if value.isascii() else filler_problem(value)
     for ch in value:
         if ch == "\ufffd":
             return f"contains {char_name(ch)}, the mark of text damaged by a wrong encoding: retype the character it replaced"
@@ -208,6 +237,33 @@ def character_problem(value: str) -> str | None:
     return None
 
 
+# Spreadsheets (Excel, LibreOffice, Google Sheets) run a cell that starts with one of these as a
+# formula: =HYPERLINK(...) sends data away, +cmd|... once ran programs. (Full-width forms too: an
+# input method turns them into the ASCII ones.) No text in the dataset starts so, and none needs to:
+# the validator refuses them, and every CSV the book writes with text from elsewhere goes through
+# spreadsheet_safe().
+FORMULA_START = "=+-@\uff1d\uff0b\uff0d\uff20"
+SIGNED_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell for a CSV file that a teacher may open in a spreadsheet: text that a spreadsheet would
+    run as a formula (starting with = + - @, a tab or a carriage return) is written with a leading
+    apostrophe, OWASP's advice, so it shows as text; a number such as -5 stays a number. For every
+    CSV the book writes (chart data; grades.csv, whose names come from hand-ins)."""
+    value = str(value)
+    if value[:1] and value[0] in FORMULA_START + "\t\r" and not SIGNED_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def formula_problem(value: str) -> str | None:
+    if value[0] in FORMULA_START:
+        return (f"starts with {quote(value[0])}, which a spreadsheet runs as a formula: reword it so that it does not "
+                "start with = + - or @ (a text never needs to)")
+    return None
+
+
 def markup_problem(value: str) -> str | None:
     found = MARKUP_HINT.search(value) and MARKUP.search(value)
     if not found:
@@ -226,8 +282,90 @@ def url_problem(value: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Files: data/ and chapters/ hold ordinary files only
+# ---------------------------------------------------------------------------------------------
+
+def file_kind(mode: int) -> str | None:
+    """What a file system entry is, in words, when it is not an ordinary file (None: it is one)."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, words in ((stat.S_ISLNK, "a link"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                        (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return words
+    return "not an ordinary file"
+
+
+def file_kind_problems(data_dir: Path) -> list[Problem]:
+    """Every entry of data/ and chapters/ is an ordinary file, never a link, a device, a pipe or a
+    folder: the book copies these folders into every download, and a link would carry whatever it
+    points to (a folder of keys, /etc) along. Hidden folders (.ipynb_checkpoints) are looked into."""
+    problems = []
+    for folder in (data_dir, data_dir.parent / "chapters"):
+        for path, info in entries(folder):
+            kind = file_kind(info.st_mode)
+            if kind is None or (kind == "a folder" and path.name.startswith(".")):
+                continue
+            what = "move it out of" if kind == "a folder" else "put the file itself in" if kind == "a link" else "delete it from"
+            problems.append(Problem(display(path), None, None, None, f"is {kind}, not an ordinary file: {what} "
+                                    f"{folder.name}/ ({folder.name}/ holds only ordinary files; the book copies them into every download)"))
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
 # The descriptor
 # ---------------------------------------------------------------------------------------------
+
+# Patterns run on RE2 (google-re2), not Python's re: RE2 matches in time linear in the text for any
+# pattern, so a pattern that backtracks catastrophically in re ("^(([a-z ]+)+)+$" on a long
+# non-matching cell: hours) cannot stall `make validate` or a build that holds the lock. A time
+# limit would not do: re cannot be interrupted while it matches (it holds the GIL, and signals
+# wait), so a limit needs a process per check, and a limit per cell still costs limit x cells.
+# google-re2 rather than pyre2: it is Google's own binding of RE2, kept in step with it, with wheels
+# for every platform a classroom has. RE2 leaves out what needs backtracking (backreferences,
+# lookaround); such a pattern gets one line saying so.
+_RE2_OPTIONS = None
+
+
+def compile_pattern(pattern: object) -> tuple[object | None, str | None]:
+    """A descriptor pattern compiled by RE2, or what is wrong with it (a few words, for one line)."""
+    import re2
+
+    global _RE2_OPTIONS
+    if not isinstance(pattern, str):
+        return None, "is not a regular expression (expected a string)"
+    if len(pattern) > MAX_PATTERN:
+        return None, f"is {len(pattern):,} characters long; a pattern may have at most {MAX_PATTERN:,}"
+    if _RE2_OPTIONS is None:
+        _RE2_OPTIONS = re2.Options()
+        _RE2_OPTIONS.log_errors = False  # RE2 would also print the error on stderr
+    try:
+        return re2.compile(pattern, _RE2_OPTIONS), None
+    except re2.error as err:
+        reason = err.args[0].decode("utf-8", "replace") if err.args and isinstance(err.args[0], bytes) else str(err)
+        return None, f"is not a regular expression this validator runs ({reason}; backreferences and lookaround are not supported)"
+    except (TypeError, ValueError, OverflowError, RecursionError) as err:
+        return None, f"is not a regular expression ({type(err).__name__})"
+
+
+def oversized(resources: list) -> str | None:
+    """What makes a descriptor too large to check, in one line (None: it is not)."""
+    for number, entry in enumerate(resources, start=1):
+        schema = entry.get("schema") if isinstance(entry, dict) else None
+        if not isinstance(schema, dict):
+            continue
+        where = f"resource {number}" + (f" ({entry['name']})" if isinstance(entry.get("name"), str) else "")
+        for part in ("fields", "foreignKeys", "primaryKey"):
+            items = schema.get(part)
+            if isinstance(items, list) and len(items) > MAX_FIELDS:
+                return (f"{where}: {part} has {len(items):,} entries; a table here may have at most {MAX_FIELDS:,} "
+                        "(restore datapackage.json from git)")
+        for spec in schema.get("fields") if isinstance(schema.get("fields"), list) else []:
+            enum = spec.get("constraints", {}).get("enum") if isinstance(spec, dict) and isinstance(spec.get("constraints"), dict) else None
+            if isinstance(enum, list) and len(enum) > MAX_ENUM:
+                return (f"{where}: field {quote(str(spec.get('name')))} has an enum of {len(enum):,} values; at most "
+                        f"{MAX_ENUM:,} (restore datapackage.json from git)")
+    return None
 
 @dataclass
 class Column:
@@ -237,7 +375,8 @@ class Column:
     limit: int
     url: bool
     labels: bool  # holds paragraph labels
-    pattern: re.Pattern | None = None
+    pattern: object | None = None  # a compiled RE2 pattern (compile_pattern)
+    allowed: frozenset[str] | None = None  # the enum, for look-ups
 
 
 @dataclass
@@ -253,6 +392,10 @@ class Resource:
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def name_set(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.columns)
 
 
 def read_descriptor(data_dir: Path) -> tuple[object, list[Problem]]:
@@ -294,7 +437,14 @@ def descriptor_resources(descriptor: object, data_dir: Path) -> tuple[list[Resou
     entries = descriptor.get("resources")
     if not isinstance(entries, list) or not entries:
         return [], [Problem(shown, None, None, None, "has no \"resources\" list naming the tables (restore it from git)")]
+    if len(entries) > MAX_RESOURCES:
+        return [], [Problem(shown, None, None, None, f"has {len(entries):,} resources; a data package here may describe "
+                            f"at most {MAX_RESOURCES:,} tables (restore it from git)")]
+    too_big = oversized(entries)
+    if too_big:
+        return [], [Problem(shown, None, None, None, too_big)]
     resources: list[Resource] = []
+    named: set[str] = set()
     rejected: set[str] = set()  # resources already reported: foreign keys to them are not reported again
     raw_keys: list[tuple[Resource, str, object]] = []
     for number, entry in enumerate(entries, start=1):
@@ -308,9 +458,10 @@ def descriptor_resources(descriptor: object, data_dir: Path) -> tuple[list[Resou
             continue
         where = f"resource {number} ({name})"
         rejected.add(name)
-        if name in [r.name for r in resources]:
+        if name in named:
             bad(where, "has the same name as an earlier resource (names must be unique)")
             continue
+        named.add(name)
         path = entry.get("path")
         if not isinstance(path, str) or not path:
             bad(where, "has no \"path\" (expected one file name in data/, e.g. happenings.csv)")
@@ -337,7 +488,7 @@ def descriptor_resources(descriptor: object, data_dir: Path) -> tuple[list[Resou
             continue
         key = schema.get("primaryKey", [])
         key = [key] if isinstance(key, str) else key
-        if not isinstance(key, list) or not all(isinstance(k, str) and k in [c.name for c in columns] for k in key):
+        if not isinstance(key, list) or not all(isinstance(k, str) and k in {c.name for c in columns} for k in key):
             bad(where, f"primaryKey {quote(json.dumps(key))} does not name columns of the table")
             continue
         resource = Resource(name, data_dir / path, display(data_dir / path), path, columns, key)
@@ -363,10 +514,10 @@ def descriptor_resources(descriptor: object, data_dir: Path) -> tuple[list[Resou
         if target is None:
             known = ", ".join(by_name)
             bad(where, f"foreign key refers to a table {quote(str(target_name))} that is not in resources (the tables are: {known})")
-        elif not (isinstance(columns, list) and columns and all(c in resource.names for c in columns)):
+        elif not (isinstance(columns, list) and columns and all(c in resource.name_set for c in columns)):
             bad(where, f"foreign key names columns {quote(json.dumps(columns))} that the table does not have")
         elif not (isinstance(target_columns, list) and len(target_columns) == len(columns)
-                  and all(c in target.names for c in target_columns)):
+                  and all(c in target.name_set for c in target_columns)):
             bad(where, f"foreign key refers to columns {quote(json.dumps(target_columns))} that {target.name} does not have")
         else:
             resource.foreign_keys.append((columns, target.name, target_columns))
@@ -387,14 +538,16 @@ def schema_columns(fields: list, schema: dict, where: str, bad) -> list[Column] 
         names = [names] if isinstance(names, str) else names if isinstance(names, list) else []
         foreign.update(n for n in names if isinstance(n, str))
     columns: list[Column] = []
+    described: set[str] = set()
     for number, spec in enumerate(fields, start=1):
         if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"].strip():
             bad(where, f"field {number} has no \"name\"")
             return None
         name = spec["name"]
-        if name in [c.name for c in columns]:
+        if name in described:
             bad(where, f"field {quote(name)} is described twice")
             return None
+        described.add(name)
         kind = spec.get("type", "string")
         if not isinstance(kind, str) or kind not in TYPES:
             bad(where, f"field {quote(name)} has type {quote(str(kind))}, which this validator does not check ({', '.join(sorted(TYPES))})")
@@ -418,10 +571,9 @@ def schema_columns(fields: list, schema: dict, where: str, bad) -> list[Column] 
                 return None
         pattern = None
         if "pattern" in constraints:
-            try:
-                pattern = re.compile(constraints["pattern"])
-            except (re.error, TypeError, RecursionError, OverflowError):
-                bad(where, f"field {quote(name)}: pattern {quote(str(constraints['pattern']))} is not a regular expression")
+            pattern, trouble = compile_pattern(constraints["pattern"])
+            if trouble:
+                bad(where, f"field {quote(name)}: pattern {quote(str(constraints['pattern']))} {trouble}")
                 return None
         fmt = spec.get("format", "default")
         if kind == "date" and fmt not in ("default", "%Y-%m-%d"):
@@ -441,7 +593,8 @@ def schema_columns(fields: list, schema: dict, where: str, bad) -> list[Column] 
         limit = MAX_TEXT if url or not key_like else MAX_KEY
         if isinstance(constraints.get("maxLength"), int):
             limit = min(limit, constraints["maxLength"])
-        columns.append(Column(name, kind, constraints, limit, url, labels, pattern))
+        columns.append(Column(name, kind, constraints, limit, url, labels, pattern,
+                              frozenset(enum) if enum is not None else None))
     return columns
 
 
@@ -552,19 +705,20 @@ def header_problems(file: str, header: list[str], expected: list[str]) -> tuple[
                 problems.append(Problem(file, 1, None, name, f"is column {number} of the header, where datapackage.json "
                                         f"expects {quote(want)} (rename it)"))
         return hidden, problems
+    wanted, present = set(expected), set(names)
     nameless = [str(number) for number, name in enumerate(names, start=1) if not name]
     if nameless:
         which = f"column {nameless[0]} has" if len(nameless) == 1 else f"columns {', '.join(nameless)} have"
         problems.append(Problem(file, 1, None, None, f"{which} no name in the header (a stray comma?): delete "
                                 f"{'it' if len(nameless) == 1 else 'them'}, or give each the name datapackage.json expects"))
     for name in expected:
-        if name not in names:
+        if name not in present:
             problems.append(Problem(file, 1, name, None, "column is missing from the header (datapackage.json expects it)"))
     seen: dict[str, int] = {}
     for number, name in enumerate(names, start=1):
         if not name:
             continue
-        if name not in expected:
+        if name not in wanted:
             problems.append(Problem(file, 1, None, name, "is an extra column not described in datapackage.json"))
         elif name in seen:
             problems.append(Problem(file, 1, None, name, f"is in the header twice (columns {seen[name]} and {number}): "
@@ -636,7 +790,7 @@ def cell_problem(value: str, column: Column) -> str | None:
         return "has a space at the start or end: delete it"
     if column.url and value:
         return url_problem(value)
-    return markup_problem(value)
+    return (formula_problem(value) if column.type == "string" else None) or markup_problem(value)
 
 
 def schema_problem(value: str, column: Column) -> str | None:
@@ -659,9 +813,10 @@ def schema_problem(value: str, column: Column) -> str | None:
         number = float(value)
     if column.type == "boolean" and value not in ("true", "false"):
         return "is not true or false (expected exactly 'true' or 'false')"
-    enum = rules.get("enum")
-    if enum is not None and value not in enum:
-        return f"is not one of the allowed values ({', '.join(enum)})"
+    if column.allowed is not None and value not in column.allowed:
+        enum = rules["enum"]
+        listed = ", ".join(enum[:20]) + (f", ... ({len(enum)} in all; see datapackage.json)" if len(enum) > 20 else "")
+        return f"is not one of the allowed values ({listed})"
     if column.pattern is not None and not column.pattern.fullmatch(value):
         return PATTERN_HELP.get(column.pattern.pattern, f"has the wrong form (expected to match {column.pattern.pattern})")
     if number is not None and "minimum" in rules and number < rules["minimum"]:
@@ -675,7 +830,21 @@ def schema_problem(value: str, column: Column) -> str | None:
 
 def cleaned(value: str) -> str:
     """A key as it was probably meant: without invisible characters or surrounding spaces."""
-    return "".join(ch for ch in value if ch.isprintable()).strip()
+    return "".join(ch for ch in value if ch.isprintable() and not FILLERS.match(ch)).strip()
+
+
+COUNTS = {name for pair in RANGE_PAIRS for name in pair}
+SLUG_ID = re.compile(SLUG)
+
+
+def contract_problem(value: str, column: Column) -> str | None:
+    """What the book's code relies on, whatever the descriptor says: an id (a column *_id) is a slug
+    (it becomes a BibTeX key, an anchor, a file name); a count (low, high, ...) a whole number."""
+    if value and column.name.endswith("_id") and not SLUG_ID.match(value):
+        return PATTERN_HELP[SLUG]
+    if value and column.name in COUNTS and not INTEGER.match(value):
+        return "is not a whole number (expected digits only, e.g. 200)"
+    return None
 
 
 def table_problems(table: Table) -> list[Problem]:
@@ -685,7 +854,7 @@ def table_problems(table: Table) -> list[Problem]:
     for number, cells in table.rows:
         for column in resource.columns:
             value = cells[column.name]
-            trouble = cell_problem(value, column) or schema_problem(value, column)
+            trouble = cell_problem(value, column) or schema_problem(value, column) or contract_problem(value, column)
             if trouble:
                 problems.append(Problem(file, number, column.name, value, trouble))
                 table.bad.add((number, column.name))
@@ -989,11 +1158,31 @@ def factoid_problems(tables: dict[str, Table], chapters: Path) -> list[Problem]:
 
 # ---------------------------------------------------------------------------------------------
 
+def entries(folder: Path) -> list[tuple[Path, os.stat_result]]:
+    """Everything in a folder (and in its hidden folders, such as Jupyter's .ipynb_checkpoints), as
+    it is, links not followed: (path, lstat), in name order. A missing folder has none."""
+    found = []
+    try:
+        listing = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return found
+    for entry in listing:
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        found.append((Path(entry.path), info))
+        if stat.S_ISDIR(info.st_mode) and entry.name.startswith("."):
+            found += entries(Path(entry.path))
+    return found
+
+
 def validation_state(data_dir: Path) -> tuple:
-    """What a validation result depends on: the data files and the chapter files, as they are now
-    (names, times, sizes). Cheap, and free of pandas, so the build can check it before importing it."""
-    files = sorted(data_dir.glob("*")) + sorted((data_dir.parent / "chapters").glob("*.md"))
-    return (str(data_dir),) + tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
+    """What a validation result depends on: everything in data/ and chapters/ as it is now (names,
+    kinds, times, sizes; a new link changes it too). Cheap, and free of pandas, so the build can
+    check it before importing it."""
+    found = entries(data_dir) + entries(data_dir.parent / "chapters")
+    return (str(data_dir),) + tuple((str(f), s.st_mode, s.st_mtime_ns, s.st_size) for f, s in found)
 
 
 def state_digest(state: tuple) -> str:
@@ -1010,14 +1199,19 @@ def validate(data_dir: Path | str) -> list[Problem]:
 
 
 def _validate(data_dir: Path) -> list[Problem]:
+    odd = file_kind_problems(data_dir)
+    refused = {p.file for p in odd}
     descriptor, problems = read_descriptor(data_dir)
     if problems:
-        return problems
+        return odd + [p for p in problems if p.file not in refused]
     resources, problems = descriptor_resources(descriptor, data_dir)
     if problems:
-        return problems
+        return odd + problems
     tables: dict[str, Table] = {}
+    problems = odd
     for resource in resources:
+        if resource.file in refused:
+            continue  # a link or a device named as a table: reported once, above
         table, found = read_table(resource, data_dir)
         problems += found
         if table is not None:
@@ -1078,6 +1272,13 @@ def gazetteer_problems(tables: dict[str, Table]) -> list[Problem]:
             if script == "Latn" and cyrillic:
                 problems.append(Problem(names.resource.file, number, "name_form", form, "has Cyrillic letters but its script is Latn"))
     return problems
+
+
+def table_path(data_dir: Path, name: str) -> Path:
+    """The file of table `name` as datapackage.json names it: the file the validator checked, and
+    the only one any reader opens (never a file name written into the code)."""
+    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    return data_dir / next(r["path"] for r in descriptor["resources"] if r["name"] == name)
 
 
 def row_counts(data_dir: Path) -> dict[str, int]:

@@ -85,21 +85,9 @@ def prepared(h: HandIn) -> tuple[dict, list[int], dict[int, str]]:
     return nb, sorted(where), where
 
 
-def reference_notebook(notebook: str) -> HandIn:
-    """The notebook as students receive it, unanswered: what the checks take as given."""
-    shipped = KIT / f"{notebook}.ipynb"   # the teacher's zip has it; the repository makes it
-    if shipped.is_file():
-        return handins.read(shipped, KIT)
-    from edition.classroom.student_notebook import student_notebook
-    nb = student_notebook(KIT / "chapters" / f"{notebook}.md")
-    h = HandIn(Path(f"{notebook}.ipynb"), f"{notebook}.ipynb", notebook=notebook)
-    h.cells = [handins.cell_of(c) for c in json.loads(json.dumps(nb))["cells"]]
-    return h
-
-
 def given_values(notebook: str, template: Path, limits: Limits, how: str, cache: "Cache") -> dict[str, dict]:
     """exercise -> the encoded tables and values the unanswered notebook holds at its check."""
-    h = reference_notebook(notebook)
+    h = handins.reference(notebook)
     nb, exports, where = prepared(h)
     for index, label in where.items():
         nb.cells[index].source = EXPORT.format(function="export_given", label=label)
@@ -122,13 +110,15 @@ class Cache:
     def __init__(self, folder: Path | None, template: Path):
         self.folder = folder
         digest = hashlib.sha256()
-        for path in sorted(template.rglob("*")) + [sandbox.RUNNER]:
+        for path in sorted(template.rglob("*")):
             if path.is_file():
-                digest.update(path.as_posix().encode() + path.read_bytes())
+                digest.update(path.relative_to(template).as_posix().encode() + path.read_bytes())
+        digest.update(sandbox.RUNNER.read_bytes())
         self.salt = digest.hexdigest()
 
     def run(self, nb: dict, exports: list[int], template: Path, limits: Limits, how: str) -> sandbox.Run:
-        key = hashlib.sha256((self.salt + json.dumps(nb, sort_keys=True) + repr(limits) + how).encode()).hexdigest()
+        sources = [c["source"] for c in nb["cells"]]  # not the cells' ids: nbformat makes new ones each time
+        key = hashlib.sha256((self.salt + json.dumps([sources, exports]) + repr(limits) + how).encode()).hexdigest()
         path = self.folder / f"{key}.json" if self.folder else None
         if path and path.is_file():
             saved = json.loads(path.read_text(encoding="utf-8"))
@@ -156,7 +146,7 @@ def check(h: HandIn, run: sandbox.Run, where: dict[int, str], given: dict[str, d
     from edition.checks import results
     from edition.checks.answers import decode_all
     g = Graded(h, seconds=run.seconds)
-    answers, errors, cell_now, timeouts, stopped = {}, [], None, 0, None
+    answers, errors, cell_now, timeouts, stopped = {}, [], None, set(), None
     for event in run.events:
         kind = event.get("event")
         if kind == "cell":
@@ -165,13 +155,13 @@ def check(h: HandIn, run: sandbox.Run, where: dict[int, str], given: dict[str, d
             answers[where[event["cell"]]] = event["payload"].get("values", {})
         elif kind == "error" and event.get("cell") not in where:
             errors.append((event.get("cell"), str(event.get("ename", ""))[:100], str(event.get("evalue", ""))[:300]))
-        elif kind == "timeout":
-            timeouts += 1
+        elif kind == "timeout":  # nbclient interrupts a cell that ignores it again and again: count it once
+            timeouts.add(event.get("cell"))
         elif kind == "stopped":
             stopped = event
     code_cells = [c for c in h.cells if c.kind == "code"]
     if timeouts:
-        g.notes.append(f"{timeouts} cell(s) ran longer than {limits.cell_seconds} s and were interrupted")
+        g.notes.append(f"{len(timeouts)} cell(s) ran longer than {limits.cell_seconds} s and were interrupted")
     if run.killed:
         g.notes.append(f"stopped: the notebook ran longer than {limits.notebook_seconds} s in all "
                        f"(the cell running then: {_cell_name(cell_now, where, code_cells)}); it was ended")

@@ -12,6 +12,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -167,8 +168,28 @@ def _from_file_name(path: Path) -> tuple[str | None, str]:
     return notebook, clean_name(rest.replace("-", " ").replace("_", " ")).title()
 
 
+def reference(notebook: str) -> HandIn:
+    """The notebook as students receive it, unanswered: what the checks take as given."""
+    from edition.grade.sandbox import KIT
+    shipped = KIT / f"{notebook}.ipynb"   # the teacher's zip has it; the repository makes it
+    if shipped.is_file():
+        return read(shipped, KIT)
+    from edition.classroom.student_notebook import student_notebook
+    nb = json.loads(json.dumps(student_notebook(KIT / "chapters" / f"{notebook}.md")))
+    h = HandIn(Path(f"{notebook}.ipynb"), f"{notebook}.ipynb", notebook=notebook)
+    h.cells = [made for made in map(cell_of, nb["cells"]) if made is not None]
+    return h
+
+
+@lru_cache(maxsize=None)
+def blank(notebook: str) -> frozenset[str]:
+    """The answer cells' text before a student writes anything ('# Your answer here...')."""
+    return frozenset(c.source.strip() for c in reference(notebook).cells if c.answer)
+
+
 def answer_text(h: HandIn, label: str) -> tuple[str, str]:
-    """(code, words) of the student's answer cells to one exercise."""
-    code = "\n".join(c.source for c in h.cells if c.answer == label and c.kind == "code")
-    words = "\n\n".join(c.source for c in h.cells if c.answer == label and c.kind != "code")
+    """(code, words) of the student's answer cells to one exercise, the unanswered cells left out."""
+    mine = [c for c in h.cells if c.answer == label and c.source.strip() not in blank(h.notebook)]
+    code = "\n".join(c.source for c in mine if c.kind == "code")
+    words = "\n\n".join(c.source for c in mine if c.kind != "code")
     return code, words

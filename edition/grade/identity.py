@@ -17,7 +17,8 @@ from edition.checks.exercises import EXERCISES
 from edition.grade.handins import HandIn, answer_text, clean_name, key
 
 SIMILAR = 0.95     # difflib's ratio above which two answers count as nearly the same
-MEANINGFUL = 40    # characters of answer (comments and spaces left out) below which a match means nothing
+MEANINGFUL = 80    # characters of answer (comments and spaces left out) below which a match means little:
+                   # a one-line answer is often written the same way by students who never met
 
 
 class RosterError(Exception):
@@ -141,7 +142,8 @@ def _normal(code: str) -> str:
 
 
 def _same_answers(hand_ins: list[HandIn]) -> None:
-    """Flag answers (of MEANINGFUL length) that two students share, or that copy the worked solution."""
+    """Flag answers (of MEANINGFUL length) that copy the worked solution, and answers that two
+    students share otherwise: one note per exercise and hand-in, naming the others."""
     worked = _worked_solutions()
     counted = [h for h in hand_ins if h.problem is None]
     for label, exercise in EXERCISES.items():
@@ -151,16 +153,19 @@ def _same_answers(hand_ins: list[HandIn]) -> None:
                 continue
             code, words = answer_text(h, label)
             text = _normal(code) + "\n" + " ".join(words.split())
-            if len(text.strip()) >= MEANINGFUL:
-                answers.append((h, text))
-        solution = _normal(worked.get(label, ""))
-        for i, (h, text) in enumerate(answers):
-            if solution and len(solution) >= MEANINGFUL and _close(_normal(answer_text(h, label)[0]), solution):
+            if len(text.strip()) < MEANINGFUL:
+                continue
+            solution = _normal(worked.get(label, ""))
+            if solution and _close(_normal(code), solution):
                 h.notes.append(f"{exercise.name}: the answer is the book's worked solution, nearly word for word")
-            for other, text2 in answers[i + 1:]:
-                if other.key != h.key and _close(text, text2):
-                    h.notes.append(f"{exercise.name}: nearly the same answer as {other.student} ({other.relative})")
-                    other.notes.append(f"{exercise.name}: nearly the same answer as {h.student} ({h.relative})")
+            else:
+                answers.append((h, text))
+        for h, text in answers:
+            alike = [o for o, t in answers if o is not h and o.key != h.key and _close(text, t)]
+            if alike:
+                names = ", ".join(f"{o.student} ({o.relative})" for o in alike[:3])
+                more = f" and {len(alike) - 3} more" if len(alike) > 3 else ""
+                h.notes.append(f"{exercise.name}: nearly the same answer as {names}{more}")
 
 
 def _close(a: str, b: str) -> bool:

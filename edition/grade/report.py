@@ -8,33 +8,24 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
 from edition import derived
 
 from edition.checks.exercises import EXERCISES, NOTEBOOKS, of
+from edition.data.validate import spreadsheet_safe
 from edition.grade.sheet import marking_sheet, number
-
-FORMULA = re.compile(r"^[=+\-@\t\r]")
-
 
 def write_atomic(path: Path, text: str) -> Path:
     derived.write_atomic(path, text.encode("utf-8"))
     return path
 
 
-def text_cell(value) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if FORMULA.match(text) else text
-
-
 def csv_text(rows: list[list]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for row in rows:
-        writer.writerow([text_cell(v) for v in row])
+        writer.writerow([spreadsheet_safe("" if v is None else v) for v in row])
     return out.getvalue()
 
 

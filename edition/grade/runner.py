@@ -29,6 +29,7 @@ class Runner(NotebookClient):
     def __init__(self, nb, events, export_cells: set[int], max_output: int, **kw):
         super().__init__(nb, **kw)
         self.events, self.export_cells, self.max_output, self.printed = events, export_cells, max_output, 0
+        self.running = None
         self.on_cell_start = self._started
 
     def emit(self, **event) -> None:
@@ -36,10 +37,11 @@ class Runner(NotebookClient):
         self.events.flush()
 
     def _started(self, cell, cell_index, **_):
+        self.running = cell_index
         self.emit(event="cell", cell=cell_index)
 
     async def _async_handle_timeout(self, timeout, cell=None):
-        self.emit(event="timeout", seconds=timeout)  # interrupted; a cell that ignores it is killed by the grader
+        self.emit(event="timeout", cell=self.running, seconds=timeout)  # interrupted; a cell that ignores it is killed by the grader
         return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):

@@ -60,23 +60,25 @@ class Run:
     isolation: str = ""
 
 
-def lay_out(folder: Path, hidden: bool = False, root: Path = KIT) -> Path:
-    """Copy what the notebooks need (data/, the edition modules, the essay's chapters) into folder,
-    regular files only (a link in data/ is not followed into the copy)."""
+def kit(root: Path = KIT, hidden: bool = False) -> dict[str, Path]:
+    """What a student's notebook needs beside it, by its place in the folder: the data package
+    (datapackage.json and the tables it names, as the validator checked them), the data side of
+    the package and the public checks (with `hidden`: the teacher's files too), the essay's
+    chapters. An explicit list: nothing else in data/ (and nothing a link points to) rides along."""
     from edition.essay import ESSAY
-    folder.mkdir(parents=True, exist_ok=True)
-    for path in sorted((root / "data").rglob("*")):
-        relative = path.relative_to(root)
-        if path.is_symlink() or not path.is_file() or any(p.startswith(".") or p == "__pycache__" for p in relative.parts):
-            continue
-        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, folder / relative)
-    for module in MODULES + (HIDDEN if hidden else []):
-        (folder / "edition" / module).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(root / "edition" / module, folder / "edition" / module)
-    (folder / "chapters").mkdir(exist_ok=True)
-    for chapter in ESSAY:
-        shutil.copyfile(root / "chapters" / f"{chapter}.md", folder / "chapters" / f"{chapter}.md")
+    descriptor = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    files = {"data/datapackage.json": root / "data" / "datapackage.json"}
+    files.update({f"data/{r['path']}": root / "data" / r["path"] for r in descriptor["resources"]})
+    files.update({f"edition/{m}": root / "edition" / m for m in MODULES + (HIDDEN if hidden else [])})
+    files.update({f"chapters/{c}.md": root / "chapters" / f"{c}.md" for c in ESSAY})
+    return files
+
+
+def lay_out(folder: Path, hidden: bool = False, root: Path = KIT) -> Path:
+    """Copy kit() into folder, ordinary files only (a link raises NotAFile: edition.paths)."""
+    from edition.paths import copy_regular
+    for name, source in kit(root, hidden).items():
+        copy_regular(source, folder / name)
     return folder
 
 
@@ -144,11 +146,11 @@ def run(nb: dict, export_cells: list[int], template: Path, limits: Limits, how: 
         (scratch / "hand-in.ipynb").write_text(json.dumps(nb), encoding="utf-8")
         arguments = [str(limits.cell_seconds), str(limits.output_chars), ",".join(map(str, export_cells))]
         if how == "bubblewrap":
-            command = _bwrap(scratch, out) + [sys.executable, "-I", "/grader/runner.py", f"{HOME}/hand-in.ipynb",
+            command = _bwrap(scratch, out) + [sys.executable, "/grader/runner.py", f"{HOME}/hand-in.ipynb",
                                               "/grader/out/events.jsonl", *arguments]
             cwd, env = None, None
         else:
-            command = [sys.executable, "-I", str(RUNNER), str(scratch / "hand-in.ipynb"), str(out / "events.jsonl"),
+            command = [sys.executable, str(RUNNER), str(scratch / "hand-in.ipynb"), str(out / "events.jsonl"),
                        *arguments]
             cwd, env = scratch, _environment(str(scratch), str(out))
         started = time.monotonic()

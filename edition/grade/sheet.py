@@ -60,7 +60,7 @@ STYLE = """
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 0 auto; padding: 1rem; color: #1b1b1b; background: #fff; }
 @media (prefers-color-scheme: dark) { body { color: #e8e8e8; background: #161616; } input { background: #222; color: #e8e8e8; } }
 header { padding: .5rem 0; border-bottom: 1px solid #888; }
-@media (min-width: 50rem) { header { position: sticky; top: 0; background: inherit; z-index: 2; } }
+#save { position: fixed; right: 1rem; bottom: 1rem; z-index: 2; box-shadow: 0 1px 4px #0006; }
 section.hand-in { border-bottom: 2px solid #888; padding: 1rem 0; }
 .answer { white-space: pre-wrap; overflow-wrap: anywhere; border-left: 3px solid #888; padding: .25rem .75rem; margin: .5rem 0; }
 pre.code { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .9rem; border-left: 3px solid #888; padding: .25rem .75rem; }
@@ -122,7 +122,7 @@ def marking_sheet(graded: list, assets: Path, marks: dict) -> str:
                 parts.append(f'<pre class="code">{e(code)}</pre>')
             if not exercise.checked and not (words.strip() or code.strip()):
                 parts.append("<p><em>No answer written.</em></p>")
-            if exercise.label in g.charts:
+            if exercise.label in g.charts and code.strip():  # an unanswered exercise's `fig` is the book's chart
                 figure = _safe_figure(g.charts[exercise.label])
                 if figure:
                     parts.append(f'<script type="application/json" class="chart">{figure}</script>'
@@ -141,9 +141,10 @@ def marking_sheet(graded: list, assets: Path, marks: dict) -> str:
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>Marking sheet</title>'
             f'<style>{STYLE}</style></head><body data-sheet="{e(str(assets.parent.name))}">'
             f'<header><h1>Marking sheet: {len(counted)} hand-ins</h1>'
-            f'<p>Score the exercises marked by hand, then <button id="save" type="button">Save marks</button> '
-            f'and put <code>marks.csv</code> in the hand-ins folder; the next grading adds the marks to '
-            f'<code>grades.csv</code>. <span id="saved" role="status"></span></p></header>'
+            f'<p>Score the exercises marked by hand, then press <button id="save" type="button">Save marks</button> '
+            f'(bottom right) and put <code>marks.csv</code> in the hand-ins folder; the next grading adds the '
+            f'marks to <code>grades.csv</code>. Your marks are kept in this browser until you save them. '
+            f'<span id="saved" role="status"></span></p></header>'
             + "".join(parts) +
             '<script src="marking/plotly.min.js"></script><script src="marking/sheet.js"></script></body></html>')
     return page

@@ -5,7 +5,9 @@
   never by hand. edition/web/static/previews.js shows it.
 - `citation_*` meta tags on every page, so Zotero captures the page from the offline book too.
 - One BibTeX, RIS and CSL-JSON file with an entry per paragraph (`_static/citations/`), linked
-  from the front page by the `paragraph-citations` directive.
+  from the front page by the `paragraph-citations` directive. Each is written by its format's
+  writer: pybtex's for BibTeX (values escaped as references.bib's are), json's for CSL-JSON, and
+  `ris_record()` for RIS (no library here: one tag per line, no line break inside a value).
 
 The essay's facts come from data/sources.csv (row `essay`): author and title. It was published by
 the International Communist Current in its International Review; no source seen gives the English
@@ -57,9 +59,9 @@ def paragraph_table():
     return paragraphs()[["label", "chapter", "section"]]
 
 
-def csl_item(label: str, url: str) -> dict:
+def csl_item(label: str, url: str, essay: dict | None = None) -> dict:
     """The CSL-JSON item of one paragraph: the essay, this edition, the paragraph, its address."""
-    essay = essay_source()
+    essay = essay or essay_source()
     return {"id": f"ward-{label}", "type": "chapter",
             "author": [{"family": essay["family"], "given": essay["given"]}],
             "title": essay["title"], "container-title": EDITION_TITLE, "collection-title": PERIODICAL,
@@ -145,38 +147,89 @@ def _meta(app: Sphinx, pagename, templatename, context, doctree) -> None:
         context["body"] = context.get("body", "") + _page_citations(app, pagename, doctree)
 
 
-def _bibtex(text: str) -> str:
-    return re.sub(r"([{}\\%&#_$])", r"\\\1", text)
+# --- The three files, each written by its format's writer --------------------------------------
+# A paragraph of the essay as the files cite it: its label, the name of its section, its address.
+# The essay's author and title come from `essay` (essay_source() in the book; a test passes others).
+
+def _bibtex_writer():
+    """pybtex's BibTeX writer, each value escaped by the book's BibTeX text encoding
+    (edition.book.bibliography.encode, the one references.bib uses): every character as LaTeX
+    text that any BibTeX reads, braces as \\textbraceleft{} and \\textbraceright{} so that a lone
+    brace in a title cannot unbalance the entry, a backslash as \\textbackslash{}, ~ ^ % # & $ _
+    escaped, a line break a space. pybtex's own encoder (latexcodec) leaves braces and
+    backslashes as they are, so the writer is given the book's instead; the writer does the rest
+    (quoting, checking the braces balance, the entry's layout)."""
+    from pybtex.database.output.bibtex import Writer
+
+    from edition.book.bibliography import encode
+
+    class EditionWriter(Writer):
+        def _write_field(self, stream, type, value):
+            stream.write(f",\n  {type} = {self.quote(encode(value, url=type == 'url'))}")
+
+    return EditionWriter(encoding="utf-8")
+
+
+def bibtex_text(paragraphs: list[tuple[str, str, str]], essay: dict | None = None) -> str:
+    """The BibTeX file: one @incollection entry per (label, section, url)."""
+    from pybtex.database import BibliographyData, Entry
+
+    essay = essay or essay_source()
+    entries = {f"ward-{label}": Entry("incollection", [
+        ("author", f"{essay['family']}, {essay['given']}"), ("title", essay["title"]),
+        ("booktitle", EDITION_TITLE), ("series", PERIODICAL), ("publisher", PUBLISHER),
+        ("chapter", section), ("note", f"Paragraph {label}"), ("url", url)])
+        for label, section, url in paragraphs}
+    return _bibtex_writer().to_string(BibliographyData(entries))
+
+
+# What RIS cannot hold inside a value: a line break of any kind (a reader takes the next line for a
+# new tag, or loses it) and other control characters.
+_RIS_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
+def ris_value(text: str) -> str:
+    """One RIS value: one line (the lines of `text`, as str.splitlines() finds them, joined by a
+    space), no control character."""
+    lines = (line.strip(" \t") for line in _RIS_CONTROL.sub("", str(text)).splitlines())
+    return " ".join(line for line in lines if line)
+
+
+def ris_record(tags: list[tuple[str, str]]) -> str:
+    """One RIS record: a `TAG  - value` line per tag (two capitals or a capital and a digit), then
+    `ER  - `; lines end in CR LF, as the format's specification writes them."""
+    lines = []
+    for tag, value in tags:
+        if not re.fullmatch(r"[A-Z][A-Z0-9]", tag) or tag == "ER":
+            raise ValueError(f"not an RIS tag: {tag!r}")
+        lines.append(f"{tag}  - {ris_value(value)}")
+    return "\r\n".join(lines + ["ER  - "]) + "\r\n"
+
+
+def ris_text(paragraphs: list[tuple[str, str, str]], essay: dict | None = None) -> str:
+    """The RIS file: one CHAP record per (label, section, url)."""
+    essay = essay or essay_source()
+    return "\r\n".join(ris_record([
+        ("TY", "CHAP"), ("AU", f"{essay['family']}, {essay['given']}"), ("TI", essay["title"]),
+        ("T2", EDITION_TITLE), ("T3", PERIODICAL), ("PB", PUBLISHER), ("SE", section),
+        ("N1", f"Paragraph {label}"), ("UR", url), ("LA", "en")]) for label, section, url in paragraphs)
+
+
+def csl_json_text(paragraphs: list[tuple[str, str, str]], essay: dict | None = None) -> str:
+    """The CSL-JSON file (json's writer): one item per (label, section, url)."""
+    items = [csl_item(label, url, essay) for label, _, url in paragraphs]
+    return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
 
 
 def write_files(outdir: Path, base: str) -> list[Path]:
     """ward-paragraphs.bib, .ris and .json: one entry per paragraph of the essay."""
-    essay = essay_source()
     folder = outdir / FILES
     folder.mkdir(parents=True, exist_ok=True)
-    items, bib, ris = [], [], []
-    for row in paragraph_table().itertuples():
-        url = f"{base}chapters/{row.chapter}.html#{row.label}"
-        items.append(csl_item(row.label, url))
-        bib.append("\n".join([
-            f"@incollection{{ward-{row.label},",
-            f"  author = {{{_bibtex(essay['family'])}, {_bibtex(essay['given'])}}},",
-            f"  title = {{{_bibtex(essay['title'])}}},",
-            f"  booktitle = {{{_bibtex(EDITION_TITLE)}}},",
-            f"  series = {{{PERIODICAL}}},",
-            f"  publisher = {{{PUBLISHER}}},",
-            f"  chapter = {{{_bibtex(row.section)}}},",
-            f"  note = {{Paragraph {row.label}}},",
-            f"  url = {{{url}}},",
-            "}"]))
-        ris.append("\r\n".join([
-            "TY  - CHAP", f"AU  - {essay['family']}, {essay['given']}", f"TI  - {essay['title']}",
-            f"T2  - {EDITION_TITLE}", f"T3  - {PERIODICAL}", f"PB  - {PUBLISHER}", f"SE  - {row.section}",
-            f"N1  - Paragraph {row.label}", f"UR  - {url}", "LA  - en", "ER  - "]))
+    paragraphs = [(row.label, row.section, f"{base}chapters/{row.chapter}.html#{row.label}")
+                  for row in paragraph_table().itertuples()]
     paths = [folder / f"{BASENAME}.{ext}" for ext in ("bib", "ris", "json")]
-    paths[0].write_text("\n\n".join(bib) + "\n", encoding="utf-8")
-    paths[1].write_text("\r\n".join(ris) + "\r\n", encoding="utf-8")
-    paths[2].write_text(json.dumps(items, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for path, text in zip(paths, (bibtex_text(paragraphs), ris_text(paragraphs), csl_json_text(paragraphs))):
+        path.write_bytes(text.encode("utf-8"))  # bytes: RIS keeps its CR LF on every system
     return paths
 
 
