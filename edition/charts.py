@@ -72,11 +72,15 @@ _ = OKABE_ITO
 FAMILIES = {
     # events: context grey, the groups' own doings blue, repression vermilion
     "event category": {"context": _["grey"], "group": _["blue"], "repression": _["vermilion"]},
-    # the kinds of repression the essay names, and the rest
+    # the kinds of data/repression_kinds.csv: those counted as repression (the essay's cr-9 names arrest,
+    # imprisonment and exile; the other sources add expulsion, deportation and execution), and those drawn
+    # as what they are and not counted
     "repression": {"arrest": _["orange"], "expulsion": _["purple"], "exile": _["green"], "imprisonment": _["sky"],
-                   "escape": _["blue"], "execution": _["black"], "other": _["grey"]},
+                   "deportation": "#8C6D31", "execution": _["black"], "escape": _["blue"], "return": "#6B6ECF",
+                   "release": "#B5CF6B", "hunger-strike": "#843C39", "death": "#7B4173", "policy": "#637939",
+                   "dissolution": "#E7969C", "demonstration": "#17BECF", "other": _["grey"]},
     # who says it
-    "according to": {"the essay": _["vermilion"], "other sources": _["blue"]},
+    "according to": {"the essay": _["vermilion"], "other sources": _["blue"], "the editors": _["black"]},
     # kinds of text
     "text family": {"programmes and appeals": _["vermilion"], "periodical issues": _["blue"],
                     "articles, letters, books": _["green"], "party resolutions": _["grey"]},
@@ -199,3 +203,92 @@ def plain_arrays(value):
     if isinstance(value, list):
         return [plain_arrays(v) for v in value]
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates drawn only as precisely as the sources give them (issue 24, item 3)
+# ---------------------------------------------------------------------------------------------
+
+def agreed_dates(frame, key: str, attestations=None, versions: bool = True):
+    """Where to draw each happening of `frame` (one row per happening, `key` its id): at the dates its
+    sources agree on. `start` is the latest date_start of its dated attestations and `end` the earliest
+    date_end, the days every source allows; when their dates do not overlap (they disagree), the
+    happening becomes one row per version (an attestation's own dates; `version` names its source),
+    and `versions` counts them (with versions=False, for a chart of one mark per happening, it stays one
+    row spanning every version, from the earliest date any source allows to the latest, and `version`
+    says "sources disagree"). No date is made up: every start and end is a date a source gives."""
+    import pandas as pd
+
+    from edition.data import load
+
+    said = (load("attestations") if attestations is None else attestations).dropna(subset=["date_start", "date_end"])
+    rows = []
+    for happening, own in said.groupby("happening_id"):
+        start, end = own["date_start"].max(), own["date_end"].min()
+        if start <= end:
+            rows.append({key: happening, "start": start, "end": end, "version": "", "versions": 1})
+            continue
+        if not versions:
+            rows.append({key: happening, "start": own["date_start"].min(), "end": own["date_end"].max(),
+                         "version": "sources disagree", "versions": 1})
+            continue
+        told = own.groupby(["date_start", "date_end"], as_index=False)["source_id"].agg(joined)
+        for v in told.itertuples():
+            rows.append({key: happening, "start": v.date_start, "end": v.date_end, "version": v.source_id,
+                         "versions": len(told)})
+    places = pd.DataFrame(rows, columns=[key, "start", "end", "version", "versions"])
+    return frame.merge(places, on=key, how="inner")
+
+
+def _colour(name, fig: go.Figure) -> str:
+    import plotly.express as px
+
+    for trace in fig.data:
+        if trace.name == str(name) and isinstance(trace.marker.color, str):
+            return trace.marker.color
+    mapping = px.defaults.color_discrete_map or {}
+    return mapping.get(str(name), "#8c8c8c")
+
+
+def timeline(frame, *, y: str, color: str, hover_name: str, custom_data: list[str], start: str = "start",
+             end: str = "end", hover_data: dict | None = None, labels: dict | None = None, title: str | None = None,
+             category_orders: dict | None = None, link: str | None = None) -> go.Figure:
+    """A time line that draws each row only as precisely as its dates: a row whose `start` and `end` are
+    one day is a mark on that day; a row that spans days is a bar from its first day to its last (its
+    hover says "from ... to ..."); rows that share `link` (the versions of one happening on which the
+    sources disagree) are joined by a dotted line. Never a point in the middle of a range."""
+    import plotly.express as px
+
+    labels = dict(labels or {})
+    hover_data = {k: v for k, v in (hover_data or {}).items() if v is not False and k not in (start, end, y, color)}
+    exact = frame[frame[start] == frame[end]]
+    spans = frame[frame[start] != frame[end]]
+    fig = px.scatter(exact, x=start, y=y, color=color, hover_name=hover_name, custom_data=custom_data,
+                     hover_data={**{k: True for k in hover_data}, start: "|%d %B %Y", y: False, color: False},
+                     labels={start: "date", **labels}, title=title, category_orders=category_orders)
+    shown = {t.name for t in fig.data}
+    order = (category_orders or {}).get(color) or []
+    groups = sorted(spans.groupby(color, observed=True), key=lambda g: order.index(g[0]) if g[0] in order else len(order))
+    fields = list(custom_data) + list(hover_data)
+    for name, rows in groups:
+        data = rows[fields].astype(object).where(rows[fields].notna(), "").values.tolist()
+        lines = [f"{labels.get(f, f)}=%{{customdata[{i}]}}" for i, f in enumerate(fields) if i >= len(custom_data)]
+        lines.insert(0, "dates=from %{base|%d %B %Y} to %{customdata[" + str(len(fields)) + "]}")
+        for row, last in zip(data, rows[end]):
+            row.append(last.strftime("%d %B %Y"))
+        fig.add_bar(base=rows[start], x=(rows[end] - rows[start]).dt.total_seconds() * 1000, y=rows[y],
+                    orientation="h", width=0.42, name=str(name), legendgroup=str(name), showlegend=str(name) not in shown,
+                    marker=dict(color=_colour(name, fig), opacity=0.45), customdata=data, hovertext=rows[hover_name],
+                    hovertemplate="<b>%{hovertext}</b><br><br>" + "<br>".join(lines) + "<extra></extra>")
+    if link:
+        xs, ys = [], []
+        for _, versions in frame[frame.duplicated(link, keep=False)].sort_values(start).groupby(link):
+            versions = versions.sort_values(start)
+            for (_, one), (_, other) in zip(versions.iterrows(), versions.iloc[1:].iterrows()):
+                xs += [one[end], other[start], None]
+                ys += [one[y], other[y], None]
+        if xs:
+            fig.add_scatter(x=xs, y=ys, mode="lines", name="one happening, sources disagree",
+                            line=dict(color="#444444", width=1.2, dash="dot"), hoverinfo="skip")
+    fig.update_xaxes(type="date")
+    return fig.update_layout(barmode="overlay")

@@ -68,10 +68,10 @@ VARIANTS = [
     ("chronology-ex-1", "the counts, not a value", 'arrest_year = arrest_years', False, False),
     # the time line of 1927-1930: "the same chart" (points on dates, or px.timeline's bars)
     ("chronology-ex-2", "the worked solution", "", True, True),
-    ("chronology-ex-2", "points without the date ranges", 'fig = px.scatter(later, x="middle", y="kind")', True, True),
+    ("chronology-ex-2", "points without the date ranges", 'fig = px.scatter(later, x="date_start", y="kind")', True, True),
     ("chronology-ex-2", "px.timeline", 'fig = px.timeline(later, x_start="date_start", x_end="date_end", y="kind")',
      True, True),
-    ("chronology-ex-2", "the chart of 1921-1924", 'fig = px.scatter(early, x="middle", y="kind")', True, False),
+    ("chronology-ex-2", "the chart of 1921-1924", 'fig = px.scatter(early, x="date_start", y="kind")', True, False),
     ("chronology-ex-2", "bars counting the kinds", 'fig = px.bar(later.groupby("kind", observed=True).size()'
      '.reset_index(name="n"), x="kind", y="n")', True, False),
     ("chronology-ex-2", "the years of 1921-1924", 'later = period[period["date_start"].between("1921-01-01", '
@@ -129,9 +129,9 @@ VARIANTS = [
     ("publications-ex-1", "every text", "dreadnought = texts.sort_values(\"date_start\")", False, True),
     # the time line of programmes and appeals, "redrawn"
     ("publications-ex-2", "the worked solution", "", True, True),
-    ("publications-ex-2", "points without the date ranges", 'fig = px.scatter(programmes, x="middle", y="where")',
+    ("publications-ex-2", "points without the date ranges", 'fig = px.scatter(programmes, x="date_start", y="where")',
      True, True),
-    ("publications-ex-2", "every text drawn", 'fig = px.scatter(texts, x="middle", y="where")', True, False),
+    ("publications-ex-2", "every text drawn", 'fig = px.scatter(texts, x="date_start", y="where")', True, False),
     ("publications-ex-2", "statements", 'programmes = texts[texts["family"] != "programmes and appeals"]', False, False),
     # "a bar chart" of texts per year
     ("publications-ex-3", "the worked solution", "", True, True),
@@ -154,7 +154,7 @@ VARIANTS = [
      'fig = px.scatter(sapronov, x="date_start", y="kind")', True, True),
     ("repression-ex-2", "px.timeline", 'fig = px.timeline(sapronov, x_start="date_start", x_end="date_end", y="kind")',
      True, True),
-    ("repression-ex-2", "Miasnikov's chart", 'fig = px.scatter(path, x="middle", y="kind")', True, False),
+    ("repression-ex-2", "Miasnikov's chart", 'fig = px.scatter(path, x="date_start", y="kind")', True, False),
     # "one bar per event from people_low to people_high (or a mark where they are equal)"
     ("repression-ex-3", "the worked solution (a mark and a line)", "", True, True),
     ("repression-ex-3", "one bar per event, low to high", 'fig = px.bar(numbered, x="spread", base="people_low", '

@@ -100,8 +100,8 @@ def test_validator_refuses_a_description_locator_not_in_its_paragraph(tmp_path):
 
 
 def test_an_essay_hedge_must_be_the_essays_word(tmp_path):
-    found = problems_after(tmp_path, "attestations", ",season,summer of 1923,,,,,,,seems,",
-                           ",season,summer of 1923,,,,,,,probably,")
+    found = problems_after(tmp_path, "attestations", ",season,summer 1923,,,,,,,seems,",
+                           ",season,summer 1923,,,,,,,probably,")
     assert len(found) == 1 and "column hedge: 'probably' is not in the locator" in found[0]
 
 

@@ -170,7 +170,7 @@ def _derive(data_dir: Path) -> pd.DataFrame:
         statements: dict[str, list[dict]] = {}
         for row in csv.DictReader(f):  # validated: every happening_id is a happening
             statements.setdefault(row["happening_id"], []).append(row)
-    types = dict(zip(happenings["happening_id"], happenings["type"]))
+    types = dict(zip(happenings["happening_id"], happenings["kind"].astype(object).fillna(happenings["type"])))  # an execution is a death
     rows = []
     for happening_id, said in statements.items():
         essay_first = sorted(said, key=lambda a: a["source_id"] != "essay")  # the essay's words, if it has any
@@ -209,6 +209,10 @@ def _with_life_dates(people: pd.DataFrame, data_dir) -> pd.DataFrame:
     """People with the consensus dates of their birth and death: born_start, born_end, born_precision,
     born_place, born_disputed, born_source_ids, born_locator, and the same for died_."""
     lives = consensus(data_dir)
+    # A person dies once (edition/data/claims.py): an execution, or a death drawn among the events,
+    # is that person's death, and no separate death row repeats it.
+    one_person = lives["person_ids"].notna() & ~lives["person_ids"].fillna("").str.contains(";")
+    lives.loc[(lives["type"] == "event") & lives["kind"].isin(["death", "execution"]) & one_person, "type"] = "death"
     for kind, prefix in (("birth", "born"), ("death", "died")):
         dates = lives[lives["type"] == kind].rename(columns={
             "person_ids": "person_id", "date_start": f"{prefix}_start", "date_end": f"{prefix}_end",
