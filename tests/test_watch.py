@@ -100,17 +100,38 @@ def test_sphinx_counts_a_page_as_read_when_reading_began():
     """A page saved while Sphinx read it (after it opened the file) has a time before the end of
     its reading: the page's recorded time is moved back to when reading began, so the next build
     reads it again."""
-    class App:
-        pass
+    import os
+    import tempfile
+    from pathlib import Path
 
-    class Env:
-        all_docs = {"chapters/closing": 5_000_000, "chapters/index": 1_000}
+    with tempfile.TemporaryDirectory() as tmp:
+        src, build = Path(tmp) / "src", Path(tmp) / "build"
+        for name in ("closing", "index", "whos-who"):
+            (src / "chapters").mkdir(parents=True, exist_ok=True)
+            (src / "chapters" / f"{name}.md").write_text(name)
+        build.mkdir()
+        (build / "words.json").write_text("{}")  # a file the build writes while it reads
 
-    app, env = App(), Env()
-    app.edition_reading_began = 3_000_000
-    freshness._reading(app, env, ["chapters/closing", "chapters/index"])
-    freshness._as_read(app, env)
-    assert env.all_docs == {"chapters/closing": 3_000_000, "chapters/index": 1_000}
+        class App:
+            outdir = str(build / "html")
+
+        class Env:
+            srcdir, doctreedir = str(src), str(build)
+            all_docs = {"chapters/closing": 5_000_000, "chapters/index": 4_000_000, "chapters/whos-who": 5_000_000}
+            dependencies = {"chapters/whos-who": {str(build / "words.json")}}
+
+            def doc2path(self, docname):
+                return str(src / f"{docname}.md")
+
+        for name, seconds in (("closing", 4), ("index", 1), ("whos-who", 1)):  # closing saved during reading
+            os.utime(src / "chapters" / f"{name}.md", ns=(seconds * 1_000_000_000, seconds * 1_000_000_000))
+        os.utime(build / "words.json", ns=(4_500_000_000, 4_500_000_000))
+        app, env = App(), Env()
+        app.edition_reading_began = 3_000_000
+        freshness._reading(app, env, ["chapters/closing", "chapters/index", "chapters/whos-who"])
+        freshness._as_read(app, env)
+        assert env.all_docs == {"chapters/closing": 3_000_000, "chapters/index": 4_000_000,
+                                "chapters/whos-who": 5_000_000}
 
 
 PARENT = """

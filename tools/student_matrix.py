@@ -158,8 +158,11 @@ def run_one(kit: Path, python: str, version: str, which: str, tmp: Path) -> tupl
                          cwd=work, capture_output=True, text=True, env=clean, timeout=1800)
     found = versions(env)
     said = ", ".join(f"{n} {found.get(n, '?')}" for n in REPORTED) + note
-    if ran.returncode != 0:
-        return False, said + ": " + (ran.stdout + ran.stderr).strip()[-2000:]
+    if ran.returncode != 0:  # the notebooks that ran, then the failing cell's source and the error's last lines
+        said_all = ran.stdout + ran.stderr
+        cell = said_all.find("An error occurred while executing the following cell")
+        head = said_all[cell:cell + 1500] if cell >= 0 else ""
+        return False, said + ": " + ran.stdout.strip()[-300:] + "\n" + head + "\n...\n" + said_all.strip()[-800:]
     return True, said + ": all four notebooks ran"
 
 

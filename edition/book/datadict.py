@@ -99,7 +99,7 @@ class DataDictionary(DataDirective):
             body += table_row(table_cell(nodes.literal("", text(field["name"]))), table_cell(text(field.get("type", "string"))),
                          table_cell("yes" if cons.get("required") else ""), table_cell(*desc))
         group += body
-        table = nodes.table("", group, classes=["colwidths-given"])
+        table = nodes.table("", group, classes=["colwidths-given", "data-fields"])
         self.set_source_info(table)
         return self.labelled(table, f"fields-{name}")
 

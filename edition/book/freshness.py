@@ -131,13 +131,33 @@ def _reading(app: Sphinx, env, docnames: list[str]) -> None:
 
 
 def _as_read(app: Sphinx, env) -> None:
-    """Each page read in this build counts as read when reading began (see the module's words)."""
+    """A page read in this build whose file (or a dependency outside the build's own folders) was
+    saved after reading began counts as read when reading began, so the next build reads it again
+    (see the module's words). The others keep Sphinx's time: a dependency the build itself writes
+    while reading (the essay's words for the who's who) must not make its page look stale."""
     began = getattr(app, "edition_reading_began", None)
     if began is None:
         return
+    build = [Path(getattr(env, "doctreedir", "/nonexistent")).resolve(), Path(getattr(app, "outdir", "/nonexistent")).resolve()]
     for docname in getattr(app, "edition_pages_read", []):
-        if docname in env.all_docs:
+        if docname in env.all_docs and _saved_since(env, docname, began, build):
             env.all_docs[docname] = min(env.all_docs[docname], began)
+
+
+def _saved_since(env, docname: str, began: int, build: list[Path]) -> bool:
+    srcdir = Path(getattr(env, "srcdir", "."))
+    files = [Path(env.doc2path(docname))] if hasattr(env, "doc2path") else []
+    files += [srcdir / d for d in getattr(env, "dependencies", {}).get(docname, ())]
+    for path in files:
+        try:
+            resolved = path.resolve()
+            if any(resolved.is_relative_to(b) for b in build):
+                continue
+            if resolved.stat().st_mtime_ns // 1_000 >= began:
+                return True
+        except OSError:
+            return True  # gone or unreadable: read it again
+    return not files  # nothing known of it: the safe side
 
 
 def _forget(cache_dir: Path, path: Path) -> None:

@@ -276,7 +276,7 @@ class PrintLayout(SphinxPostTransform):
                 node.parent.remove(node)
         for table in list(self.document.findall(nodes.table)):
             long = len(list(table.findall(nodes.row))) > 6
-            if long or "dataframe" in table["classes"]:
+            if long or {"dataframe", "data-fields"} & set(table["classes"]):  # a short field list too
                 self._sized(table, long)
 
     @staticmethod
