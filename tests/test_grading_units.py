@@ -175,3 +175,22 @@ def test_no_value_from_the_command_line_is_pasted_into_a_shell_string():
     recipes = "\n".join(line for line in makefile.splitlines() if line.startswith("\t"))
     for name in ("SUBMISSIONS", "ROSTER", "CHECKS", "LIMIT", "SOLUTIONS", "PAPER", "EDITION", "PORT"):
         assert not re.search(rf"\$[({{]{name}[)}}]", recipes), f"$({name}) inside a recipe"
+
+
+def test_the_marking_sheet_shows_what_students_wrote_as_text(tmp_path):
+    """A name, an answer and a chart title are the students' text: escaped, never markup or script."""
+    import json as json_
+    from edition.grade import Graded
+    from edition.grade.handins import Cell, HandIn
+    from edition.grade.sheet import marking_sheet
+    h = HandIn(Path("x"), "chronology-x.ipynb", notebook="chronology", student="<img src=x onerror=alert(1)>", key="x")
+    h.cells = [Cell("markdown", "</div><script>alert(2)</script>", "chronology-ex-4", True),
+               Cell("code", "fig = 1", "chronology-ex-2")]
+    g = Graded(h, points={"chronology-ex-2": 3.0, "chronology-ex-4": None})
+    g.charts["chronology-ex-2"] = json_.dumps({"data": [], "layout": {"title": {"text": "</script><script>alert(3)</script>"},
+                                                                      "images": [{"source": "http://example.com/x.png"}]}})
+    page = marking_sheet([g], tmp_path / "marking", {})
+    body = page.split("<body", 1)[1]
+    assert "<img" not in body and "<script>alert" not in body and "alert(2)" in body
+    assert "</script><script>" not in body and "example.com" not in body
+    assert body.count("<script") == 3  # the chart's data and the two files beside the page
