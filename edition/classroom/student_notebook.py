@@ -40,7 +40,7 @@ SOLUTION_END = re.compile(r"^(`{3,})\{solution-end\}[^\n]*\n(?:.*?\n)??\1[ \t]*$
 # Characters that Markdown (and Jupyter's math) would read as markup: a source's author and title
 # come from data/sources.csv, so in a citation they are escaped and show as typed.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|{}!#])")
-ANSWER = "# Your answer here: write your code, run it, and compare with the book's worked solution.\n"
+ANSWER = "# Your answer here: write your code and run it.\n"  # no worked solution to compare with in a graded class's edition
 WRITTEN_ANSWER = "*Your answer:* ..."  # a Markdown cell: words, which a code cell would stop at (SyntaxError)
 CHECK_TAG = "check-answer"  # a "Check your answer" cell, and the import its exercises share
 BOOK_ONLY_TAGS = {"remove-output", "skip-execution"}
