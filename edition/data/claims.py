@@ -46,6 +46,8 @@ v = importlib.import_module("edition.data.validate")  # the module, which import
 MONTH = dt.timedelta(days=31)
 DEATHS = {"death", "execution"}
 NOT_A_KIND = {"other", ""}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+          "December")
 
 
 def _date(text: str) -> dt.date | None:
@@ -449,12 +451,17 @@ def dispute_problems(tables: dict) -> list[v.Problem]:
             if r["source_id"] == "editors" or not r["date_start"]:
                 continue
             years = {int(r["date_start"][:4]), int(r["date_end"][:4])}
-            if not (r["date_text"] and _words(r["date_text"]) in words) and not years <= numbers:
+            stated = years <= numbers
+            if r["date_precision"] in ("day", "month"):  # the month too (and the day), by name or number
+                start = dt.date.fromisoformat(r["date_start"])
+                stated = stated and _said(MONTHS[start.month - 1], words)
+                stated = stated and (r["date_precision"] == "month" or start.day in numbers)
+            if not (r["date_text"] and _words(r["date_text"]) in words) and not stated:
                 problems.append(v.Problem(file, n, "date_text", r["date_text"] or r["date_start"],
                                           f"is a version of the disputed {row['happening_id']}, but dispute "
-                                          f"{row['dispute_id']!r} does not state it (neither these words nor the "
-                                          f"years {', '.join(map(str, sorted(years)))}): state every version in the "
-                                          "dispute's essay_says or others_say as the attestations give it"))
+                                          f"{row['dispute_id']!r} does not state it (neither these words nor its "
+                                          f"{ {'day': 'day, month and year', 'month': 'month and year'}.get(r['date_precision'], 'years')}): "
+                                          "state every version in the dispute's essay_says or others_say as the attestations give it"))
             for column in ("low", "high"):
                 if counted and r[column] and int(r[column]) not in numbers:
                     problems.append(v.Problem(file, n, column, r[column], f"is a version of the disputed count of "
