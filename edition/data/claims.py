@@ -434,7 +434,9 @@ def dispute_problems(tables: dict) -> list[v.Problem]:
         return []
     if not {"topic", "essay_says", "others_say"} <= set(disputes.resource.names):
         return []
-    texts = {row["dispute_id"]: " ".join((row["topic"], row["essay_says"], row["others_say"])) for _, row in disputes.rows}
+    ids = [row["dispute_id"] for _, row in disputes.rows]
+    texts = {row["dispute_id"]: " ".join((row["topic"], row["essay_says"], row["others_say"])) for _, row in disputes.rows
+             if ids.count(row["dispute_id"]) == 1}  # an id used twice is reported as a duplicate key
     told = defaultdict(list)
     for n, row in attestations.rows:
         if attestations.good(n, *v.FIELDS, "date_text", "source_id"):
