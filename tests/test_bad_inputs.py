@@ -613,6 +613,48 @@ descriptors(
 )
 
 
+# What a row claims (edition/data/claims.py, issue 24): a description, role, date, hedge or dispute that says more
+# than, or other than, the words it cites
+SAY_ONLY = ("say only what they say (what other sources add belongs in the note, naming them; what the editors infer, "
+            "in the note as the editors')")
+cells(
+    ("description_with_an_office_the_essay_does_not_give", "people", {"person_id": "daniels"}, "description",
+     "Editor of A Documentary History of Communism.",
+     f"gives the role 'editor', which paragraph note-1 does not: add the paragraph that says it to paragraph, or {SAY_ONLY}"),
+    ("description_with_a_place_the_essay_does_not_give", "groups", {"group_id": "left-opposition"}, "description",
+     "Opposition in the Bolshevik Party founded in 1923 in Moscow by the 'Platform ...",
+     f"gives the place 'Moscow', which paragraph cr-8;lo-1;lo-2 does not: add the paragraph that says it to paragraph, or "
+     f"{SAY_ONLY}", "Opposition in the Bolshevik Party founded in 1923 in Moscow by the 'Platform of the Forty-Six'."),
+    ("membership_role_its_words_do_not_give", "happenings", {"happening_id": "ms-trotsky-lo"}, "role", "leader",
+     "gives the role 'leader', which the words of its attestations (the essay's paragraphs, the other sources' locators) "
+     f"do not: {SAY_ONLY}"),
+    ("essay_date_without_the_essays_words", "attestations", {"attestation_id": "at-ms-miasnikov-wg-essay"}, "date_text", "",
+     "is empty, but the row gives a date (1923-02-01): write the date as paragraph wg-4 words it (or, if the date comes "
+     "from elsewhere, move it to an attestation of the same happening whose source is the editors (source_id editors), "
+     "with the reasoning in its note, or delete it)"),
+    ("essay_place_as_part_of_a_word", "attestations", {"attestation_id": "at-ev-essay-wg-underground"}, "place", "Russia",
+     "is not in the words of paragraph wg-4: the essay does not say it; move it to an attestation of the same happening "
+     "whose source is the editors (source_id editors), with the reasoning in its note, or delete it"),
+    ("editors_hedge_filed_as_the_sources", "attestations", {"attestation_id": "at-ev-kai-ceases-uncensored"}, "hedge",
+     "probably", "is not in the locator (the words of uncensored-cwi): a hedge is the source's own word, copied from its "
+     "words; if the doubt is the editors', write it as 'editors: <why>'"),
+    ("size_estimates_that_disagree_without_a_dispute", "size_estimates", {"estimate_id": "se-rcp-delegates-12th-report"},
+     "dispute_id", "", "does not join this estimate to row 29 (se-rcp-delegates-12th-gse), which counts the same delegates "
+     "of rcp-b at overlapping dates differently (408-408 against 458-458): name one dispute in both rows, whose words "
+     "state both counts"),
+)
+
+
+@case
+def dispute_that_leaves_out_a_version(data):
+    set_cell(data, "disputes", row_where(data, "disputes", dispute_id="trotsky-alma-ata"), "others_say",
+             "17 January 1928 (Rudnik; Chernyavsky).")
+    return (f"data/attestations.csv, row {row_where(data, 'attestations', attestation_id='at-ctx-trotsky-alma-ata-qalam')}, "
+            "column date_text: '18 January 1928' is a version of the disputed ev-trotsky-alma-ata, but dispute "
+            "'trotsky-alma-ata' does not state it (neither these words nor its day, month and year): state every version "
+            "in the dispute's essay_says or others_say as the attestations give it")
+
+
 def field(descriptor: dict, table: str, name: str) -> dict:
     return next(f for f in resource(descriptor, table)["schema"]["fields"] if f["name"] == name)
 

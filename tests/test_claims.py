@@ -294,3 +294,71 @@ def test_a_source_cannot_attest_what_happened_after_it(copy):
         "(lenin-cw45-molotov-1921-12-05: '5 December 1921'): a source cannot attest what happened after it; if a later "
         "layer of the document (an editors' note, an introduction) says it, give that layer a row of its own in "
         "sources.csv and cite it"]
+
+
+# ---- descriptions and roles, hedges, layers, disputes ---------------------------------------------
+
+def test_what_a_description_claims_is_checked_against_the_cited_words():
+    from edition.data.claims import unsaid
+    said = "Gabriel Miasnikov, a worker from the Urals, was expelled from the party in early 1922 and joined others to found the group."
+    assert unsaid("A worker from the Urals; expelled in 1922; founder of the group.", said, {"Moscow"}) == []
+    assert unsaid("Leader of the group in Moscow, 1923; 'a true Bolshevik'.", said, {"Moscow"}) == [
+        "the number 1923", "the quotation 'a true Bolshevik'", "the role 'leader'", "the place 'Moscow'"]
+    assert unsaid("Expelled in 1922 (wg-4).", said, set()) == []  # a paragraph label is not a number the row gives
+    assert unsaid("Old Bolshevik.", said, set()) == ["the role 'old bolshevik'"]
+
+
+def test_the_real_descriptions_and_roles_say_only_what_their_words_say():
+    tables = tables_of(DATA_DIR)
+    people = [c for _, c in tables["people"].rows if c["source_id"] == "essay" and c["description"]]
+    groups = [c for _, c in tables["groups"].rows if c["source_id"] == "essay" and c["description"]]
+    assert len(people) >= 18 and len(groups) >= 17  # the rule reads every one of them
+    assert not [p for p in validate(DATA_DIR) if p.column in ("description", "role", "hedge")]
+    by_id = {c["person_id"]: c["description"] for c in people}
+    for office in ("Historian", "Editor", "Leader", "head of", "Old Bolshevik"):
+        assert not [i for i, d in by_id.items() if office in d], office
+    wo = next(c for c in groups if c["group_id"] == "workers-opposition")["description"]
+    assert "Russian CWP" in wo and "Workers' Group" not in wo  # wg-2: the Russian CWP pledged to support its demands
+
+
+def test_a_documents_later_layers_are_sources_of_their_own():
+    sources = load("sources").set_index("source_id")
+    attestations = load("attestations").set_index("attestation_id")
+    for attestation, layer in (("at-wg-miasnikov-arrest-1923-05-libcom", "libcom-appeal-1924-intro"),
+                               ("at-wg-miasnikov-rearrest-libcom", "libcom-appeal-1924-intro"),
+                               ("at-pub-wg-appeal-1924", "libcom-appeal-1924-intro"),
+                               ("at-pub-miasnikov-vexed-questions", "lenin-cw45-note-1921-08-01-editors"),
+                               ("at-ev-miasnikov-expelled-politburo", "lenin-cw45-editors-note"),
+                               ("at-wg-miasnikov-death-1946", "wikirouge-fr-escape-footnote")):
+        assert attestations.loc[attestation, "source_id"] == layer
+    assert "2025" in sources.loc["libcom-appeal-1924-intro", "date_text"]
+    assert attestations.loc["at-wg-founded-own-account", "source_id"] == "libcom-appeal-1924"  # the 1924 text itself
+    for original in ("libcom-appeal-1924", "lenin-cw45-note-1921-08-01", "wikirouge-fr-escape"):
+        assert "with" not in sources.loc[original, "author"], original  # no 'with the editors' note' in one row
+
+
+def test_the_politburos_decision_and_the_arrests_are_two_happenings():
+    happenings = load("happenings").set_index("happening_id")
+    attestations = load("attestations").set_index("attestation_id")
+    assert "150" not in happenings.loc["ev-ctx-trotsky-deportation-politburo", "title"]
+    assert happenings.loc["ev-lo-arrests-1929-01", "kind"] == "arrest"
+    decision, arrests = attestations.loc["at-ctx-trotsky-deportation-politburo"], attestations.loc["at-lo-arrests-1929-01-rudnik"]
+    import pandas as pd
+    assert pd.isna(decision["low"]) and pd.isna(decision["high"])  # the decision counts no one
+    assert (arrests["low"], arrests["high"], arrests["hedge"]) == (150, 150, "about")
+
+
+def test_every_disagreement_has_a_dispute_that_states_its_versions():
+    from edition.data.claims import dispute_problems
+    from edition.data.validate import disagreements
+    tables = tables_of(DATA_DIR)
+    told: dict[str, list[dict]] = {}
+    for _, row in tables["attestations"].rows:
+        told.setdefault(row["happening_id"], []).append(row)
+    disputed = [c for _, c in tables["happenings"].rows if disagreements(told.get(c["happening_id"], []), c["kind"] or c["type"])]
+    assert len(disputed) >= 15 and all(c["dispute_id"] for c in disputed)
+    assert dispute_problems(tables) == []
+    disputes = load("disputes").set_index("dispute_id")
+    assert "7 January" not in disputes.loc["trotsky-deportation-order", "others_say"]  # another happening, not a version
+    for added in ("wg-oath", "kuznetsov-initial", "maslow-expulsion"):
+        assert added in disputes.index

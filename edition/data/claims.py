@@ -46,6 +46,8 @@ v = importlib.import_module("edition.data.validate")  # the module, which import
 MONTH = dt.timedelta(days=31)
 DEATHS = {"death", "execution"}
 NOT_A_KIND = {"other", ""}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+          "December")
 
 
 def _date(text: str) -> dt.date | None:
@@ -209,7 +211,8 @@ def source_date_problems(tables: dict) -> list[v.Problem]:
 def problems(tables: dict, chapters) -> list[v.Problem]:
     """Every rule of this module, over the tables the validator read."""
     return (duplicate_problems(tables) + kind_problems(tables) + essay_claim_problems(tables, chapters)
-            + source_date_problems(tables))
+            + source_date_problems(tables) + hedge_problems(tables) + description_problems(tables, chapters)
+            + dispute_problems(tables))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,6 +248,11 @@ def numbers_in(text: str) -> set[int]:
     return found
 
 
+def _said(phrase: str, words: str) -> bool:
+    """Whether a phrase is in normalised words as whole words ('Russia' is not said by 'Russian')."""
+    return re.search(r"(?<!\w)" + re.escape(_words(phrase)) + r"(?!\w)", words) is not None
+
+
 def essay_claim_problems(tables: dict, chapters) -> list[v.Problem]:
     """For every row that cites the essay: each place, date text and count it carries is in the words of
     the paragraphs it cites, and a hedge in its locator ('is reported', 'seems') makes it uncertain."""
@@ -269,9 +277,13 @@ def essay_claim_problems(tables: dict, chapters) -> list[v.Problem]:
             said = " ".join(texts[label] for label in labels)
             words, where = _words(said), f"paragraph {row['paragraph']}"
             for place in filter(None, (p.strip() for p in row.get("place", "").split(";"))):
-                if _words(place) not in words:
+                if not _said(place, words):
                     problems.append(v.Problem(file, number, "place", place, f"is not in the words of {where}: the essay "
                                               f"does not say it; {move}"))
+            if row["date_start"] and not row["date_text"]:
+                problems.append(v.Problem(file, number, "date_text", "", f"is empty, but the row gives a date "
+                                          f"({row['date_start']}): write the date as {where} words it (or, if the date "
+                                          f"comes from elsewhere, {move})"))
             if row["date_text"] and _words(row["date_text"]) not in words:
                 problems.append(v.Problem(file, number, "date_text", row["date_text"], f"is not in the words of {where}: "
                                           f"write the date as the essay words it, or {move}"))
@@ -292,4 +304,186 @@ def essay_claim_problems(tables: dict, chapters) -> list[v.Problem]:
                                           f"does not mark the row uncertain, but the essay hedges ({v.quote(hedge.group())} "
                                           f"in the locator): " + ("copy the hedge word into hedge" if column == "hedge"
                                                                   else "set uncertain to true")))
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Hedges, descriptions and roles, disputes
+# ---------------------------------------------------------------------------------------------
+
+def hedge_problems(tables: dict) -> list[v.Problem]:
+    """A hedge is the source's own word, inside its quoted words (the locator), or the editors' doubt,
+    which starts 'editors:'. The essay's rows are checked with the essay's words (validate.py); this
+    checks every other source: the editors' doubt must not pass for the author's."""
+    table = tables.get("attestations")
+    if table is None or not {"source_id", "locator", "hedge"} <= set(table.resource.names):
+        return []
+    return [v.Problem(table.resource.file, n, "hedge", row["hedge"],
+                      f"is not in the locator (the words of {row['source_id']}): a hedge is the source's own word, "
+                      "copied from its words; if the doubt is the editors', write it as 'editors: <why>'")
+            for n, row in table.rows
+            if row["source_id"] not in ("essay", "editors") and row["hedge"] and not row["hedge"].startswith("editors:")
+            and row["locator"] and table.good(n, "hedge", "locator", "source_id")
+            and not v.quoted_in(row["hedge"], row["locator"])]
+
+
+# Roles and offices a description or a membership can give a person or a group; each is said when one
+# of its stems is in the cited words ('founder' by 'found', 'signatory' by 'signed').
+ROLES = {
+    "leader": ("leader", "led by"), "head": ("head of", "headed"), "chairman": ("chairman", "chair of"),
+    "president": ("president",), "secretary": ("secretary",), "editor": ("editor", "edited"),
+    "spokesman": ("spokesman",), "animator": ("animator",), "founder": ("found", "formed"),
+    "organiser": ("organis", "organiz"), "theorist": ("theorist",), "historian": ("historian",),
+    "commissar": ("commissar",), "diplomat": ("diplomat",), "signatory": ("signator", "signed"),
+    "militant": ("militant",), "old bolshevik": ("old bolshevik",), "worker": ("worker",),
+    "intellectual": ("intellectual",),
+}
+ROLE_WORDS = re.compile(r"\b(leader|led|head|chairman|president|secretary|editor|spokesman|animator|founder|founded|"
+                        r"organi[sz]er|theorist|historian|commissar|diplomat|signator(?:y|ies)|militant|old bolshevik|"
+                        r"workers?|intellectuals?)\b", re.IGNORECASE)
+LABEL = re.compile(r"\b(?:cr|wt|wg|lo|end|note)-\d+\b")  # a paragraph label named in a text is not a number it gives
+QUOTED = re.compile(r"(?<!\w)['‘“\"](.+?)['’”\"](?!\w)")
+
+
+def _role(word: str) -> str:
+    word = word.casefold()
+    return {"led": "leader", "founded": "founder", "organizer": "organiser", "signatories": "signatory",
+            "workers": "worker", "intellectuals": "intellectual"}.get(word, word)
+
+
+def claims_in(text: str) -> tuple[set[int], list[str], list[str]]:
+    """What a description or role claims that can be checked against cited words: its numbers (years,
+    counts), its quotations and its roles or offices."""
+    return numbers_in(text), [q for q in QUOTED.findall(text) if len(q.split()) > 0], \
+        sorted({_role(m) for m in ROLE_WORDS.findall(text)})
+
+
+def unsaid(text: str, said: str, places: set[str]) -> list[str]:
+    """The claims of `text` that the words `said` do not make, in words (empty: all are said)."""
+    words = _words(said)
+    numbers, quotes, roles = claims_in(LABEL.sub("", text))
+    found = [f"the number {n}" for n in sorted(numbers - numbers_in(said))]
+    found += [f"the quotation {v.quote(q)}" for q in quotes if _words(q).strip(" .,;") not in words]
+    found += [f"the role {r!r}" for r in roles if not any(re.search(r"(?<!\w)" + stem, words) for stem in ROLES[r])]
+    found += [f"the place {p!r}" for p in sorted(places) if _said(p, _words(text)) and not _said(p, words)]
+    return found
+
+
+def _places(tables: dict) -> set[str]:
+    table = tables.get("places")
+    if table is None or not {"place", "name_en"} <= set(table.resource.names):
+        return set()
+    return {name for _, row in table.rows for name in (row["place"], row["name_en"]) if name and len(name) > 2}
+
+
+def description_problems(tables: dict, chapters) -> list[v.Problem]:
+    """The description of a person or group that cites the essay, and the role of a membership that an
+    essay row attests, say only what the cited words say: every number, quotation, role or office and
+    place in them is in the cited paragraphs (for a membership, in the words of its attestations)."""
+    try:
+        texts = v.essay.texts(chapters)
+    except (OSError, ValueError, IndexError):
+        return []
+    places, problems = _places(tables), []
+    move = ("say only what they say (what other sources add belongs in the note, naming them; what the editors infer, "
+            "in the note as the editors')")
+    for name in ("people", "groups"):
+        table = tables.get(name)
+        if table is None or not {"description", "source_id", "paragraph"} <= set(table.resource.names):
+            continue
+        for number, row in table.rows:
+            if row["source_id"] != "essay" or not row["description"] or not table.good(number, "description", "paragraph"):
+                continue
+            labels = [label for label in row["paragraph"].split(";") if label in texts]
+            if not labels:
+                continue
+            missing = unsaid(row["description"], " ".join(texts[label] for label in labels), places)
+            if missing:
+                problems.append(v.Problem(table.resource.file, number, "description", row["description"],
+                                          f"gives {', '.join(missing)}, which paragraph {row['paragraph']} does not: "
+                                          f"add the paragraph that says it to paragraph, or {move}"))
+    happenings, attestations = tables.get("happenings"), tables.get("attestations")
+    if happenings is None or attestations is None or "role" not in happenings.resource.names:
+        return problems
+    told = defaultdict(list)
+    for n, row in attestations.rows:
+        if attestations.good(n, "source_id", "paragraph", "locator"):
+            told[row["happening_id"]].append(row)
+    for number, row in happenings.rows:
+        rows = told.get(row["happening_id"], [])
+        if row.get("type") != "membership" or not row["role"] or not any(r["source_id"] == "essay" for r in rows) \
+                or not happenings.good(number, "role"):
+            continue
+        said = " ".join(" ".join(texts.get(label, "") for label in r["paragraph"].split(";")) if r["source_id"] == "essay"
+                        else r["locator"] for r in rows)
+        missing = unsaid(row["role"], said, places)
+        if missing:
+            problems.append(v.Problem(happenings.resource.file, number, "role", row["role"],
+                                      f"gives {', '.join(missing)}, which the words of its attestations (the essay's "
+                                      f"paragraphs, the other sources' locators) do not: {move}"))
+    return problems
+
+
+def dispute_problems(tables: dict) -> list[v.Problem]:
+    """Where the attestations of a happening disagree, its dispute states each version as they give it:
+    each disagreeing attestation's date (its date_text or its years) and count are in the dispute's words
+    (topic, essay_says, others_say). Two size estimates of one group and measure whose dates overlap and
+    whose counts do not are a disagreement too: they need a dispute_id."""
+    happenings, attestations, disputes = tables.get("happenings"), tables.get("attestations"), tables.get("disputes")
+    if happenings is None or attestations is None or disputes is None:
+        return []
+    if not {"topic", "essay_says", "others_say"} <= set(disputes.resource.names):
+        return []
+    ids = [row["dispute_id"] for _, row in disputes.rows]
+    texts = {row["dispute_id"]: " ".join((row["topic"], row["essay_says"], row["others_say"])) for _, row in disputes.rows
+             if ids.count(row["dispute_id"]) == 1}  # an id used twice is reported as a duplicate key
+    told = defaultdict(list)
+    for n, row in attestations.rows:
+        if attestations.good(n, *v.FIELDS, "date_text", "source_id"):
+            told[row["happening_id"]].append((n, row))
+    problems, file = [], attestations.resource.file
+    for number, row in happenings.rows:
+        rows = [r for _, r in told.get(row["happening_id"], [])]
+        text = texts.get(row.get("dispute_id", ""))
+        if text is None or not v.disagreements(rows, row["kind"] or row["type"]):
+            continue
+        words, numbers = _words(text), numbers_in(text)
+        counted = any("numbers" in d for d in v.disagreements(rows, row["kind"] or row["type"]))
+        for n, r in told[row["happening_id"]]:
+            if r["source_id"] == "editors" or not r["date_start"]:
+                continue
+            years = {int(r["date_start"][:4]), int(r["date_end"][:4])}
+            stated = years <= numbers
+            if r["date_precision"] in ("day", "month"):  # the month too (and the day), by name or number
+                start = dt.date.fromisoformat(r["date_start"])
+                stated = stated and _said(MONTHS[start.month - 1], words)
+                stated = stated and (r["date_precision"] == "month" or start.day in numbers)
+            if not (r["date_text"] and _words(r["date_text"]) in words) and not stated:
+                problems.append(v.Problem(file, n, "date_text", r["date_text"] or r["date_start"],
+                                          f"is a version of the disputed {row['happening_id']}, but dispute "
+                                          f"{row['dispute_id']!r} does not state it (neither these words nor its "
+                                          f"{ {'day': 'day, month and year', 'month': 'month and year'}.get(r['date_precision'], 'years')}): "
+                                          "state every version in the dispute's essay_says or others_say as the attestations give it"))
+            for column in ("low", "high"):
+                if counted and r[column] and int(r[column]) not in numbers:
+                    problems.append(v.Problem(file, n, column, r[column], f"is a version of the disputed count of "
+                                              f"{row['happening_id']}, but dispute {row['dispute_id']!r} does not state "
+                                              "it: state every version in essay_says or others_say"))
+    estimates = tables.get("size_estimates")
+    if estimates is None or not {"group_id", "measure", "low", "high", "dispute_id"} <= set(estimates.resource.names):
+        return problems
+    rows = [(n, r) for n, r in estimates.rows if estimates.good(n, "group_id", "measure", "low", "high", "date_start",
+                                                                  "date_end", "dispute_id") and r["date_start"]]
+    for (n1, a), (n2, b) in combinations(rows, 2):
+        if (a["group_id"], a["measure"]) != (b["group_id"], b["measure"]):
+            continue
+        if max(a["date_start"], b["date_start"]) > min(a["date_end"], b["date_end"]):
+            continue
+        if not v.disagreements([a, b], "estimate") or (a["dispute_id"] and a["dispute_id"] == b["dispute_id"]):
+            continue
+        problems.append(v.Problem(estimates.resource.file, n2, "dispute_id", b["dispute_id"],
+                                  f"does not join this estimate to row {n1} ({a['estimate_id']}), which counts the same "
+                                  f"{a['measure']} of {a['group_id']} at overlapping dates differently ({a['low']}-"
+                                  f"{a['high']} against {b['low']}-{b['high']}): name one dispute in both rows, whose words "
+                                  "state both counts"))
     return problems
