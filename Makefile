@@ -7,8 +7,9 @@
 #   make pdf EDITION=accessible  the whole edition as a tagged PDF/UA-1 (Typst): _build/accessible/book.pdf
 #   make handouts  one tagged PDF per essay section and notebook (Typst) into _build/handouts/
 #   make epub    the EPUB 3 edition into _build/epub/book.epub, checked by epubcheck
-#   make serve   serve the built book on http://127.0.0.1:8000
-#   make watch   build the book, then build it again each time a file changes (for editors; Ctrl-C stops)
+#   make serve   serve the built book on http://127.0.0.1:8000 (compressed)
+#   make watch   build the book, then build it again each time a file changes, serving it on PORT with
+#                the open page reloaded after each build (for editors; Ctrl-C stops)
 #   make validate  check the dataset in data/
 #   make classroom  the notebooks, data and helpers in one zip for lab machines (WHEELS=1: offline),
 #                   and the teacher's zip (plus hidden checks and the grader)
@@ -16,7 +17,7 @@
 #                in a sandbox (bubblewrap): grades.csv, canvas.csv, moodle.csv, feedback/, marking.html
 #   make book SOLUTIONS=show  the teacher's edition: every worked solution open
 #   make book SOLUTIONS=omit  the students' edition for a graded class: no worked solution anywhere
-#   make bench   build times and page weights
+#   make bench   build times, edit-to-browser time, script per page, first chart on an emulated phone
 #   make bench-grade  how long grading a class of 30 hand-ins takes
 #   make publish REMOTE=origin [BRANCH=gh-pages]  the built book to a gh-pages branch (ghp-import), for GitHub Pages
 #   make student-matrix  the students' kit on Python 3.10-3.13 with its lowest and pinned versions
@@ -71,7 +72,8 @@ book: $(READY) $(VENDORED)
 	@$(BUILD_BOOK) html
 
 # The editors' loop: one process imports Sphinx and the plug-ins once and forks each build from
-# itself (edition/build.py, watch()): an edited paragraph is published in about 3 s.
+# itself (edition/build.py, watch()): an edited paragraph is published in about 3 s, and the page
+# open at http://127.0.0.1:$(PORT)/ reloads (edition/web/serve.py --live).
 watch: $(READY) $(VENDORED)
 	@$(BUILD_BOOK) html --watch
 
@@ -156,7 +158,7 @@ validate: $(READY)
 	$(BIN)/python -m edition.data
 
 # Build times and page weights on this machine (medians of 3 runs, in a scratch copy).
-bench: $(READY) print-deps browser-deps
+bench: $(READY) $(VENDORED) print-deps browser-deps
 	$(BIN)/python tools/bench.py
 
 # How long grading a class of 30 hand-ins takes (one hangs, one is malformed): tools/bench_grade.py.

@@ -2,18 +2,19 @@
 
     python tools/bench_pages.py [--html _build/html] [--runs 5] [--page chapters/repression.html]
 
-The built book is served by `make serve`'s own server (edition/web/serve.py, so with the
-compression it offers) and opened in Debian's Chromium (Playwright):
+The built book is served by `make serve`'s own server (edition/web/serve.py, which compresses)
+and opened in Debian's Chromium (Playwright). Beside it, "before": the same pages with the scripts
+the book had before issue 29 (plotly's full plotly.min.js, the theme's Font Awesome with every
+icon) served uncompressed as `make serve` did then (Python's http.server). Runs alternate between
+the two, so both see the same load on this shared machine.
 
-    script per page   bytes of script each page loads (files, as the browser parses them) and
-                      what went over the wire (compressed when the server compresses)
+    script per page   bytes of script each page loads (as the browser parses them) and what
+                      went over the wire (less when compressed)
     first chart       from navigation start to the first chart drawn (its traces in the SVG), on
                       an emulated phone: 390 px wide, Chrome DevTools' "Fast 4G" network (9 Mbit/s
-                      down, 1.5 up, 165 ms round trip: Network.emulateNetworkConditions) and the
+                      down, 1.5 up, 165 ms round trip: Network.emulateNetworkConditions), the
                       processor slowed 4 times (Emulation.setCPUThrottlingRate), empty cache;
-                      the median of --runs, beside "Slow 4G" (1.6 Mbit/s, 563 ms) for reference
-
-The machine is shared: medians of several runs; the load average is printed with them.
+                      medians of --runs, and of --slow runs on "Slow 4G" (1.6 Mbit/s, 563 ms)
 """
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ import argparse
 import contextlib
 import os
 import signal
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,19 +48,36 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(html: Path):
-    """`make serve` on a free port (its server, as a reader would start it)."""
+def served(html: Path, plain: bool = False):
+    """`make serve` on a free port (its server, as a reader would start it); plain: Python's own
+    http.server, uncompressed, as `make serve` was before."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "edition.web.serve", str(port), str(html)], cwd=ROOT,
+    command = (["-m", "http.server", "--bind", "127.0.0.1", "--directory", str(html), str(port)] if plain
+               else ["-m", "edition.web.serve", str(port), str(html)])
+    server = subprocess.Popen([sys.executable, "-u", *command], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         line = server.stdout.readline()
-        if "Serving" not in line:
+        if "Serving" not in line and "HTTP" not in line:
             sys.exit(f"make serve did not start: {line}")
         yield f"http://127.0.0.1:{port}"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
+
+
+def baseline(html: Path, tmp: Path) -> Path:
+    """The same built pages with the scripts of before: plotly's full plotly.min.js and the
+    theme's Font Awesome with every icon (both from the installed packages)."""
+    import plotly
+    import pydata_sphinx_theme
+
+    copy = tmp / "before"
+    shutil.copytree(html, copy, symlinks=True)
+    shutil.copyfile(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", copy / "_static" / "plotly.min.js")
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts"
+    shutil.copyfile(theme / "fontawesome.js", copy / "_static" / "scripts" / "fontawesome.js")
+    return copy
 
 
 def script_bytes(browser, url: str) -> tuple[int, int, list[str]]:
@@ -90,8 +109,8 @@ def first_chart(browser, url: str, network: str) -> float:
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     cdp.send("Network.emulateNetworkConditions", {"offline": False, **NETWORKS[network]})
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
-    page.goto(url, wait_until="commit", timeout=120_000)
-    handle = page.wait_for_function(f"() => document.querySelector({DRAWN!r}) && performance.now()", polling=50, timeout=120_000)
+    page.goto(url, wait_until="commit", timeout=600_000)
+    handle = page.wait_for_function(f"() => document.querySelector({DRAWN!r}) && performance.now()", polling=50, timeout=600_000)
     took = handle.json_value() / 1000
     context.close()
     return took
@@ -100,36 +119,49 @@ def first_chart(browser, url: str, network: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--before", type=Path, help="a built book to compare with, served plain (default: these pages "
+                                                    "with the scripts of before)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--slow", type=int, default=1, help="runs on Slow 4G (0: none)")
     parser.add_argument("--page", default="chapters/repression.html", help="the page timed on the phone")
-    parser.add_argument("--slow", type=int, default=1, help="runs on Slow 4G too (0: none)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     html = args.html.resolve()
+    if not (html / args.page).is_file():
+        sys.exit(f"{html / args.page} is not built: run make book")
     pages = sorted(str(p.relative_to(html)) for p in html.rglob("*.html") if "_static" not in p.parts)
-    with served(html) as base, sync_playwright() as p:
+    med = statistics.median
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        before = args.before.resolve() if args.before else baseline(html, Path(tmp))
+        now_base = stack.enter_context(served(html))
+        before_base = stack.enter_context(served(before, plain=True))
+        p = stack.enter_context(sync_playwright())
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        print(f"{'page':40} {'script KB':>10} {'over wire':>10}  charts")
-        weights = {}
+        print(f"{'page':34} {'script KB':>10} {'over wire':>10} {'before':>8} {'over wire':>10}  charts")
+        weights, largest = {}, []
         for rel in pages:
-            parsed, wire, names = script_bytes(browser, f"{base}/{rel}")
+            parsed, wire, names = script_bytes(browser, f"{now_base}/{rel}")
+            old = script_bytes(browser, f"{before_base}/{rel}") if (before / rel).is_file() else (0, 0, [])
             charts = (html / rel).read_text(encoding="utf-8").count('class="plotly-figure"')
-            weights[rel] = parsed
-            print(f"{rel:40} {parsed / 1024:10.0f} {wire / 1024:10.0f}  {charts or ''}", flush=True)
+            weights[rel] = parsed, charts
+            print(f"{rel:34} {parsed / 1024:10.0f} {wire / 1024:10.0f} {old[0] / 1024:8.0f} {old[1] / 1024:10.0f}  {charts or ''}", flush=True)
             if rel == args.page:
                 largest = sorted(names, key=lambda n: -float(n.split()[-2]))[:5]
-        chart_pages = [rel for rel in pages if 'class="plotly-figure"' in (html / rel).read_text(encoding="utf-8")]
-        heaviest = max(chart_pages, key=weights.get) if chart_pages else None
-        if heaviest:
-            print(f"heaviest chart page: {heaviest}, {weights[heaviest] / 1024:.0f} KB of script "
-                  f"({weights[heaviest] / 1e6:.2f} MB; target <= 1.5 MB)")
-        if args.page in weights:
-            print(f"{args.page}'s largest scripts: {', '.join(largest)}")
-        for network in ["Fast 4G"] + (["Slow 4G"] if args.slow else []):
-            runs = [first_chart(browser, f"{base}/{args.page}", network) for _ in range(args.runs if network == "Fast 4G" else args.slow)]
-            print(f"first chart of {args.page}, phone on {network}, CPU / {CPU_SLOWDOWN}: median {statistics.median(runs):.2f} s "
-                  f"of {len(runs)} ({', '.join(f'{r:.2f}' for r in runs)}){'; target <= 3 s' if network == 'Fast 4G' else ''}", flush=True)
+        chart_pages = {rel: w for rel, (w, charts) in weights.items() if charts}
+        heaviest = max(chart_pages, key=chart_pages.get)
+        print(f"heaviest chart page: {heaviest}, {chart_pages[heaviest] / 1e6:.2f} MB of script (target <= 1.5 MB); "
+              f"{args.page}'s largest scripts: {', '.join(largest)}")
+        for network, runs in (("Fast 4G", args.runs), ("Slow 4G", args.slow)):
+            now, old = [], []
+            for _ in range(runs):  # alternating, so both see the same load
+                now.append(first_chart(browser, f"{now_base}/{args.page}", network))
+                old.append(first_chart(browser, f"{before_base}/{args.page}", network))
+                print(f"  {network}: now {now[-1]:.2f} s, before {old[-1]:.2f} s", flush=True)
+            if runs:
+                print(f"first chart of {args.page}, phone on {network}, CPU / {CPU_SLOWDOWN}: median {med(now):.2f} s now, "
+                      f"{med(old):.2f} s before ({runs} runs each): {med(old) / med(now):.1f} times sooner"
+                      f"{'; target <= 3 s' if network == 'Fast 4G' else ''}", flush=True)
         browser.close()
     print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
