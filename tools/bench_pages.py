@@ -109,8 +109,8 @@ def first_chart(browser, url: str, network: str) -> float:
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     cdp.send("Network.emulateNetworkConditions", {"offline": False, **NETWORKS[network]})
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
-    page.goto(url, wait_until="commit", timeout=600_000)
-    handle = page.wait_for_function(f"() => document.querySelector({DRAWN!r}) && performance.now()", polling=50, timeout=600_000)
+    page.goto(url, wait_until="commit", timeout=int(os.environ.get("BENCH_TIMEOUT", 600_000)))
+    handle = page.wait_for_function(f"() => document.querySelector({DRAWN!r}) && performance.now()", polling=50, timeout=int(os.environ.get("BENCH_TIMEOUT", 600_000)))
     took = handle.json_value() / 1000
     context.close()
     return took
@@ -124,6 +124,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--slow", type=int, default=1, help="runs on Slow 4G (0: none)")
     parser.add_argument("--page", default="chapters/repression.html", help="the page timed on the phone")
+    parser.add_argument("--weights", type=int, default=1, help="the table of script per page (0: leave it out)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -140,7 +141,7 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         print(f"{'page':34} {'script KB':>10} {'over wire':>10} {'before':>8} {'over wire':>10}  charts")
         weights, largest = {}, []
-        for rel in pages:
+        for rel in pages if args.weights else []:
             parsed, wire, names = script_bytes(browser, f"{now_base}/{rel}")
             old = script_bytes(browser, f"{before_base}/{rel}") if (before / rel).is_file() else (0, 0, [])
             charts = (html / rel).read_text(encoding="utf-8").count('class="plotly-figure"')
@@ -149,9 +150,10 @@ def main() -> None:
             if rel == args.page:
                 largest = sorted(names, key=lambda n: -float(n.split()[-2]))[:5]
         chart_pages = {rel: w for rel, (w, charts) in weights.items() if charts}
-        heaviest = max(chart_pages, key=chart_pages.get)
-        print(f"heaviest chart page: {heaviest}, {chart_pages[heaviest] / 1e6:.2f} MB of script (target <= 1.5 MB); "
-              f"{args.page}'s largest scripts: {', '.join(largest)}")
+        heaviest = max(chart_pages, key=chart_pages.get, default=None)
+        if heaviest:
+            print(f"heaviest chart page: {heaviest}, {chart_pages[heaviest] / 1e6:.2f} MB of script (target <= 1.5 MB); "
+                  f"{args.page}'s largest scripts: {', '.join(largest)}")
         for network, runs in (("Fast 4G", args.runs), ("Slow 4G", args.slow)):
             now, old = [], []
             for _ in range(runs):  # alternating, so both see the same load
