@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +61,8 @@ def served(html: Path, plain: bool = False):
         line = server.stdout.readline()
         if "Serving" not in line and "HTTP" not in line:
             sys.exit(f"make serve did not start: {line}")
+        # read what it says from now on, or a full pipe would stop the server mid-run
+        threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
         yield f"http://127.0.0.1:{port}"
     finally:
         os.killpg(server.pid, signal.SIGTERM)

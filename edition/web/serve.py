@@ -108,6 +108,14 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             pass
 
 
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a reader who left mid-page is no error
+            super().handle_error(request, client_address)
+
+
 def main(argv: list[str]) -> int:
     live = "--live" in argv
     argv = [a for a in argv if a != "--live"]
@@ -116,12 +124,11 @@ def main(argv: list[str]) -> int:
     handler = type("Handler", (Handler,), {"live": live, "root": Path(folder).resolve()})
     handler = functools.partial(handler, directory=folder)
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = Server(("127.0.0.1", port), handler)
     except OSError as err:
         print(f"Port {port} is in use ({err.strerror}): stop what uses it, or choose another port, "
               f"e.g. make {'watch' if live else 'serve'} PORT={port + 1}", flush=True)
         return 1
-    server.daemon_threads = True
     print(f"Serving the book at http://127.0.0.1:{server.server_address[1]}/ "
           f"{'(the open page reloads after each build) ' if live else ''}(Ctrl-C to stop)", flush=True)
     try:
