@@ -585,6 +585,12 @@ def watch(edition: str, verbose: bool) -> int:
         if running:  # the build got Ctrl-C too: let it say what it left
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             os.waitpid(running[0], 0)
+        if server:  # it got Ctrl-C too; no process of make watch outlives it
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
         say("Stopped watching.")
         return 130
 
