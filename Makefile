@@ -7,8 +7,9 @@
 #   make pdf EDITION=accessible  the whole edition as a tagged PDF/UA-1 (Typst): _build/accessible/book.pdf
 #   make handouts  one tagged PDF per essay section and notebook (Typst) into _build/handouts/
 #   make epub    the EPUB 3 edition into _build/epub/book.epub, checked by epubcheck
-#   make serve   serve the built book on http://127.0.0.1:8000
-#   make watch   build the book, then build it again each time a file changes (for editors; Ctrl-C stops)
+#   make serve   serve the built book on http://127.0.0.1:8000 (compressed)
+#   make watch   build the book, then build it again each time a file changes, serving it on PORT with
+#                the open page reloaded after each build (for editors; Ctrl-C stops)
 #   make validate  check the dataset in data/
 #   make classroom  the notebooks, data and helpers in one zip for lab machines (WHEELS=1: offline),
 #                   and the teacher's zip (plus hidden checks and the grader)
@@ -16,7 +17,7 @@
 #                in a sandbox (bubblewrap): grades.csv, canvas.csv, moodle.csv, feedback/, marking.html
 #   make book SOLUTIONS=show  the teacher's edition: every worked solution open
 #   make book SOLUTIONS=omit  the students' edition for a graded class: no worked solution anywhere
-#   make bench   build times and page weights
+#   make bench   build times, edit-to-browser time, script per page, first chart on an emulated phone
 #   make bench-grade  how long grading a class of 30 hand-ins takes
 #   make publish REMOTE=origin [BRANCH=gh-pages]  the built book to a gh-pages branch (ghp-import), for GitHub Pages
 #   make student-matrix  the students' kit on Python 3.10-3.13 with its lowest and pinned versions
@@ -67,12 +68,13 @@ export EDITION_PAPER = $(PAPER)
 export EDITION PORT
 BUILD_BOOK = $(BIN)/python -m edition.build $(if $(V),--verbose)
 
-book: $(READY)
+book: $(READY) $(VENDORED)
 	@$(BUILD_BOOK) html
 
 # The editors' loop: one process imports Sphinx and the plug-ins once and forks each build from
-# itself (edition/build.py, watch()): an edited paragraph is published in about 3 s.
-watch: $(READY)
+# itself (edition/build.py, watch()): an edited paragraph is published in about 3 s, and the page
+# open at http://127.0.0.1:$(PORT)/ reloads (edition/web/serve.py --live).
+watch: $(READY) $(VENDORED)
 	@$(BUILD_BOOK) html --watch
 
 pdf: $(READY) print-deps browser-deps
@@ -96,6 +98,23 @@ $(READY): requirements.txt pyproject.toml
 	  || { tail -25 $(VENV)/setup.log; echo "Setting up $(VENV) failed: the whole log is $(VENV)/setup.log"; exit 1; }
 	@echo "The packages were installed in $$(cat $(VENV)/pip-seconds) s."
 	@touch $@
+
+# Scripts of the web book from the npm registry (npm pack of an exact version, checked against its
+# pinned sha512, unpacked into .venv/vendor/: tools/vendor-npm.sh); the build copies them to _static/.
+# plotly.js: the basic bundle (bar, pie, scatter: every trace type the book draws, which
+# tests/test_bundle.py checks), 1.2 MB of script where plotly's full plotly.min.js is 4.8 MB; the
+# same version as the pinned plotly (Python) emits figures for. Font Awesome: its core and the few
+# icons the pages use (edition/web/icons.py) instead of the theme's 1.5 MB of every icon.
+VENDOR := $(VENV)/vendor
+PLOTLY_JS_NPM := plotly.js-basic-dist-min 4.1.1 sha512-1oNF8PeQx2hv/y7tqEVWKD3JGwn/MGEMQ8mL9HUwsaqG9FGy/OU5FHUHvzqbqxN4mnwZGI9abTiE775C4kkjMQ==
+FONTAWESOME_NPM := @fortawesome/fontawesome-free 6.5.2 sha512-hRILoInAx8GNT5IMkrtIt9blOdrqHOnPBH+k70aWUAqPZPgopb9G5EQJFpaBx/S8zp2fC+mPW349Bziuk1o28Q==
+VENDORED := $(VENDOR)/plotly.js-basic-dist-min-4.1.1.ok $(VENDOR)/fortawesome-fontawesome-free-6.5.2.ok
+
+$(VENDOR)/plotly.js-basic-dist-min-4.1.1.ok:
+	@bash tools/vendor-npm.sh $(VENDOR) $(PLOTLY_JS_NPM)
+
+$(VENDOR)/fortawesome-fontawesome-free-6.5.2.ok:
+	@bash tools/vendor-npm.sh $(VENDOR) $(FONTAWESOME_NPM)
 
 # apt_install: install the named Debian packages that are missing (needs root, or sudo).
 define apt_install
@@ -139,7 +158,7 @@ validate: $(READY)
 	$(BIN)/python -m edition.data
 
 # Build times and page weights on this machine (medians of 3 runs, in a scratch copy).
-bench: $(READY) print-deps browser-deps
+bench: $(READY) $(VENDORED) print-deps browser-deps
 	$(BIN)/python tools/bench.py
 
 # How long grading a class of 30 hand-ins takes (one hangs, one is malformed): tools/bench_grade.py.

@@ -459,6 +459,12 @@ def build(edition: str, verbose: bool, fork: bool = False, report=lambda inputs:
     then builds again). The last call is the one that counts."""
     builder, folder = EDITIONS[edition]
     started = time.monotonic()
+    if edition == "html":
+        from edition.web.vendored import problem
+
+        if missing := problem():  # plotly.js and the icons, from npm: one line, not Sphinx's traceback
+            say(f"Stopped: {missing}")
+            return 1
     child = None
     try:
         with build_lock():
@@ -538,10 +544,14 @@ def watch(edition: str, verbose: bool) -> int:
     warm_up()
     imported, running = code_state(), []
     say(f"Watching the book: each change is built and published to _build/{EDITIONS[edition][1]} (Ctrl-C stops).")
+    server = live_server(edition)
 
     def restart_if_the_code_changed() -> None:
         if code_state() != imported:
             say("The edition's code or the pinned packages changed: starting again.")
+            if server:
+                server.terminate()
+                server.wait()
             os.execv(sys.executable, [sys.executable, "-m", "edition.build", edition, "--watch"]
                      + (["--verbose"] if verbose else []))
 
@@ -575,8 +585,25 @@ def watch(edition: str, verbose: bool) -> int:
         if running:  # the build got Ctrl-C too: let it say what it left
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             os.waitpid(running[0], 0)
+        if server:  # it got Ctrl-C too; no process of make watch outlives it
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
         say("Stopped watching.")
         return 130
+
+
+def live_server(edition: str) -> subprocess.Popen | None:
+    """The HTML book served on PORT (8000) as `make serve` serves it, with the open page reloaded
+    when a build is published (edition/web/serve.py --live). It says its address or why not."""
+    if edition != "html":
+        return None
+    port = os.environ.get("PORT") or "8000"
+    parent = os.getpid()
+    return subprocess.Popen([sys.executable, "-m", "edition.web.serve", port, str(BUILD / "html"), "--live"], cwd=ROOT,
+                            preexec_fn=lambda: die_with_parent(parent))
 
 
 def watch_loop(state, build_once, before_each=lambda: None, poll: float = 0.2) -> None:

@@ -162,8 +162,9 @@ class Watcher:
     """`make watch` on the copy (python -m edition.build html --watch), its output line by line."""
 
     def __init__(self, book: Path):
+        # PORT=0: its live server (edition/web/serve.py --live) on a free port, said in its output
         self.process = subprocess.Popen([sys.executable, "-u", "-m", "edition.build", "html", "--watch"], cwd=book,
-                                        env={**os.environ, "PYTHONPATH": str(book)}, stdout=subprocess.PIPE,
+                                        env={**os.environ, "PYTHONPATH": str(book), "PORT": "0"}, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, start_new_session=True)
         self.lines: queue.Queue = queue.Queue()
         threading.Thread(target=lambda: [self.lines.put(line) for line in self.process.stdout], daemon=True).start()
@@ -230,3 +231,32 @@ def test_make_watch_publishes_the_last_of_ten_saves_in_two_seconds(book):
     finally:
         watcher.stop()
         chapter.write_text(source, encoding="utf-8")
+
+
+def test_make_watch_reloads_the_open_page_with_the_edit(book):
+    """`make watch` serves the book (edition/web/serve.py --live): a page open in the browser
+    reloads by itself once an edit of it is published, and shows the new words. How long that
+    takes is measured by tools/bench.py (edit to browser), never here."""
+    from browser import browser
+
+    watcher = Watcher(book)
+    try:
+        watcher.until("Watching for the next change")
+        if "Serving the book at" not in "".join(watcher.seen):  # the server says so on its own time
+            watcher.until("Serving the book at")
+        address = re.search(r"Serving the book at (http://127\.0\.0\.1:\d+/)", "".join(watcher.seen))[1]
+        with browser() as b:
+            page = b.new_page()
+            with page.expect_request(f"{address}_edition/live"):  # it listens for the next build
+                page.goto(f"{address}chapters/closing.html")
+            assert "Reloaded in the open browser." not in page.inner_text("body")
+            chapter = book / "chapters" / "closing.md"
+            with page.expect_navigation(timeout=300_000):  # the page reloads itself: the test never navigates
+                edit_line(chapter, lambda line: line.startswith("**After this section"), " Reloaded in the open browser.")
+            page.wait_for_load_state("load")
+            assert "Reloaded in the open browser." in page.inner_text("body")
+            # the published book has no live-reload script: only the watching server adds it
+            assert "_edition/live" in page.content()
+            assert "_edition/live" not in (book / "_build/html/chapters/closing.html").read_text(encoding="utf-8")
+    finally:
+        watcher.stop()

@@ -48,7 +48,11 @@ def test_the_notice_gives_the_pinned_plotly_and_its_plotly_js():
     js = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", shipped)[1]
     pinned = re.search(r"^plotly==(\S+)$", (ROOT / "requirements.txt").read_text(encoding="utf-8"), re.M)[1]
     text = NOTICE.read_text(encoding="utf-8")
-    assert f"plotly.js {js}, as the pinned plotly (Python) {pinned}" in text
+    # the web book's bundle (Makefile: PLOTLY_JS_NPM) is of that version too
+    bundle = re.search(r"^PLOTLY_JS_NPM := plotly\.js-basic-dist-min (\S+) ", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)[1]
+    assert bundle == js
+    assert f"plotly.js {js}, its basic bundle (`plotly.js-basic-dist-min` {bundle} from the npm registry" in text
+    assert f"the plotly.js that the pinned plotly (Python) {pinned} writes its figures for" in text
 
 
 @pytest.mark.check

@@ -9,6 +9,7 @@ takes, measured in the same run) and the previous run's figures, kept in _build/
                      Book's configuration without the edition's plug-ins, no notebook execution)
     chapter edit     one paragraph of the editors' in an essay chapter edited (no notebook reads it)
     watch edit       the same edit under `make watch`: from saving the file to "Built in"
+    edit to browser  the same, to the page open in Chromium reloaded by `make watch` with the edit
     essay edit       one of the author's paragraphs edited: only the notebooks that read the essay run
     CSV edit         one cell of data/happenings.csv edited: only the notebooks that read it run
     cold             a first build (venv ready, nothing built)
@@ -41,7 +42,8 @@ from scratch import append_to_cell, copy_tree  # tools/scratch.py, shared with t
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "_build" / "bench.json"
 FRONT_DOOR = [sys.executable, "-m", "edition.build"]  # what `make book` and `make pdf` run
-TARGETS = {"no change": "<= 2 s, floor + 1.5 s", "chapter edit": "<= 4 s, 0 notebooks", "watch edit": "<= 4 s, 0 notebooks", "essay edit": "its readers only",
+TARGETS = {"no change": "<= 2 s, floor + 1.5 s", "chapter edit": "<= 4 s, 0 notebooks", "watch edit": "<= 4 s, 0 notebooks",
+           "edit to browser": "<= 1 s (issue 29)", "essay edit": "its readers only",
            "CSV edit": "its readers only", "fresh clone": "<= 60 s", "pdf": "0 notebooks, <= 40 s", "check": "< 30 s"}
 
 
@@ -66,29 +68,48 @@ def build(copy: Path, edition: str = "html") -> tuple[float, list[str]]:
     return took, [] if not executed or executed[1] == "none" else executed[1].split(", ")
 
 
-def watch_edits(copy: Path, runs: int) -> list[tuple[float, list[str]]]:
-    """(seconds from saving to "Built in", notebooks executed) for `runs` edits under one `make watch`."""
+def watch_edits(copy: Path, runs: int) -> list[tuple[float, float, list[str]]]:
+    """(seconds from saving to "Built in", seconds from saving to the open page reloaded with the
+    edit in the browser, notebooks executed) for `runs` edits under one `make watch`, whose live
+    server (edition/web/serve.py --live) reloads the page open in Chromium."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser import browser
+
     watcher = subprocess.Popen([*FRONT_DOOR, "html", "--watch"], cwd=copy, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True, env={**os.environ, "PYTHONPATH": str(copy), "PYTHONUNBUFFERED": "1"})
+                               text=True, start_new_session=True,
+                               env={**os.environ, "PYTHONPATH": str(copy), "PYTHONUNBUFFERED": "1", "PORT": "0"})
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put((time.perf_counter(), line)) for line in watcher.stdout], daemon=True).start()
+    said = []
 
     def until(words: str) -> tuple[float, str]:
         while True:
             when, line = lines.get(timeout=600)
+            said.append(line)
             if words in line:
                 return when, line
 
     found = []
     try:
         until("Watching for the next change")
-        for run in range(runs):
-            start = time.perf_counter()
-            edit_paragraph(copy / "chapters" / "workers-truth.md", 100 + run, essay=False)
-            when, line = until("Built in")
-            executed = re.search(r"notebooks executed: (.*)\.$", line)
-            found.append((when - start, [] if not executed or executed[1] == "none" else executed[1].split(", ")))
-            until("Watching for the next change")
+        if "Serving the book at" not in "".join(said):  # the server says so on its own time
+            until("Serving the book at")
+        address = re.search(r"Serving the book at (http://127\.0\.0\.1:\d+/)", "".join(said))[1]
+        with browser() as b:
+            page = b.new_page()
+            with page.expect_request(f"{address}_edition/live"):
+                page.goto(f"{address}chapters/workers-truth.html")
+            for run in range(runs):
+                words = f"edited{100 + run}"
+                with page.expect_navigation(timeout=600_000):
+                    start = time.perf_counter()
+                    edit_paragraph(copy / "chapters" / "workers-truth.md", 100 + run, essay=False)
+                page.wait_for_function(f"document.body && document.body.innerText.includes({words!r})", polling=20, timeout=600_000)
+                shown = time.perf_counter()
+                when, line = until("Built in")
+                executed = re.search(r"notebooks executed: (.*)\.$", line)
+                found.append((when - start, shown - start, [] if not executed or executed[1] == "none" else executed[1].split(", ")))
+                until("Watching for the next change")
     finally:
         os.killpg(watcher.pid, signal.SIGINT)
         watcher.wait(timeout=120)
@@ -171,8 +192,10 @@ def main() -> None:
     parser.add_argument("--fresh", type=int, default=1, help="fresh-clone runs (0: none)")
     parser.add_argument("--pdf", type=int, default=1, help="PDF builds right after the HTML book (0: none)")
     parser.add_argument("--check", type=int, default=1, help="runs of make check's tests (0: none)")
+    parser.add_argument("--pages", type=int, default=5, help="phone runs of tools/bench_pages.py on the built book (0: none)")
     args = parser.parse_args()
-    times = {k: [] for k in ("cold", "no change", "floor", "chapter edit", "watch edit", "essay edit", "CSV edit", "pdf", "check")}
+    times = {k: [] for k in ("cold", "no change", "floor", "chapter edit", "watch edit", "edit to browser", "essay edit", "CSV edit", "pdf",
+                             "check")}
     executed, fresh = {}, []
 
     def timed(name, run):
@@ -200,8 +223,9 @@ def main() -> None:
             append_to_cell(copy / "data" / "happenings.csv", "title", " (edited)")  # one more word in the first title
             timed("CSV edit", lambda: build(copy))
             executed["CSV readers"] = expected
-        for seconds, nbs in watch_edits(copy, args.repeat):  # make watch: the editors' loop
+        for seconds, shown, nbs in watch_edits(copy, args.repeat):  # make watch: the editors' loop
             times["watch edit"].append(seconds)
+            times["edit to browser"].append(shown)
             executed["watch edit"] = nbs
         for _ in range(args.pdf):  # the PDF draws its charts from the HTML build's outputs
             shutil.rmtree(copy / "_build" / "latex", ignore_errors=True)
@@ -213,6 +237,10 @@ def main() -> None:
         pages = [p for p in html.rglob("*.html") if "_static" not in p.parts]
         sizes = sorted(p.stat().st_size for p in pages)
         total = sum(p.stat().st_size for p in html.rglob("*") if p.is_file())
+        pages_table = ""
+        if args.pages:  # what a reader's phone loads and draws (issue 29), the copy's book served by make serve
+            pages_table = subprocess.run([sys.executable, str(ROOT / "tools" / "bench_pages.py"), "--html", str(html),
+                                          "--runs", str(args.pages)], cwd=ROOT, capture_output=True, text=True).stdout
         for _ in range(args.fresh):
             shutil.rmtree(Path(tmp) / "clone", ignore_errors=True)
             before = cpu_seconds()
@@ -242,6 +270,7 @@ def main() -> None:
             ("no change minus floor", "no change - floor", ""),
             ("editors' paragraph edited", "chapter edit", notebooks("chapter edit")),
             ("  the same under make watch", "watch edit", notebooks("watch edit")),
+            ("  saved to reloaded in the browser", "edit to browser", ""),
             ("essay paragraph edited", "essay edit", notebooks("essay edit")),
             ("happenings.csv edited", "CSV edit", notebooks("CSV edit")),
             ("fresh clone make book", "fresh clone", ""),
@@ -266,6 +295,8 @@ def main() -> None:
           f"the notebooks that read happenings.csv: {', '.join(executed['CSV readers']) or 'none'}")
     print(f"HTML pages: {len(pages)}; median {med(sizes) / 1024:.0f} KB, largest {sizes[-1] / 1024:.0f} KB; "
           f"total _build/html {total / 1024 / 1024:.1f} MB")
+    if pages_table:
+        print(f"\nWhat a reader's browser loads (tools/bench_pages.py):\n{pages_table}", end="")
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"when": time.strftime("%Y-%m-%d %H:%M"), "repeat": args.repeat,
                                    "figures": now, "cpu": cpu, "runs": times, "cpu_runs": CPU, "executed": executed,

@@ -3,9 +3,9 @@
 In a kernel, plotly emits the mime type `application/vnd.plotly.v1+json`, which myst-nb 1.4
 cannot render. This plug-in (registered in pyproject.toml under `myst_nb.mime_renderers`) turns
 that JSON into a placeholder `<div>` plus the figure JSON in a `<script type="application/json">`.
-`_static/plotly-figures.js` draws every placeholder with plotly.js, which the Sphinx extension
-below copies once into `_static/` from the installed plotly package and adds only to pages that
-have a chart. The PDF and EPUB draw the same JSON as a PNG here, with kaleido (Chromium), so every
+`_static/plotly-figures.js` draws every placeholder with plotly.js (its basic bundle, which
+edition/web/vendored.py copies into `_static/`), added below only to pages that have a chart.
+The PDF and EPUB draw the same JSON as a PNG here, with kaleido (Chromium), so every
 edition reads one execution of each notebook (one jupyter-cache); PNGs are kept by the figure's
 hash in `_build/.stage/.chart_png`, so a chart unchanged since the last print build is not drawn
 again. With every chart's nodes goes the record of its marks (edition/book/figures.py).
@@ -20,7 +20,6 @@ import html
 import json
 import os
 import re
-import shutil
 import warnings
 from pathlib import Path
 
@@ -78,7 +77,6 @@ def script_json(value) -> str:
     return SCRIPT_BREAKERS.sub(r"\\u003c", json.dumps(value, separators=(",", ":")))
 
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 STATIC = PACKAGE / "web" / "static"
 
 
@@ -177,13 +175,11 @@ def web_markup(figure: dict, cell_metadata: dict) -> str:
             "</div>")
 
 
-def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
+def _write_template(app: Sphinx, exception: Exception | None) -> None:
+    """plotly.js itself is copied by edition/web/vendored.py (its basic bundle, from npm)."""
     if exception is None and app.builder.format == "html":
         static = Path(app.outdir) / "_static"
         static.mkdir(parents=True, exist_ok=True)
-        target = static / "plotly.min.js"
-        if not target.exists() or target.stat().st_size != PLOTLY_JS.stat().st_size:
-            shutil.copyfile(PLOTLY_JS, target)
         # made again only when the house style or plotly changes (working it out takes a second)
         from edition.derived import Record, fingerprint, refresh
 
@@ -197,9 +193,11 @@ def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
 def _scripts_for_charts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if doctree is not None and any(MIME in n.astext() or "plotly-figure" in n.astext()
                                    for n in doctree.findall(nodes.raw)):
-        app.add_js_file("plotly.min.js")
-        app.add_js_file("edition-template.js")
-        app.add_js_file("plotly-figures.js")
+        # deferred (run in this order before DOMContentLoaded, when plotly-figures.js draws): the
+        # page's text is shown while plotly.js loads, instead of waiting behind it in <head>
+        app.add_js_file("plotly.min.js", loading_method="defer")
+        app.add_js_file("edition-template.js", loading_method="defer")
+        app.add_js_file("plotly-figures.js", loading_method="defer")
 
 
 def edition_of(app: Sphinx) -> str:
@@ -217,4 +215,4 @@ def _kernel_renderer(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     return register(app, events=[("builder-inited", _kernel_renderer, 400),  # before myst-nb reads its config
-                                 ("html-page-context", _scripts_for_charts), ("build-finished", _copy_plotly)])
+                                 ("html-page-context", _scripts_for_charts), ("build-finished", _write_template)])

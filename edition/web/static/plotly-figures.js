@@ -247,12 +247,17 @@
         if (chart && chart.drawn && Math.round(entry.contentRect.width) !== chart.width && entry.contentRect.width > 0) draw(chart);
       }
     });
+    // One chart at a time, in page order, each in a task of its own: the browser shows the first
+    // chart when it is drawn, not after every chart of the page (issue 29: a phone drew all six
+    // of the repression page before showing one).
+    let turn = Promise.resolve();
     document.querySelectorAll("div.plotly-figure").forEach((gd) => {
       const spec = JSON.parse(gd.querySelector("script.plotly-json").textContent);
       const config = { ...spec.config, responsive: false, modeBarButtonsToRemove: TOOLBAR_BUTTONS_OFF };
       const chart = { gd, spec, config, paragraphs, alt: gd.getAttribute("aria-label") || "", queue: Promise.resolve() };
       charts.push(chart);
-      draw(chart).then(() => {
+      turn = turn.then(() => new Promise((next) => setTimeout(next))).then(() => draw(chart));
+      turn.then(() => {
         linkMarks(chart);
         resized.observe(gd);
       });

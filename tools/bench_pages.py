@@ -1,0 +1,186 @@
+"""What a reader's browser loads, and how soon a phone draws the first chart (run by `make bench`).
+
+    python tools/bench_pages.py [--html _build/html] [--runs 5] [--page chapters/repression.html]
+
+The built book is served by `make serve`'s own server (edition/web/serve.py, which compresses)
+and opened in Debian's Chromium (Playwright). Beside it, "before": the same pages with the scripts
+the book had before issue 29 (plotly's full plotly.min.js, the theme's Font Awesome with every
+icon) served uncompressed as `make serve` did then (Python's http.server). Runs alternate between
+the two, so both see the same load on this shared machine.
+
+    script per page   bytes of script each page loads (as the browser parses them) and what
+                      went over the wire (less when compressed)
+    first chart       from navigation start to the first chart drawn (its traces in the SVG), on
+                      an emulated phone: 390 px wide, Chrome DevTools' "Fast 4G" network (9 Mbit/s
+                      down, 1.5 up, 165 ms round trip: Network.emulateNetworkConditions), the
+                      processor slowed 4 times (Emulation.setCPUThrottlingRate), empty cache;
+                      medians of --runs, and of --slow runs on "Slow 4G" (1.6 Mbit/s, 563 ms)
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from browser import CHROMIUM, FLAGS  # noqa: E402  (the tests' Chromium and its quiet flags)
+
+# Chrome DevTools' presets (front_end/core/sdk/NetworkManager.ts): bytes per second and ms.
+NETWORKS = {"Fast 4G": {"downloadThroughput": 9e6 / 8 * 0.9, "uploadThroughput": 1.5e6 / 8 * 0.9, "latency": 60 * 2.75},
+            "Slow 4G": {"downloadThroughput": 1.6e6 / 8 * 0.9, "uploadThroughput": 750e3 / 8 * 0.9, "latency": 150 * 3.75}}
+CPU_SLOWDOWN = 4
+TIMEOUT = int(os.environ.get("BENCH_TIMEOUT", 300_000))  # ms a phone run may take
+DRAWN = ".plotly-figure .main-svg .trace"  # a chart's traces are in its SVG: it is drawn
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served(html: Path, plain: bool = False):
+    """`make serve` on a free port (its server, as a reader would start it); plain: Python's own
+    http.server, uncompressed, as `make serve` was before."""
+    port = free_port()
+    command = (["-m", "http.server", "--bind", "127.0.0.1", "--directory", str(html), str(port)] if plain
+               else ["-m", "edition.web.serve", str(port), str(html)])
+    server = subprocess.Popen([sys.executable, "-u", *command], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        line = server.stdout.readline()
+        if "Serving" not in line and "HTTP" not in line:
+            sys.exit(f"make serve did not start: {line}")
+        # read what it says from now on, or a full pipe would stop the server mid-run
+        threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+def baseline(html: Path, tmp: Path) -> Path:
+    """The same built pages with the scripts of before: plotly's full plotly.min.js and the
+    theme's Font Awesome with every icon (both from the installed packages)."""
+    import plotly
+    import pydata_sphinx_theme
+
+    copy = tmp / "before"
+    shutil.copytree(html, copy, symlinks=True)
+    shutil.copyfile(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", copy / "_static" / "plotly.min.js")
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts"
+    shutil.copyfile(theme / "fontawesome.js", copy / "_static" / "scripts" / "fontawesome.js")
+    return copy
+
+
+def script_bytes(browser, url: str) -> tuple[int, int, list[str]]:
+    """(bytes of script parsed, bytes of script transferred, the script files) of one page."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    scripts = []
+    page.on("requestfinished", lambda request: scripts.append(request) if request.resource_type == "script" else None)
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(500)  # scripts that load scripts
+    parsed = wire = 0
+    names = []
+    for request in scripts:
+        response = request.response()
+        body = response.body() if response else b""
+        parsed += len(body)
+        wire += request.sizes()["responseBodySize"]
+        names.append(f"{request.url.rsplit('/', 1)[-1].split('?')[0]} {len(body) / 1024:.0f} KB")
+    context.close()
+    return parsed, wire, names
+
+
+def first_chart(browser, url: str, network: str) -> float:
+    """Seconds from navigation start to the first drawn chart on the emulated phone."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, **NETWORKS[network]})
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    from playwright.sync_api import TimeoutError as Timeout
+
+    try:  # a run that never draws (seen a few times on this loaded machine) is left out and said
+        page.goto(url, wait_until="commit", timeout=TIMEOUT)
+        took = page.wait_for_function(f"() => document.querySelector({DRAWN!r}) && performance.now()", polling=50,
+                                      timeout=TIMEOUT).json_value() / 1000
+    except Timeout:
+        took = None
+    context.close()
+    return took
+
+
+def seconds(took: float | None) -> str:
+    return "timed out" if took is None else f"{took:.2f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--before", type=Path, help="a built book to compare with, served plain (default: these pages "
+                                                    "with the scripts of before)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--slow", type=int, default=1, help="runs on Slow 4G (0: none)")
+    parser.add_argument("--page", default="chapters/repression.html", help="the page timed on the phone")
+    parser.add_argument("--weights", type=int, default=1, help="the table of script per page (0: leave it out)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    html = args.html.resolve()
+    if not (html / args.page).is_file():
+        sys.exit(f"{html / args.page} is not built: run make book")
+    pages = sorted(str(p.relative_to(html)) for p in html.rglob("*.html") if "_static" not in p.parts)
+    med = statistics.median
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        before = args.before.resolve() if args.before else baseline(html, Path(tmp))
+        now_base = stack.enter_context(served(html))
+        before_base = stack.enter_context(served(before, plain=True))
+        p = stack.enter_context(sync_playwright())
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        print(f"{'page':34} {'script KB':>10} {'over wire':>10} {'before':>8} {'over wire':>10}  charts")
+        weights, largest = {}, []
+        for rel in pages if args.weights else []:
+            parsed, wire, names = script_bytes(browser, f"{now_base}/{rel}")
+            old = script_bytes(browser, f"{before_base}/{rel}") if (before / rel).is_file() else (0, 0, [])
+            charts = (html / rel).read_text(encoding="utf-8").count('class="plotly-figure"')
+            weights[rel] = parsed, charts
+            print(f"{rel:34} {parsed / 1024:10.0f} {wire / 1024:10.0f} {old[0] / 1024:8.0f} {old[1] / 1024:10.0f}  {charts or ''}", flush=True)
+            if rel == args.page:
+                largest = sorted(names, key=lambda n: -float(n.split()[-2]))[:5]
+        chart_pages = {rel: w for rel, (w, charts) in weights.items() if charts}
+        heaviest = max(chart_pages, key=chart_pages.get, default=None)
+        if heaviest:
+            print(f"heaviest chart page: {heaviest}, {chart_pages[heaviest] / 1e6:.2f} MB of script (target <= 1.5 MB); "
+                  f"{args.page}'s largest scripts: {', '.join(largest)}")
+        for network, runs in (("Fast 4G", args.runs), ("Slow 4G", args.slow)):
+            now, old = [], []
+            for _ in range(runs):  # alternating, so both see the same load
+                now.append(first_chart(browser, f"{now_base}/{args.page}", network))
+                old.append(first_chart(browser, f"{before_base}/{args.page}", network))
+                print(f"  {network}: now {seconds(now[-1])}, before {seconds(old[-1])}", flush=True)
+            now, old = [t for t in now if t is not None], [t for t in old if t is not None]
+            if now and old:
+                print(f"first chart of {args.page}, phone on {network}, CPU / {CPU_SLOWDOWN}: median {med(now):.2f} s now, "
+                      f"{med(old):.2f} s before ({len(now)} and {len(old)} runs): {med(old) / med(now):.1f} times sooner"
+                      f"{'; target <= 3 s' if network == 'Fast 4G' else ''}", flush=True)
+        browser.close()
+    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()
