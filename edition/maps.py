@@ -37,7 +37,7 @@ def _coast() -> tuple[list, list]:
     return lon, lat
 
 
-def coastlines(fig: go.Figure, lon_range=(-5, 95), lat_range=(30, 68)) -> go.Figure:
+def coastlines(fig: go.Figure, lon_range=(-5, 100), lat_range=(30, 68)) -> go.Figure:
     """Draw the coastlines under the figure's marks and give the map its shape (a degree of
     latitude drawn 1/cos(latitude) times as long as a degree of longitude, as on a globe)."""
     lon, lat = _coast()

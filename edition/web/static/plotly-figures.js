@@ -22,7 +22,7 @@
   const NARROW = 600; // px of chart width under which the phone layout applies
   const MIN_PLOT = 200; // px of plot a narrow chart keeps (tests/test_reading.py checks it)
   const TOOLBAR_BUTTONS_OFF = ["select2d", "lasso2d", "autoScale2d"];
-  const TOOLBAR_STRIP = 30; // px at the top of a chart for plotly's toolbar (about 25 px tall)
+  const TOOLBAR_STRIP = 34; // px at the top of a chart for plotly's toolbar (about 28 px tall)
 
   const mode = () => (document.documentElement.dataset.theme === "dark" ? "dark" : "light");
   const copy = (value) => JSON.parse(JSON.stringify(value));
@@ -136,8 +136,9 @@
       const perChar = titleSize * 0.55;
       const lines = wrap(title, Math.max(12, Math.floor((width - 24) / perChar)));
       layout.title = { text: lines.join("<br>"), x: 0, xref: "container", xanchor: "left", y: 1, yref: "container",
-                       yanchor: "top", pad: { t: TOOLBAR_STRIP, l: 8 }, font: { size: titleSize } };
-      top = TOOLBAR_STRIP + lines.length * Math.round(titleSize * 1.3) + 14;
+                       yanchor: "top", pad: { t: TOOLBAR_STRIP + (lines.length - 1) * Math.round(titleSize * 0.95), l: 8 },
+                       font: { size: titleSize } }; // (plotly sets a wrapped title's first line that much higher)
+      top = TOOLBAR_STRIP + lines.length * Math.round(titleSize * 1.3) + 14 + (lines.length - 1) * Math.round(titleSize * 0.95);
     }
     layout.margin = { ...(layout.margin || {}), t: top, l: 10, r: narrow ? 8 : 16 };
     // the legend at the foot of the chart (below the x axis), left-aligned, as in the house template
@@ -170,6 +171,21 @@
       if (x.type === "log") Object.assign(x, { dtick: 1, tickformat: "~s" });
       if (x.title && typeof x.title === "object") x.title.standoff = 6;
     }
+    // a map's place names (edition/maps.py, busiest place first): a name that would overprint one
+    // already kept is left out at this width (its marks still name their place in the hover)
+    const x0 = layout.xaxis || {};
+    data.forEach((trace) => {
+      if (!(trace.meta && trace.meta.decoration === "place names") || !Array.isArray(x0.range)) return;
+      const perDeg = (width - 70) / Math.abs(x0.range[1] - x0.range[0]);
+      const ratio = (layout.yaxis && layout.yaxis.scaleratio) || 1;
+      const kept = [];
+      trace.text = trace.text.map((name, i) => {
+        const clear = kept.every((j) => Math.abs(trace.y[i] - trace.y[j]) * perDeg * ratio > fontSize * 1.3 ||
+          Math.abs(trace.x[i] - trace.x[j]) * perDeg > (String(name).length + String(trace.text[j]).length) * fontSize * 0.3 + 4);
+        if (clear) kept.push(i);
+        return clear ? name : "";
+      });
+    });
     layout.height = base;
     layout.width = width; // as measured: plotly would keep the width of its first drawing
     layout.autosize = false;
@@ -186,6 +202,18 @@
     const wanted = base - 90; // the plot's height with the template's margins (t=50, b=40)
     const grow = Math.round(wanted - L._size.h);
     return grow > 3 ? { height: L.height + grow } : null;
+  }
+
+  // A date axis on a phone: a year tick every 1, 2, 5 or 10 years, as many as fit about 34 px apart
+  // (plotly alone draws two or three on a plot 150 px wide).
+  function yearTicks(gd, width) {
+    const x = gd._fullLayout.xaxis;
+    if (width >= NARROW || !x || x.type !== "date") return null;
+    const [a, b] = x.range.map((v) => new Date(v).getFullYear() + new Date(v).getMonth() / 12);
+    const fit = Math.max(2, Math.floor(gd._fullLayout._size.w / 34));
+    const step = [1, 2, 5, 10, 20].find((n) => (b - a) / n <= fit) || 50;
+    if ((b - a) / step < 1.5) return null; // less than two years: plotly's months read better
+    return { "xaxis.dtick": `M${12 * step}`, "xaxis.tick0": "1900-01-01", "xaxis.tickformat": "%Y" };
   }
 
   // A drawn chart holds its toolbar's buttons: the image role and name go to the chart's SVG.
@@ -223,6 +251,8 @@
         await Plotly.react(gd, fig.data, fig.layout, chart.config);
         const fix = settle(gd, fig.base);
         if (fix) await Plotly.relayout(gd, fix);
+        const ticks = yearTicks(gd, width);
+        if (ticks) await Plotly.relayout(gd, ticks);
         if (width >= NARROW || width < MIN_PLOT * 1.4 || gd._fullLayout._size.w >= MIN_PLOT + 4) break;
       }
       name(gd, chart.alt);
