@@ -239,7 +239,7 @@ def agreed_dates(frame, key: str, attestations=None, versions: bool = True):
             rows.append({key: happening, "start": v.date_start, "end": v.date_end, "version": v.source_id,
                          "versions": len(told), "version_text": v.date_text})
     places = pd.DataFrame(rows, columns=[key, "start", "end", "version", "versions", "version_text"])
-    places["version_text"] = places["version_text"].fillna("")
+    places["version_text"] = places["version_text"].astype(object).fillna("")
     return frame.merge(places, on=key, how="inner")
 
 
@@ -321,6 +321,8 @@ def when(start, end) -> str:
         if (start.year, start.month) == (end.year, end.month):
             return f"{start:%B %Y}"
         return f"{start:%B} to {end:%B %Y}" if start.year == end.year else f"{start:%B %Y} to {end:%B %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day} to {_day(end)}"
     if start.year == end.year:
         return f"{start.day} {start:%B} to {_day(end)}"
     return f"{_day(start)} to {_day(end)}"
@@ -366,11 +368,12 @@ def recorded(frame, sources: str = "source_ids", date_text: str = "date_text", p
         said = (f"Recorded as “{texts[0]}”" if len(texts) == 1 else
                 f"Recorded in {len(texts)} ways (“{texts[0]}”, “{texts[1]}” …)" if len(texts) > 2 else
                 f"Recorded as “{texts[0]}” or “{texts[1]}”" if texts else "Recorded undated")
-        ids = version if own else row.get(sources)
+        ids = version if own else row.get(sources) if isinstance(row.get(sources), str) else ""
         said += f" by {source_names(ids)}"
-        labels = [label for label in str(row.get(paragraph) or "").split(";") if label]
+        cited = row.get(paragraph)
+        labels = [label for label in cited.split(";") if label] if isinstance(cited, str) else []  # NaN: none
         if labels:
-            said += f" ({', '.join(labels)})" if "essay" in str(ids) else f"; the essay at {', '.join(labels)}"
+            said += f" ({', '.join(labels)})" if "essay" in str(ids) else f"; in the essay at {', '.join(labels)}"
         disputed = row.get(dispute)
         if isinstance(disputed, str) and disputed:
             said += f"; the sources disagree, see the editor's note “{topics.get(disputed, disputed)}”"

@@ -129,8 +129,7 @@ def _agreed(attestations) -> dict[str, tuple[str, list[str]]]:
     for happening, rows in versions.groupby("id"):
         told = list(dict.fromkeys(when(r.start, r.end) for r in rows.itertuples()))
         said = (told[0] if len(told) == 1 else "sources disagree: " + " or ".join(told) if len(told) == 2 else
-                f"sources disagree: {len(told)} versions, from {when(rows['start'].min(), rows['start'].min())} "
-                f"to {when(rows['end'].max(), rows['end'].max())}")
+                f"sources disagree: {len(told)} versions, {when(rows['start'].min(), rows['end'].max())}")
         found[happening] = (said, found[happening][1])
     return found
 
@@ -262,7 +261,7 @@ class DataBehind(SphinxPostTransform):
                 item += nodes.strong("", r["when"])
                 item += nodes.Text(f" · {r['what']} · ")
                 item += nodes.Text(f"{len(r['sources'])} sources" if len(r["sources"]) > 1
-                                   else source_names(r["sources"]))
+                                   else source_names(";".join(r["sources"])))
                 if r["dispute"]:
                     item += nodes.Text(" · ")
                     item += _xref(f"dispute-{r['dispute']}", "disputed")

@@ -254,7 +254,7 @@ def _cell(text: str, heading: str | None = None, link=None) -> nodes.entry:
             para += link(label)
     else:
         para += nodes.Text(text)
-    return nodes.entry("", para)
+    return nodes.entry("", para, classes=["cell-what"] if heading == "What" else [])
 
 
 def shown_columns(fig: Figure) -> list[int]:
