@@ -280,8 +280,8 @@ class DataBehind(SphinxPostTransform):
                     shown += self.figure_ref(name, first=i == 0)
                 shown += nodes.Text(".")
                 box += shown
-            if isinstance(node, nodes.footnote):
-                node += box  # in the note itself, under its words
+            if isinstance(node, nodes.footnote):  # in the note itself, under its words, as a passage's group
+                node += nodes.container("", box, classes=["apparatus", "editorial", "data-only"])
             else:
                 _after(node, box)
 
