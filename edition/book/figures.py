@@ -279,8 +279,10 @@ def marks_table(fig: Figure, link=None) -> nodes.table:
 
 class ChartTables(SphinxPostTransform):
     """Under each main chart, a collapsed table of exactly the marks it draws (from the figure
-    record), and in the web book a link to the same rows as CSV. Screen readers and keyboards reach
-    the table where they cannot reach plotly's marks; the EPUB has it too, open."""
+    record), in the chart's own words (`table`), its paragraph labels as links, and in the web book
+    a link to the same rows as CSV (with the row ids). Screen readers and keyboards reach the table,
+    and through its links the paragraphs, where they cannot reach plotly's marks; the EPUB has it
+    too, open. On a phone and in the EPUB the style sheets set it as one card per row."""
 
     default_priority = 5
     builders = ("html", "dirhtml", "singlehtml", "epub")
