@@ -254,7 +254,8 @@ def _cell(text: str, heading: str | None = None, link=None) -> nodes.entry:
             para += link(label)
     else:
         para += nodes.Text(text)
-    return nodes.entry("", para, classes=["cell-what"] if heading == "What" else [])
+    classes = ["cell-what"] if heading == "What" else ["cell-empty"] if heading is not None and not text else []
+    return nodes.entry("", para, classes=classes)  # (an empty cell is left out of a card)
 
 
 def shown_columns(fig: Figure) -> list[int]:
