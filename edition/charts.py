@@ -12,6 +12,7 @@ which also fits each chart to the width it is given: legend below, short row lab
 from __future__ import annotations
 
 import base64
+import re
 import struct
 
 import plotly.graph_objects as go
@@ -232,11 +233,13 @@ def agreed_dates(frame, key: str, attestations=None, versions: bool = True):
             rows.append({key: happening, "start": own["date_start"].min(), "end": own["date_end"].max(),
                          "version": "sources disagree", "versions": 1})
             continue
-        told = own.groupby(["date_start", "date_end"], as_index=False)["source_id"].agg(joined)
+        told = own.groupby(["date_start", "date_end"], as_index=False).agg(
+            source_id=("source_id", joined), date_text=("date_text", lambda t: " / ".join(dict.fromkeys(t.dropna()))))
         for v in told.itertuples():
             rows.append({key: happening, "start": v.date_start, "end": v.date_end, "version": v.source_id,
-                         "versions": len(told)})
-    places = pd.DataFrame(rows, columns=[key, "start", "end", "version", "versions"])
+                         "versions": len(told), "version_text": v.date_text})
+    places = pd.DataFrame(rows, columns=[key, "start", "end", "version", "versions", "version_text"])
+    places["version_text"] = places["version_text"].astype(object).fillna("")
     return frame.merge(places, on=key, how="inner")
 
 
@@ -254,28 +257,27 @@ def timeline(frame, *, y: str, color: str, hover_name: str, custom_data: list[st
              end: str = "end", hover_data: dict | None = None, labels: dict | None = None, title: str | None = None,
              category_orders: dict | None = None, link: str | None = None) -> go.Figure:
     """A time line that draws each row only as precisely as its dates: a row whose `start` and `end` are
-    one day is a mark on that day; a row that spans days is a bar from its first day to its last (its
-    hover says "from ... to ..."); rows that share `link` (the versions of one happening on which the
-    sources disagree) are joined by a dotted line. Never a point in the middle of a range."""
+    one day is a mark on that day; a row that spans days is a bar from its first day to its last; rows
+    that share `link` (the versions of one happening on which the sources disagree) are joined by a
+    dotted line. Never a point in the middle of a range. Every mark's hover names its row (`y`) and
+    says when in words ("7 November 1928", "1927": charts.when), then the `hover_data` columns."""
     import plotly.express as px
 
-    labels = dict(labels or {})
-    hover_data = {k: v for k, v in (hover_data or {}).items() if v is not False and k not in (start, end, y, color)}
+    labels = {"when": "when", **(labels or {})}
+    frame = frame.assign(when=[when(s, e) for s, e in zip(frame[start], frame[end])])
+    hover_data = {k: v for k, v in (hover_data or {}).items() if v is not False and k not in (start, end, y, color, "when")}
     exact = frame[frame[start] == frame[end]]
     spans = frame[frame[start] != frame[end]]
     fig = px.scatter(exact, x=start, y=y, color=color, hover_name=hover_name, custom_data=custom_data,
-                     hover_data={**{k: True for k in hover_data}, start: "|%d %B %Y", y: False, color: False},
+                     hover_data={y: True, "when": True, **{k: True for k in hover_data}, start: False, color: False},
                      labels={start: "date", **labels}, title=title, category_orders=category_orders)
     shown = {t.name for t in fig.data}
     order = (category_orders or {}).get(color) or []
     groups = sorted(spans.groupby(color, observed=True), key=lambda g: order.index(g[0]) if g[0] in order else len(order))
-    fields = list(custom_data) + list(hover_data)
+    fields = list(custom_data) + [y, "when"] + list(hover_data)
     for name, rows in groups:
         data = rows[fields].astype(object).where(rows[fields].notna(), "").values.tolist()
         lines = [f"{labels.get(f, f)}=%{{customdata[{i}]}}" for i, f in enumerate(fields) if i >= len(custom_data)]
-        lines.insert(0, "dates=from %{base|%d %B %Y} to %{customdata[" + str(len(fields)) + "]}")
-        for row, last in zip(data, rows[end]):
-            row.append(last.strftime("%d %B %Y"))
         fig.add_bar(base=rows[start], x=(rows[end] - rows[start]).dt.total_seconds() * 1000, y=rows[y],
                     orientation="h", width=0.42, name=str(name), legendgroup=str(name), showlegend=str(name) not in shown,
                     marker=dict(color=_colour(name, fig), opacity=0.45), customdata=data, hovertext=rows[hover_name],
@@ -292,3 +294,102 @@ def timeline(frame, *, y: str, color: str, hover_name: str, custom_data: list[st
                             line=dict(color="#444444", width=1.2, dash="dot"), hoverinfo="skip")
     fig.update_xaxes(type="date")
     return fig.update_layout(barmode="overlay")
+
+
+# ---------------------------------------------------------------------------------------------
+# Hover labels and tables in plain words (issue 25, item 1)
+# ---------------------------------------------------------------------------------------------
+
+def _day(d) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def when(start, end) -> str:
+    """A drawn date range in words, no more exact than it is: "7 November 1928", "November 1928",
+    "1927", "1918 to 1921", "March to May 1927", else "8 September to 3 October 1923"."""
+    import pandas as pd
+
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return "undated"
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if start == end:
+        return _day(start)
+    whole_months = start.day == 1 and (end + pd.Timedelta(days=1)).day == 1
+    if whole_months and start.month == 1 and end.month == 12:
+        return str(start.year) if start.year == end.year else f"{start.year} to {end.year}"
+    if whole_months:
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start:%B %Y}"
+        return f"{start:%B} to {end:%B %Y}" if start.year == end.year else f"{start:%B %Y} to {end:%B %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day} to {_day(end)}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} to {_day(end)}"
+    return f"{_day(start)} to {_day(end)}"
+
+
+def source_names(ids) -> str:
+    """Sources by the names a reader knows them by: "the essay", "the editors", else the author
+    (or the title where no author is given), joined "A, B and C"."""
+    from edition.data import load
+
+    sources = load("sources").set_index("source_id")
+    names = []
+    for source in dict.fromkeys(i.strip() for i in str(ids or "").split(";") if i.strip()):
+        if source in ("essay", "editors"):
+            names.append(f"the {source}")
+        elif source in sources.index:
+            row = sources.loc[source]
+            name = row["author"] if isinstance(row["author"], str) and row["author"] else row["title"]
+            names.append(re.sub(r"\s*\([^)]*\)", "", name).strip() or name)  # "Ian Hebbes", not his names in Russian
+        else:
+            names.append(source)
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else "no source"
+
+
+def recorded(frame, sources: str = "source_ids", date_text: str = "date_text", paragraph: str = "paragraph",
+             dispute: str = "dispute_id"):
+    """One sentence per row saying how its sources record it: "Recorded as “March 1923” by the essay
+    (wg-4); the sources disagree, see the editor's note “When the Workers' Group was founded”". For the
+    hover (labelled "") and the table under the chart; the columns it reads may be missing."""
+    import pandas as pd
+
+    from edition.data import load
+
+    topics = load("disputes").set_index("dispute_id")["topic"]
+
+    def sentence(row) -> str:
+        # a version of a happening on which the sources disagree: its own words and sources
+        version = row.get("version")
+        own = isinstance(version, str) and version and version != "sources disagree"
+        text = row.get("version_text") if own and row.get("version_text") else row.get(date_text)
+        texts = str(text).split(" / ") if isinstance(text, str) and text else []
+        said = (f"Recorded as “{texts[0]}”" if len(texts) == 1 else
+                f"Recorded in {len(texts)} ways (“{texts[0]}”, “{texts[1]}” …)" if len(texts) > 2 else
+                f"Recorded as “{texts[0]}” or “{texts[1]}”" if texts else "Recorded undated")
+        ids = version if own else row.get(sources) if isinstance(row.get(sources), str) else ""
+        said += f" by {source_names(ids)}"
+        cited = row.get(paragraph)
+        labels = [label for label in cited.split(";") if label] if isinstance(cited, str) else []  # NaN: none
+        if labels:
+            said += f" ({', '.join(labels)})" if "essay" in str(ids) else f"; in the essay at {', '.join(labels)}"
+        disputed = row.get(dispute)
+        if isinstance(disputed, str) and disputed:
+            said += f"; the sources disagree, see the editor's note “{topics.get(disputed, disputed)}”"
+        return said
+
+    return pd.Series([sentence(row) for row in frame.to_dict("records")], index=frame.index, dtype=object)
+
+
+def how_many(low, high) -> str:
+    """A number of people as a source gives it: "28", "400 to 500", "up to 200", "at least 40", or ""."""
+    import pandas as pd
+
+    low = None if low is None or pd.isna(low) else int(low)
+    high = None if high is None or pd.isna(high) else int(high)
+    if low is not None and high is not None:
+        return f"{low:,}" if low == high else f"{low:,} to {high:,}"
+    if high is not None:
+        return f"up to {high:,}"
+    return f"at least {low:,}" if low is not None else ""

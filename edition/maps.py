@@ -4,12 +4,13 @@ Plotly's geographic traces (scattergeo, choropleth) fetch their outlines from a 
 is drawn, so a map of the book would be blank offline. Here a map is an ordinary x/y chart:
 longitude across, latitude up, the coastlines drawn as one line trace from a vendored file
 (`coastline-110m.json`: Natural Earth 1:110m land outlines, public domain, via the world-atlas
-package, ISC licence; clipped to Europe and northern Asia). Coastlines only: the borders of the
+package, ISC licence; cut to Europe and all of northern Asia by tools/coastline.py, which names its source). Coastlines only: the borders of the
 1920s are not today's.
 
     from edition import maps
     fig = px.scatter(placed, x="longitude", y="latitude", ...)
     maps.coastlines(fig)
+    maps.name_places(fig, placed)
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def _coast() -> tuple[list, list]:
     return lon, lat
 
 
-def coastlines(fig: go.Figure, lon_range=(-5, 95), lat_range=(30, 68)) -> go.Figure:
+def coastlines(fig: go.Figure, lon_range=(-5, 100), lat_range=(30, 68)) -> go.Figure:
     """Draw the coastlines under the figure's marks and give the map its shape (a degree of
     latitude drawn 1/cos(latitude) times as long as a degree of longitude, as on a globe)."""
     lon, lat = _coast()
@@ -64,3 +65,20 @@ def spread(frame: pd.DataFrame, lon: str = "longitude", lat: str = "latitude", s
             out.loc[rows.index, "x"] += r * np.cos(k * golden) / math.cos(math.radians(float(rows[lat].iloc[0])))
             out.loc[rows.index, "y"] += r * np.sin(k * golden)
     return out
+
+
+def name_places(fig: go.Figure, frame: pd.DataFrame, place: str = "place", lon: str = "longitude",
+                lat: str = "latitude", gap: float = 2.5) -> go.Figure:
+    """Write each place's name once, above its marks. Where two places lie closer than `gap` degrees
+    (Moscow and Gorki; two spellings of one town), only the one with more marks is named: names
+    never overprint (the other's marks still name their place in their hover)."""
+    counted = frame.groupby([place, lon, lat]).size().rename("marks").reset_index()
+    named = []
+    for row in counted.sort_values(["marks", place], ascending=[False, True]).itertuples():
+        x, y = getattr(row, lon), getattr(row, lat)
+        if all(abs(x - nx) * math.cos(math.radians(y)) >= gap or abs(y - ny) >= gap / 2 for nx, ny, _ in named):
+            named.append((x, y, getattr(row, place)))
+    fig.add_trace(go.Scatter(x=[n[0] for n in named], y=[n[1] + 0.9 for n in named], text=[n[2] for n in named],
+                             mode="text", textposition="top center", textfont={"size": 11}, name="place names",
+                             hoverinfo="skip", showlegend=False, meta={"decoration": "place names"}))
+    return fig

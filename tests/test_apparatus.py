@@ -182,6 +182,9 @@ def test_click_from_chart_mark_to_paragraph_and_back(html_dir):
         assert where, "no mark of the essay's escape date found"
         box = fig.bounding_box()
         page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+        # a click shows the mark's label under the chart, with its paragraph's link (issue 25)
+        link = page.locator("figure#fig-miasnikov div.chart-pick a", has_text=re.compile(r"^Read the paragraph"))
+        link.click()
         page.wait_for_url(re.compile(r"workers-group\.html#"))
         assert page.url.endswith("#note-3"), page.url  # the mark comes from the author's note 3
         # and from a paragraph's data box to a figure

@@ -50,9 +50,20 @@ def test_the_table_of_marks_shows_what_the_hover_shows():
                             hovertemplate="<b>%{hovertext}</b><br>kind=%{customdata[2]}<br>date=%{x}<extra></extra>",
                             hovertext=["Arrest <i>of</i> M.", "Exile"])]}
     header, rows = figures.table(fig)
-    assert header == ["mark", "kind", "date", "rows", "paragraphs"]
-    assert rows == [["Arrest <i>of</i> M.", "arrest", "1923-05-25", "ev-a", "wg-4"],  # data stays as typed
-                    ["Exile", "exile", "1927-01-01", "ev-b", ""]]
+    # headings as a reader writes them; the paragraphs (links on the page) and last the row ids (CSV only)
+    assert header == ["What", "Kind", "Date", "Essay paragraph", "rows"]
+    assert rows == [["Arrest <i>of</i> M.", "arrest", "1923-05-25", "wg-4", "ev-a"],  # data stays as typed
+                    ["Exile", "exile", "1927-01-01", "", "ev-b"]]
+
+
+def test_the_table_leaves_out_a_line_repeating_the_paragraphs_and_names_the_sentence():
+    fig = {"data": [scatter([["ev-a", "wg-4", "Recorded as “1923” by the essay (wg-4)", "wg-4"]],
+                            hovertemplate="<b>%{hovertext}</b><br>=%{customdata[2]}<br>essay paragraph=%{customdata[3]}",
+                            hovertext=["Arrest"])]}
+    header, rows = figures.table(fig)
+    assert header == ["What", "In the sources", "Essay paragraph", "rows"]
+    assert rows == [["Arrest", "Recorded as “1923” by the essay (wg-4)", "wg-4", "ev-a"]]
+    assert figures.picks(fig) == {"0": [[["What", "Arrest"], ["In the sources", "Recorded as “1923” by the essay (wg-4)"]]]}
 
 
 def test_the_table_shows_numbers_plotly_wrote_as_typed_arrays():
@@ -67,9 +78,9 @@ def test_the_table_shows_numbers_plotly_wrote_as_typed_arrays():
     drawn = json.loads(fig.to_json())
     assert isinstance(drawn["data"][0]["y"], dict), "plotly no longer writes typed arrays: drop figures.values_of?"
     header, rows = figures.table(drawn)
-    assert header == ["share", "people", "what", "rows", "paragraphs"]
-    assert rows == [["0.5", "20", "core", "se-a", "wt-1"], ["2", "400", "core", "se-b", ""],
-                    ["12.25", "1000000", "core", "se-c", "wg-2"]]
+    assert header == ["Share", "People", "What", "Essay paragraph", "rows"]
+    assert rows == [["0.5", "20", "core", "wt-1", "se-a"], ["2", "400", "core", "", "se-b"],
+                    ["12.25", "1000000", "core", "wg-2", "se-c"]]
     assert figures.values_of({"dtype": "i1", "bdata": "AQIDBAUG", "shape": "3, 2"}) == [[1, 2], [3, 4], [5, 6]]
 
 
@@ -142,4 +153,4 @@ def test_plain_markdown_keeps_the_words_of_roles():
 def test_a_blank_label_for_the_colour_group_is_called_group():
     fig = {"data": [scatter([["ev-a", "wg-4"]], hovertemplate="=arrest<br>date=%{x}", name="arrest", x=["1923-05-25"])]}
     header, rows = figures.table(fig)
-    assert header == ["group", "date", "rows", "paragraphs"] and rows == [["arrest", "1923-05-25", "ev-a", "wg-4"]]
+    assert header == ["Group", "Date", "Essay paragraph", "rows"] and rows == [["arrest", "1923-05-25", "wg-4", "ev-a"]]

@@ -87,7 +87,7 @@ MEASURE = """() => {
     (gd.data || []).forEach((t) => {
       const templates = Array.isArray(t.hovertemplate) ? t.hovertemplate : (t.customdata || [null]).map(() => t.hovertemplate);
       templates.forEach((one, i) => String(one || "").split("<br>").forEach((line) => {
-        const m = /^[^=%]+=%\\{customdata\\[(\\d+)\\]\\}/.exec(line);
+        const m = /^(?:[^=:%]+(?:=|: ))?%\\{customdata\\[(\\d+)\\]\\}/.exec(line);  // "label: value" as drawn, or a sentence alone
         const value = m && t.customdata && t.customdata[i] ? t.customdata[i][Number(m[1])] : "x";
         if (line.startsWith("=") || value === null || value === "" || value === undefined) blanks.push(line);
       }));

@@ -20,6 +20,7 @@ import json
 import re
 from collections import defaultdict
 from functools import lru_cache
+from urllib.parse import quote
 
 from docutils import nodes
 from sphinx import addnodes
@@ -29,6 +30,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from edition.book.labels import paragraph_labels
+from edition.charts import source_names, when
 from edition.data import load, references
 from edition.essay import ESSAY
 from edition.paths import CHAPTERS, DATA_DIR, LABEL, NOTE_DEFINITION, NOTE_LABEL
@@ -85,6 +87,7 @@ def _rows_by_paragraph(stamp: tuple) -> dict[str, list[dict]]:
                                     f"{'' if _blank(r['low']) else r['low']}–{'' if _blank(r['high']) else r['high']}"
                                     f" (estimated by {r['estimated_by']})",
     }
+    agreed = _agreed(t["attestations"])
     found = defaultdict(list)
     for table, describe in what.items():
         frame = t[table]
@@ -92,19 +95,42 @@ def _rows_by_paragraph(stamp: tuple) -> dict[str, list[dict]]:
         for r in frame.astype(object).where(frame.notna(), None).to_dict("records"):
             if not r.get("paragraph"):
                 continue
+            own = when(r.get("date_start"), r.get("date_end")) if r.get("date_start") is not None else "undated"
+            when_agreed, sources = agreed.get(r[key], (own, [r["source_id"]]))
             row = dict(table=table, id=r[key], date=r.get("date_text") or "undated", what=describe(r),
-                       source=reference(r["source_id"]), dispute=r.get("dispute_id"))
+                       source=reference(r["source_id"]), dispute=r.get("dispute_id"), when=when_agreed,
+                       sources=sources)
             for label in r["paragraph"].split(";"):
                 found[label].append(row)
     # a block quotation: the text it comes from, at the quotation's own paragraph
     titles = t["publications"].set_index("publication_id")
     for r in t["quotations"].astype(object).where(t["quotations"].notna(), None).to_dict("records"):
         text = titles.loc[r["publication_id"]] if r["publication_id"] in titles.index else None
+        when_agreed = agreed.get(r["publication_id"], ("undated", []))[0]
         found[r["quote_paragraph"]].append(dict(
+            when=when_agreed, sources=[r["source_id"]],
             table="quotations", id=r["quote_id"], date="undated" if text is None else text["date_text"] or "undated",
             what="The quotation comes from " + ("an unidentified text" if text is None else text["title"])
                  + (" (the editors' attribution)" if r["uncertain"] else ""),
             source=reference(r["source_id"]), dispute=None))
+    return found
+
+
+def _agreed(attestations) -> dict[str, tuple[str, list[str]]]:
+    """happening id -> (when, in words, as its sources agree: "March 1923"; or where they do not, each
+    version: "1927 or 7 November 1928"; its sources)."""
+    from edition.charts import agreed_dates, when
+
+    found = {}
+    for happening, own in attestations.groupby("happening_id"):
+        found[happening] = ("undated", list(dict.fromkeys(own["source_id"])))
+    versions = agreed_dates(attestations[["happening_id"]].drop_duplicates().rename(columns={"happening_id": "id"}),
+                            "id", attestations)
+    for happening, rows in versions.groupby("id"):
+        told = list(dict.fromkeys(when(r.start, r.end) for r in rows.itertuples()))
+        said = (told[0] if len(told) == 1 else "sources disagree: " + " or ".join(told) if len(told) == 2 else
+                f"sources disagree: {len(told)} versions, {when(rows['start'].min(), rows['end'].max())}")
+        found[happening] = (said, found[happening][1])
     return found
 
 
@@ -205,9 +231,12 @@ class DisputeNotes(SphinxTransform):
 
 
 class DataBehind(SphinxPostTransform):
-    """Under each paragraph with data, a collapsed list of its rows and links to their figures."""
+    """Under each paragraph with data (and in each of the author's notes with data), a collapsed short
+    list: one line per happening, "when (as the sources agree) · what · how many sources", then the
+    figures that draw it in their order (Fig. 1 · 2 · 8), each link landing on the chart with the
+    happening's mark picked out (?mark=<row id>#<figure>, read by plotly-figures.js)."""
 
-    default_priority = 5  # before Sphinx resolves the figure references it adds (priority 10)
+    default_priority = 5  # before Sphinx resolves the references it adds (priority 10)
     builders = ("html", "dirhtml", "singlehtml")
 
     def run(self) -> None:
@@ -215,52 +244,71 @@ class DataBehind(SphinxPostTransform):
             return
         rows = rows_by_paragraph()
         drawn = main_figures(self.env)
-        for label, node in paragraph_labels(self.document):
-            charted = [name for name, fig in drawn.items() if label in fig.labels]
+        notes = [(fn["ids"][0], fn) for fn in self.document.findall(nodes.footnote)
+                 if fn["ids"] and NOTE_LABEL.match(fn["ids"][0])]
+        for label, node in paragraph_labels(self.document) + notes:
+            charted = self.in_order([name for name, fig in drawn.items() if label in fig.labels])
             if label not in rows and not charted:
                 continue
             count = len(rows.get(label, []))
             box = nodes.admonition(classes=["editorial", "data-behind", "dropdown"], data_label=label,
                                    data_rows=count)
-            box += nodes.title("", f"Data behind {label} ({count} {'row' if count == 1 else 'rows'})")
-            items = nodes.bullet_list()
+            shown_label = label.replace("-", " ") if label.startswith("note-") else label
+            box += nodes.title("", f"Data behind {shown_label} ({count} {'row' if count == 1 else 'rows'})")
+            items = nodes.bullet_list(classes=["data-lines"])
             for r in rows.get(label, []):
                 item = nodes.paragraph()
-                item += nodes.strong("", r["date"])
-                item += nodes.Text(f" · {r['what']} · {r['source']} ")
-                item += nodes.literal("", f"{r['table']}/{r['id']}")
+                item += nodes.strong("", r["when"])
+                item += nodes.Text(f" · {r['what']} · ")
+                item += nodes.Text(f"{len(r['sources'])} sources" if len(r["sources"]) > 1
+                                   else source_names(";".join(r["sources"])))
                 if r["dispute"]:
                     item += nodes.Text(" · ")
                     item += _xref(f"dispute-{r['dispute']}", "disputed")
-                for name in [n for n, fig in drawn.items() if r["id"] in fig.ids]:
+                figures = self.in_order([n for n, fig in drawn.items() if r["id"] in fig.ids])
+                for i, name in enumerate(figures):
                     item += nodes.Text(" · ")
-                    item += self.figure_ref(name)
+                    item += self.figure_ref(name, r["id"], first=i == 0)
                 items += nodes.list_item("", item)
             box += items
             # every chart whose marks cite this paragraph, whichever rows they draw
-            figures = charted
-            if figures:
+            if charted:
                 shown = nodes.paragraph()
-                shown += nodes.Text("Shown in ")
-                for i, name in enumerate(figures):
-                    shown += nodes.Text(", " if i else "")
-                    shown += self.figure_ref(name)
+                shown += nodes.Text("Charts that cite it: ")
+                for i, name in enumerate(charted):
+                    shown += nodes.Text(" · " if i else "")
+                    shown += self.figure_ref(name, first=i == 0)
                 shown += nodes.Text(".")
                 box += shown
-            _after(node, box)
+            if isinstance(node, nodes.footnote):  # in the note itself, under its words, as a passage's group
+                node += nodes.container("", box, classes=["apparatus", "editorial", "data-only"])
+            else:
+                _after(node, box)
 
-    def figure_ref(self, name: str) -> nodes.Element:
-        """A "Fig. N" link to a chart, the very node Sphinx makes of {numref}, made here from the
-        number Sphinx gave the figure: a numref reads the chart's whole page (a pickled doctree of
-        plotly outputs) once per reference, and the boxes hold some 700 (15 s of a build)."""
+    def number(self, name: str) -> tuple:
+        std = self.env.get_domain("std")
+        docname, labelid, _ = std.labels.get(name, ("", "", ""))
+        return tuple(self.env.toc_fignumbers.get(docname, {}).get("figure", {}).get(labelid) or (999,))
+
+    def in_order(self, names: list[str]) -> list[str]:
+        return sorted(names, key=self.number)
+
+    def figure_ref(self, name: str, mark: str | None = None, first: bool = True) -> nodes.Element:
+        """A link to a chart, "Fig. 8" (or "8" after the first of a line), made here from the number
+        Sphinx gave the figure: a numref reads the chart's whole page (a pickled doctree of plotly
+        outputs) once per reference, and the boxes hold some 700 (15 s of a build). With `mark`, the
+        link asks the chart to pick out that row's mark (?mark=<row id>)."""
         std = self.env.get_domain("std")
         docname, labelid, _ = std.labels.get(name, ("", "", ""))
         number = self.env.toc_fignumbers.get(docname, {}).get("figure", {}).get(labelid)
         if not number:  # Sphinx resolves it (or says what is wrong)
             return _xref(name, "Fig. {number}", reftype="numref")
-        return std.build_reference_node(self.env.docname, self.app.builder, docname, labelid,
-                                        "Fig. " + ".".join(map(str, number)), "numref",
-                                        nodeclass=addnodes.number_reference, title="Fig. {number}")
+        text = ("Fig. " if first else "") + ".".join(map(str, number))
+        uri = self.app.builder.get_relative_uri(self.env.docname, docname)
+        query = f"?mark={quote(mark, safe='')}" if mark else ""
+        ref = nodes.reference("", text, refuri=f"{uri}{query}#{labelid}", classes=["figure-link"])
+        ref["reftitle"] = f"Fig. {'.'.join(map(str, number))}" + (", this row's mark picked out" if mark else "")
+        return ref
 
 
 def _is_box(node: nodes.Node) -> bool:

@@ -113,40 +113,70 @@ def _text(value) -> str:
     return re.sub(r"T00:00:00(?:\.0+)?$", "", text)  # a date drawn at midnight is a date
 
 
+PARAGRAPH_HEADING = "Essay paragraph"
+SENTENCE_HEADING = "In the sources"  # a hover line without a label: the sentence of charts.recorded
+
+
+def _heading(label: str) -> str:
+    label = label.strip()
+    return label[:1].upper() + label[1:]
+
+
 def table(figure: dict) -> tuple[list[str], list[list[str]]]:
-    """The marks as a table: a row per mark, the columns its hover shows (px writes one
-    "label=%{field}" line per column; a constant, such as the trace's colour group, is written
-    as "label=value"), then the row ids and the paragraphs."""
+    """The marks as a table, in the chart's own words: a row per mark; first what the mark is (its
+    bold hover name, "What"), then a column per line of its hover under the label the notebook gave it
+    (px writes one "label=%{field}" line per column; the trace's colour group "label=value"; a line
+    without a label is charts.recorded's sentence, "In the sources"), and last the essay paragraphs
+    it cites. Row ids stay out (they are in the CSV download's last column), and so does any hover
+    line repeating the paragraphs."""
     header: list[str] = []
-    per_mark: list[dict[str, str]] = []
-    for trace in figure.get("data", []):
+    per_mark = [row for _, _, row in mark_rows(figure)]
+    for row in per_mark:
+        header += [label for label in row if label not in header and label not in ("rows", PARAGRAPH_HEADING)]
+    header += [PARAGRAPH_HEADING, "rows"]
+    return header, [[row.get(column, "") for column in header] for row in per_mark]
+
+
+def mark_rows(figure: dict):
+    """(trace index, point index, {heading: text}) for every mark that draws rows."""
+    for number, trace in enumerate(figure.get("data", [])):
         if not _follows_contract(trace):
             continue
         template = re.sub(r"<extra>.*?</extra>", "", _template(trace), flags=re.S)
         lines = [TAG.sub("", line) for line in template.split("<br>") if line.strip()]
         for index in range(len(trace["customdata"])):
             row = {}
+            ids, labels = trace["customdata"][index][ID_COLUMN], trace["customdata"][index][PARAGRAPH_COLUMN]
             for line in lines:
                 m = LINE.match(line)
-                label = (m.group("label") or "").strip() or _label_of(m.group("value"), trace)
-                if label in ("rows", "paragraphs"):
+                label, value = (m.group("label") or "").strip(), m.group("value")
+                field = FIELD.fullmatch(value.strip())
+                if field and field.group(1) == f"customdata[{PARAGRAPH_COLUMN}]":
                     continue
-                row[label] = FIELD.sub(lambda f: _text(_point_value(trace, f.group(1), index)), m.group("value"))
-                if label not in header:
-                    header.append(label)
-            ids, labels = trace["customdata"][index][ID_COLUMN], trace["customdata"][index][PARAGRAPH_COLUMN]
-            row["rows"], row["paragraphs"] = "; ".join(_split(ids)), "; ".join(_split(labels))
-            per_mark.append(row)
-    header += ["rows", "paragraphs"]
-    return header, [[row.get(column, "") for column in header] for row in per_mark]
+                if not label:
+                    label = ("What" if field and field.group(1) in ("hovertext", "text")
+                             else SENTENCE_HEADING if field else _label_of(value, trace))
+                text = FIELD.sub(lambda f: _text(_point_value(trace, f.group(1), index)), value)
+                if label in ("rows", PARAGRAPH_HEADING) or (text and text == "; ".join(_split(labels))):
+                    continue
+                row[_heading(label)] = text
+            row["rows"], row[PARAGRAPH_HEADING] = "; ".join(_split(ids)), "; ".join(_split(labels))
+            yield number, index, row
+
+
+def picks(figure: dict) -> dict[str, list[list[list[str]]]]:
+    """What a tapped mark's label says, trace by trace and point by point: its table row as
+    [heading, text] pairs, without the ids and the paragraphs (the label links those)."""
+    found: dict[str, list] = {}
+    for number, _, row in mark_rows(figure):
+        found.setdefault(str(number), []).append(
+            [[h, v] for h, v in row.items() if v and h not in ("rows", PARAGRAPH_HEADING)])
+    return found
 
 
 def _label_of(value: str, trace: dict) -> str:
-    """A column name for a hover line without one: the field it shows (%{hovertext} -> "mark"), or
-    for a constant (px writes the trace's colour group so, when its label is blank) "group"."""
-    m = FIELD.fullmatch(value.strip())
-    if m:
-        return {"hovertext": "mark", "text": "text"}.get(m.group(1), m.group(1))
+    """A column name for a hover line without one: for a constant (px writes the trace's colour
+    group so, when its label is blank) "group", else "note"."""
     return "group" if value.strip() == str(trace.get("legendgroup") or trace.get("name") or "") else "note"
 
 
@@ -212,25 +242,48 @@ def main_figures(env: BuildEnvironment) -> dict[str, Figure]:
 CSV_FOLDER = "chart-data"  # in the web book: chart-data/<figure name>.csv
 
 
-def _cell(text: str) -> nodes.entry:
-    return nodes.entry("", nodes.paragraph("", text))
+def _cell(text: str, heading: str | None = None, link=None) -> nodes.entry:
+    """A cell; in the body, with its heading before it, which the style sheet shows only where the
+    table is set as one card per row (a phone, the EPUB), the table's head hidden."""
+    para = nodes.paragraph()
+    if heading is not None:
+        para += nodes.inline("", f"{heading}: ", classes=["cell-heading"])
+    if link is not None and text:
+        for i, label in enumerate(_split(text.replace("; ", ";"))):
+            para += nodes.Text(", " if i else "")
+            para += link(label)
+    else:
+        para += nodes.Text(text)
+    classes = ["cell-what"] if heading == "What" else ["cell-empty"] if heading is not None and not text else []
+    return nodes.entry("", para, classes=classes)  # (an empty cell is left out of a card)
 
 
-def marks_table(fig: Figure) -> nodes.table:
-    """The chart's marks as a table of document nodes (data never becomes markup)."""
+def shown_columns(fig: Figure) -> list[int]:
+    """The table's columns: every column but the row ids, and none that is empty in every row."""
+    return [i for i, h in enumerate(fig.header) if h != "rows" and any(row[i] for row in fig.rows)]
+
+
+def marks_table(fig: Figure, link=None) -> nodes.table:
+    """The chart's marks as a table of document nodes (data never becomes markup); `link(label)`
+    makes the node of a paragraph label's link."""
+    keep = shown_columns(fig)
+    heads = [fig.header[i] for i in keep]
     table = nodes.table(classes=["chart-data-table"])
-    group = nodes.tgroup(cols=len(fig.header))
+    group = nodes.tgroup(cols=len(keep))
     table += group
-    group.extend(nodes.colspec(colwidth=1) for _ in fig.header)
-    group += nodes.thead("", nodes.row("", *[_cell(h) for h in fig.header]))
-    group += nodes.tbody("", *[nodes.row("", *[_cell(v) for v in row]) for row in fig.rows])
+    group.extend(nodes.colspec(colwidth=1) for _ in keep)
+    group += nodes.thead("", nodes.row("", *[_cell(h) for h in heads]))
+    group += nodes.tbody("", *[nodes.row("", *[_cell(row[i], h, link if h == PARAGRAPH_HEADING else None)
+                                                for i, h in zip(keep, heads)]) for row in fig.rows])
     return table
 
 
 class ChartTables(SphinxPostTransform):
     """Under each main chart, a collapsed table of exactly the marks it draws (from the figure
-    record), and in the web book a link to the same rows as CSV. Screen readers and keyboards reach
-    the table where they cannot reach plotly's marks; the EPUB has it too, open."""
+    record), in the chart's own words (`table`), its paragraph labels as links, and in the web book
+    a link to the same rows as CSV (with the row ids). Screen readers and keyboards reach the table,
+    and through its links the paragraphs, where they cannot reach plotly's marks; the EPUB has it
+    too, open. On a phone and in the EPUB the style sheets set it as one card per row."""
 
     default_priority = 5
     builders = ("html", "dirhtml", "singlehtml", "epub")
@@ -245,7 +298,7 @@ class ChartTables(SphinxPostTransform):
             count = len(fig.rows)
             box = nodes.admonition(classes=["editorial", "chart-data", "dropdown"])
             box += nodes.title("", f"The data this chart draws ({count} {'mark' if count == 1 else 'marks'})")
-            box += marks_table(fig)
+            box += marks_table(fig, link=lambda label: paragraph_link(self.app, self.env.docname, label))
             if self.app.builder.name != "epub":
                 depth = self.env.docname.count("/")
                 link = nodes.paragraph()
@@ -253,6 +306,32 @@ class ChartTables(SphinxPostTransform):
                                         refuri="../" * depth + f"{CSV_FOLDER}/{name}.csv", classes=["download"])
                 box += link
             figure.parent.insert(figure.parent.index(figure) + 1, box)
+
+
+def note_docs() -> dict[str, str]:
+    """note-N -> the essay page that holds the author's note N."""
+    from edition.essay import ESSAY
+    from edition.paths import CHAPTERS, NOTE_DEFINITION
+
+    found = {}
+    for name in ESSAY:
+        source = (CHAPTERS / f"{name}.md").read_text(encoding="utf-8")
+        found.update({f"note-{m.group(1)}": f"chapters/{name}" for m in NOTE_DEFINITION.finditer(source)})
+    return found
+
+
+def paragraph_link(app: Sphinx, docname: str, label: str, query: str = "") -> nodes.Node:
+    """A link to an essay paragraph by its label (wg-4), or to an author's note (note-3, "note 3")."""
+    from sphinx import addnodes
+
+    if label.startswith("note-"):
+        doc = note_docs().get(label)
+        if doc is None or app.builder.format != "html":
+            return nodes.Text(label.replace("-", " "))
+        return nodes.reference("", label.replace("-", " "),
+                               refuri=app.builder.get_relative_uri(docname, doc) + f"#{label}")
+    return addnodes.pending_xref("", nodes.inline("", label), refdomain="std", reftype="ref", reftarget=label,
+                                 refexplicit=True, refwarn=True)
 
 
 def _write_csv(app: Sphinx, exception: Exception | None) -> None:

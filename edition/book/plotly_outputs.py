@@ -160,7 +160,9 @@ def web_markup(figure: dict, cell_metadata: dict) -> str:
     if layout.get("template") == house_template():
         layout["template"] = HOUSE
     payload = script_json({"data": [plain_text(trace) for trace in figure.get("data", [])], "layout": layout,
-                           "config": {"responsive": True, "displaylogo": False, **figure.get("config", {})}})
+                           "config": {"responsive": True, "displaylogo": False, **figure.get("config", {})},
+                           # a tapped mark's label: its row of the table under the chart, in words
+                           "picks": figures.picks(figure)})  # shown as text (textContent), never markup
     # lighter pages: "1923-05-25T00:00:00.000000" -> "1923-05-25", "T12:00:00.000000" -> "T12:00:00"
     payload = FRACTION.sub(r'\1"', MIDNIGHT.sub(r'"\1"', payload))
     # Alt text lives once, in the cell's `mystnb: image: alt:` metadata, for HTML and print alike.

@@ -10,7 +10,9 @@
 //   when a closed box that holds a chart is opened).
 // - Hover labels without blanks: px writes "label=value"; an empty label ("=value") shows the value
 //   alone, and a line whose value is empty for a mark is left out of that mark's hover.
-// - A mark that cites an essay paragraph links to it: clicking goes to the paragraph. Marks carry
+// - A click or tap on a mark shows its label under the chart (never a jump to another page), with a
+//   "Read the paragraph" link for each paragraph it cites; ?mark=<row id>#<figure> picks a mark out
+//   on arrival (the essay's data boxes link so). Marks carry
 //   their rows in customdata (edition/book/figures.py: the row ids, then the paragraph labels; the
 //   placeholder's data-paragraph-column says which column); the label -> URL index is written
 //   into chart pages by edition/book/apparatus.py.
@@ -20,6 +22,7 @@
   const NARROW = 600; // px of chart width under which the phone layout applies
   const MIN_PLOT = 200; // px of plot a narrow chart keeps (tests/test_reading.py checks it)
   const TOOLBAR_BUTTONS_OFF = ["select2d", "lasso2d", "autoScale2d"];
+  const TOOLBAR_STRIP = 34; // px at the top of a chart for plotly's toolbar (about 28 px tall)
 
   const mode = () => (document.documentElement.dataset.theme === "dark" ? "dark" : "light");
   const copy = (value) => JSON.parse(JSON.stringify(value));
@@ -31,8 +34,8 @@
     if (typeof template !== "string") return;
     const split = /^([\s\S]*?)((?:<extra>[\s\S]*<\/extra>)?)$/.exec(template);
     const extra = split[2];
-    const lines = split[1].split("<br>").map((line) => (line.startsWith("=") ? line.slice(1) : line));
-    const refs = lines.map((line) => /^[^=%]+=%\{customdata\[(\d+)\]\}$/.exec(line));
+    const lines = split[1].split("<br>").map((line) => (line.startsWith("=") ? line.slice(1) : line.replace(/^([^=%<]+)=/, "$1: ")));
+    const refs = lines.map((line) => /^(?:[^:%]+: )?%\{customdata\[(\d+)\]\}$/.exec(line));
     const whole = lines.join("<br>") + extra;
     if (!Array.isArray(trace.customdata) || !refs.some(Boolean)) {
       trace.hovertemplate = whole;
@@ -45,6 +48,14 @@
       return kept.join("<br>") + extra;
     });
     trace.hovertemplate = differs ? each : whole;
+  }
+
+  // Long texts that a hover shows (names, sentences, titles) wrapped to the chart's width: plotly
+  // draws a hover label on one line and clips what does not fit.
+  function wrapHoverText(trace, max) {
+    const fold = (v) => (typeof v === "string" && v.length > max ? wrap(v, max).join("<br>") : v);
+    if (Array.isArray(trace.hovertext)) trace.hovertext = trace.hovertext.map(fold);
+    if (Array.isArray(trace.customdata)) trace.customdata = trace.customdata.map((row) => (Array.isArray(row) ? row.map(fold) : row));
   }
 
   // --- dark mode: marks drawn in black or dark grey take light greys ---------------------------
@@ -112,21 +123,22 @@
     if (house) layout.template = HOUSE[theme] || HOUSE.light;
     data.forEach(cleanHover);
     const narrow = width < NARROW;
+    data.forEach((trace) => wrapHoverText(trace, narrow ? Math.max(24, Math.floor(width / 8)) : 64));
     let base = layout.height || 450; // the chart's height for the margins t=50, b=40 (settle)
     const fontSize = narrow ? 11 : 13;
     const titleSize = narrow ? 14 : 16;
     layout.font = { ...(layout.font || {}), size: fontSize };
-    // the title, top left, wrapped to keep clear of the toolbar at the top right
+    // the toolbar in a strip of its own at the top (shown while the chart is hovered or touched),
+    // the title under it, top left, wrapped to the chart's width: the two never meet
     const title = layout.title && (typeof layout.title === "string" ? layout.title : layout.title.text);
-    let top = 16;
+    let top = TOOLBAR_STRIP + 8;
     if (title) {
-      // the first line beside the toolbar, the others under it
       const perChar = titleSize * 0.55;
-      const first = wrap(title, Math.max(12, Math.floor((width - toolbar - 24) / perChar)))[0];
-      const lines = [first, ...wrap(title.slice(first.length).trim(), Math.floor((width - 24) / perChar))].filter(Boolean);
+      const lines = wrap(title, Math.max(12, Math.floor((width - 24) / perChar)));
       layout.title = { text: lines.join("<br>"), x: 0, xref: "container", xanchor: "left", y: 1, yref: "container",
-                       yanchor: "top", pad: { t: 10, l: 8 }, font: { size: titleSize } };
-      top = 10 + lines.length * Math.round(titleSize * 1.3) + 14;
+                       yanchor: "top", pad: { t: TOOLBAR_STRIP + (lines.length - 1) * Math.round(titleSize * 0.95), l: 8 },
+                       font: { size: titleSize } }; // (plotly sets a wrapped title's first line that much higher)
+      top = TOOLBAR_STRIP + lines.length * Math.round(titleSize * 1.3) + 14 + (lines.length - 1) * Math.round(titleSize * 0.95);
     }
     layout.margin = { ...(layout.margin || {}), t: top, l: 10, r: narrow ? 8 : 16 };
     // the legend at the foot of the chart (below the x axis), left-aligned, as in the house template
@@ -152,13 +164,28 @@
       const short = names.map((n) => shorten(n, max, lines));
       if (short.some((s, i) => s !== names[i])) Object.assign(y, { tickmode: "array", tickvals: names, ticktext: short });
     }
-    if (narrow) { // fewer ticks, never turned on their side
+    if (narrow) { // ticks about 45 px apart (five or so on a phone), never turned on their side
       const x = (layout.xaxis = layout.xaxis || {});
-      x.nticks = Math.max(3, Math.floor(plot / 75));
+      x.nticks = Math.max(4, Math.floor(plot / 45));
       x.tickangle = 0;
       if (x.type === "log") Object.assign(x, { dtick: 1, tickformat: "~s" });
       if (x.title && typeof x.title === "object") x.title.standoff = 6;
     }
+    // a map's place names (edition/maps.py, busiest place first): a name that would overprint one
+    // already kept is left out at this width (its marks still name their place in the hover)
+    const x0 = layout.xaxis || {};
+    data.forEach((trace) => {
+      if (!(trace.meta && trace.meta.decoration === "place names") || !Array.isArray(x0.range)) return;
+      const perDeg = (width - 70) / Math.abs(x0.range[1] - x0.range[0]);
+      const ratio = (layout.yaxis && layout.yaxis.scaleratio) || 1;
+      const kept = [];
+      trace.text = trace.text.map((name, i) => {
+        const clear = kept.every((j) => Math.abs(trace.y[i] - trace.y[j]) * perDeg * ratio > fontSize * 1.3 ||
+          Math.abs(trace.x[i] - trace.x[j]) * perDeg > (String(name).length + String(trace.text[j]).length) * fontSize * 0.3 + 4);
+        if (clear) kept.push(i);
+        return clear ? name : "";
+      });
+    });
     layout.height = base;
     layout.width = width; // as measured: plotly would keep the width of its first drawing
     layout.autosize = false;
@@ -175,6 +202,18 @@
     const wanted = base - 90; // the plot's height with the template's margins (t=50, b=40)
     const grow = Math.round(wanted - L._size.h);
     return grow > 3 ? { height: L.height + grow } : null;
+  }
+
+  // A date axis on a phone: a year tick every 1, 2, 5 or 10 years, as many as fit about 34 px apart
+  // (plotly alone draws two or three on a plot 150 px wide).
+  function yearTicks(gd, width) {
+    const x = gd._fullLayout.xaxis;
+    if (width >= NARROW || !x || x.type !== "date") return null;
+    const [a, b] = x.range.map((v) => new Date(v).getFullYear() + new Date(v).getMonth() / 12);
+    const fit = Math.max(2, Math.floor(gd._fullLayout._size.w / 34));
+    const step = [1, 2, 5, 10, 20].find((n) => (b - a) / n <= fit) || 50;
+    if ((b - a) / step < 1.5) return null; // less than two years: plotly's months read better
+    return { "xaxis.dtick": `M${12 * step}`, "xaxis.tick0": "1900-01-01", "xaxis.tickformat": "%Y" };
   }
 
   // A drawn chart holds its toolbar's buttons: the image role and name go to the chart's SVG.
@@ -212,12 +251,84 @@
         await Plotly.react(gd, fig.data, fig.layout, chart.config);
         const fix = settle(gd, fig.base);
         if (fix) await Plotly.relayout(gd, fix);
+        const ticks = yearTicks(gd, width);
+        if (ticks) await Plotly.relayout(gd, ticks);
         if (width >= NARROW || width < MIN_PLOT * 1.4 || gd._fullLayout._size.w >= MIN_PLOT + 4) break;
       }
       name(gd, chart.alt);
+      if (chart.picked) await Plotly.restyle(gd, { selectedpoints: spec.data.map((t, i) => (i === chart.picked[0] ? [chart.picked[1]] : Array.isArray(t.customdata) ? [] : null)) });
       chart.drawn = true;
     }).catch((error) => console.error("edition chart:", error));
     return chart.queue;
+  }
+
+  // A click or a tap on a mark never leaves the page: it shows the mark's label under the chart (its
+  // row of the table "The data this chart draws", as text) with a "Read the paragraph" link for each
+  // paragraph it cites. The same label shows for a mark named in the address (?mark=<row id>, the
+  // figure links of the essay's data boxes), the mark picked out on the chart.
+  function paragraphName(label) {
+    return /^note-\d+$/.test(label) ? `note ${label.slice(5)}` : label;
+  }
+
+  function pickMark(chart, curve, index) {
+    const { gd, spec } = chart;
+    const column = Number(gd.dataset.paragraphColumn || 1);
+    const trace = spec.data[curve];
+    const row = (trace && Array.isArray(trace.customdata) && trace.customdata[index]) || [];
+    const lines = ((spec.picks || {})[String(curve)] || [])[index] || [];
+    let box = chart.pickBox;
+    if (!box) {
+      box = chart.pickBox = document.createElement("div");
+      box.className = "chart-pick";
+      box.setAttribute("role", "status");
+      gd.after(box);
+    }
+    box.replaceChildren();
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "chart-pick-close";
+    close.setAttribute("aria-label", "Close this label");
+    close.textContent = "×";
+    close.addEventListener("click", () => unpick(chart));
+    box.append(close);
+    for (const [heading, text] of lines) {
+      const p = document.createElement("p");
+      if (heading === "What") {
+        const b = document.createElement("strong");
+        b.textContent = text;
+        p.append(b);
+      } else {
+        const h = document.createElement("span");
+        h.className = "chart-pick-heading";
+        h.textContent = `${heading}: `;
+        p.append(h, document.createTextNode(text));
+      }
+      box.append(p);
+    }
+    const labels = String(row[column] || "").split(";").map((l) => l.trim()).filter((l) => chart.paragraphs[l]);
+    if (labels.length) {
+      const p = document.createElement("p");
+      p.className = "chart-pick-links";
+      labels.forEach((label, i) => {
+        const a = document.createElement("a");
+        a.href = chart.paragraphs[label];
+        a.textContent = i ? paragraphName(label) : `Read the paragraph (${paragraphName(label)})`;
+        if (i) p.append(document.createTextNode(" · "));
+        p.append(a);
+      });
+      box.append(p);
+    }
+    box.hidden = false;
+    // the mark picked out: its trace's other marks (and the other traces') faded
+    const selected = spec.data.map((t, i) => (i === curve ? [index] : Array.isArray(t.customdata) ? [] : null));
+    Plotly.restyle(gd, { selectedpoints: selected });
+    chart.picked = [curve, index];
+  }
+
+  function unpick(chart) {
+    if (chart.pickBox) chart.pickBox.hidden = true;
+    chart.picked = null;
+    Plotly.restyle(chart.gd, { selectedpoints: chart.spec.data.map(() => null) });
   }
 
   function linkMarks(chart) {
@@ -225,17 +336,29 @@
     if (gd.dataset.paragraphColumn === undefined) return;
     const column = Number(gd.dataset.paragraphColumn);
     const cites = (row) => Array.isArray(row) && String(row[column] || "").trim() !== "";
-    if (!spec.data.some((trace) => Array.isArray(trace.customdata) && trace.customdata.some(cites))) return;
-    const hint = document.createElement("p");
-    hint.className = "chart-hint";
-    hint.textContent = "Click a mark that cites the essay to read its paragraph.";
-    gd.after(hint);
+    if (spec.data.some((trace) => Array.isArray(trace.customdata) && trace.customdata.some(cites))) {
+      const hint = document.createElement("p");
+      hint.className = "chart-hint";
+      hint.textContent = "Tap or click a mark for its label and a link to its paragraph.";
+      gd.after(hint);
+    }
     gd.on("plotly_click", (event) => {
       const point = event.points[0];
-      if (!cites(point.customdata)) return;
-      const label = String(point.customdata[column] || "").split(";")[0];
-      if (chart.paragraphs[label]) window.location.href = chart.paragraphs[label];
+      if (point && Array.isArray(spec.data[point.curveNumber].customdata)) pickMark(chart, point.curveNumber, point.pointNumber);
     });
+  }
+
+  // ?mark=<row id>#<figure>: the figure's mark that draws that row, picked out (the first, if several)
+  function markFromAddress(chart) {
+    const wanted = new URLSearchParams(window.location.search).get("mark");
+    const figure = chart.gd.closest("figure");
+    if (!wanted || !figure || `#${figure.id}` !== window.location.hash) return;
+    chart.spec.data.forEach((trace, curve) => {
+      if (chart.picked || !Array.isArray(trace.customdata)) return;
+      const index = trace.customdata.findIndex((row) => Array.isArray(row) && String(row[0]).split(";").includes(wanted));
+      if (index >= 0) pickMark(chart, curve, index);
+    });
+    if (chart.picked) figure.scrollIntoView();
   }
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -259,6 +382,7 @@
       turn = turn.then(() => new Promise((next) => setTimeout(next))).then(() => draw(chart));
       turn.then(() => {
         linkMarks(chart);
+        markFromAddress(chart);
         resized.observe(gd);
       });
     });
