@@ -32,6 +32,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.book import register
+from edition.book.editions import is_print
 from edition.charts import values_of
 from edition.data.validate import spreadsheet_safe
 
@@ -230,10 +231,11 @@ def marks_table(fig: Figure) -> nodes.table:
 class ChartTables(SphinxPostTransform):
     """Under each main chart, a collapsed table of exactly the marks it draws (from the figure
     record), and in the web book a link to the same rows as CSV. Screen readers and keyboards reach
-    the table where they cannot reach plotly's marks; the EPUB has it too, open."""
+    the table where they cannot reach plotly's marks; the EPUB and the PDFs have it too, open (print
+    points a reader to it: edition/book/print_wording.py)."""
 
     default_priority = 5
-    builders = ("html", "dirhtml", "singlehtml", "epub")
+    builders = ("html", "dirhtml", "singlehtml", "epub", "typst")
 
     def run(self, **kwargs) -> None:
         drawn = main_figures(self.env)
@@ -246,7 +248,7 @@ class ChartTables(SphinxPostTransform):
             box = nodes.admonition(classes=["editorial", "chart-data", "dropdown"])
             box += nodes.title("", f"The data this chart draws ({count} {'mark' if count == 1 else 'marks'})")
             box += marks_table(fig)
-            if self.app.builder.name != "epub":
+            if not is_print(self.app):  # the CSV is a file of the web book
                 depth = self.env.docname.count("/")
                 link = nodes.paragraph()
                 link += nodes.reference("", "Download these rows (CSV)",

@@ -30,6 +30,7 @@ from myst_nb.core.render import MimeData
 from sphinx.application import Sphinx
 
 from edition.book import figures, register
+from edition.book.editions import edition_of  # noqa: F401 (the web plug-ins import it from here too)
 from edition.paths import PACKAGE
 
 MIME = "application/vnd.plotly.v1+json"
@@ -114,10 +115,30 @@ def _kaleido() -> None:
     atexit.register(kaleido.stop_sync_server, silence_warnings=True)
 
 
+# Print draws each chart for the page, not for a phone: as wide as the PDF's text (146 mm of A4,
+# at the size where the chart's 13 px type prints at about 8 pt), twice as many pixels for sharp
+# print, and a date axis with enough year marks to read a date off it (plotly's own choice at this
+# width gives three or four on a span of decades).
+PRINT_WIDTH, PRINT_SCALE, PRINT_TICKS = 760, 2, 14
+
+
+def for_print(figure: dict) -> dict:
+    """The figure as print draws it: the page's width, and year marks on every date axis that
+    does not set its own."""
+    layout = dict(figure.get("layout", {}), width=PRINT_WIDTH)
+    for key, axis in list(layout.items()):
+        if re.fullmatch(r"xaxis\d*", key) and isinstance(axis, dict) and axis.get("type") == "date" \
+                and not ({"dtick", "tickvals", "nticks"} & set(axis)):
+            layout[key] = {**axis, "nticks": PRINT_TICKS}
+    return {**figure, "layout": layout}
+
+
 def png(figure: dict, cache_dir: Path) -> bytes:
-    """The chart as the print editions show it: plotly's static image of the same figure JSON."""
+    """The chart as the print editions show it: plotly's static image of the same figure JSON,
+    drawn at print width (for_print)."""
     import plotly.io as pio
 
+    figure = for_print(figure)
     text = json.dumps(figure, sort_keys=True, separators=(",", ":"))
     cached = cache_dir / f"{hashlib.sha256(text.encode()).hexdigest()}.png"
     if cached.is_file():
@@ -125,7 +146,7 @@ def png(figure: dict, cache_dir: Path) -> bytes:
     _kaleido()
     with warnings.catch_warnings():  # plotly notes that kaleido's server has its options already
         warnings.filterwarnings("ignore", "The kopts argument is ignored", UserWarning)
-        image = pio.to_image(figure, format="png")
+        image = pio.to_image(figure, format="png", scale=PRINT_SCALE)
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_bytes(image)
@@ -136,7 +157,7 @@ def png(figure: dict, cache_dir: Path) -> bytes:
 class PlotlyRenderer:
     """myst-nb mime renderer: interactive plotly JSON for HTML, a PNG of it for print builders."""
 
-    mime_priority_overrides = [(builder, MIME, 5) for builder in ("html", "dirhtml", "singlehtml", "latex", "epub", "typst")]
+    mime_priority_overrides = [(builder, MIME, 5) for builder in ("html", "dirhtml", "singlehtml", "epub", "typst")]
 
     @staticmethod
     def handle_mime(renderer, data, inline):
@@ -200,11 +221,6 @@ def _scripts_for_charts(app: Sphinx, pagename, templatename, context, doctree) -
         app.add_js_file("plotly.min.js")
         app.add_js_file("edition-template.js")
         app.add_js_file("plotly-figures.js")
-
-
-def edition_of(app: Sphinx) -> str:
-    """"html" for the web book, "print" for the PDF and EPUB editions (which want static images)."""
-    return "html" if app.builder.format == "html" and app.builder.name != "epub" else "print"
 
 
 def _kernel_renderer(app: Sphinx) -> None:
