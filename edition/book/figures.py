@@ -238,6 +238,8 @@ class ChartTables(SphinxPostTransform):
     builders = ("html", "dirhtml", "singlehtml", "epub", "typst")
 
     def run(self, **kwargs) -> None:
+        if getattr(self.config, "edition_typst", "") == "handouts" and self.app.builder.name == "typst":
+            return  # a handout stays a handout (8 pages, not 37): print_wording points to the PDF edition's tables
         drawn = main_figures(self.env)
         for figure in list(self.document.findall(nodes.figure)):
             name = figure["names"][0] if figure["names"] else None

@@ -2,7 +2,7 @@
 
 A chart's caption or an exercise may say "hover a mark for its source": on paper and in an e-reader
 the chart is an image, and the same facts stand in the table printed under it ("The data this chart
-draws", edition/book/figures.py). The notebooks keep their screen wording; a print build (the
+draws", edition/book/figures.py; in the PDF and the EPUB, not in the handouts, which point there). The notebooks keep their screen wording; a print build (the
 one answer: edition.book.editions) swaps each sentence below for its print variant, whole, as the
 page is written. A sentence of print that still says "hover" (a new caption, or one reworded on
 screen but not here) stops the build with a warning that names it, so no print reader is asked
@@ -49,11 +49,16 @@ SCREEN_ONLY = re.compile(r"\bhover(s|ing|ed)?\b", re.I)
 CODE = (nodes.literal_block, nodes.literal, nodes.raw, nodes.doctest_block)
 
 
-def print_wording(text: str) -> str:
+def print_wording(text: str, handout: bool = False) -> str:
     """The text with each screen sentence of PRINT_WORDING in its print wording (a line break
-    of the source counts as a space; MyST gives each line of a paragraph a text node of its own)."""
+    of the source counts as a space; MyST gives each line of a paragraph a text node of its own).
+    A handout has no tables under its charts (they would make an 8-page handout 37 pages): it
+    points to the PDF edition's."""
     text = re.sub(r"\s+", " ", text)
     for screen, paper in PRINT_WORDING.items():
+        if handout:
+            paper = paper.replace("Read the table under ", "Read, in the PDF edition, the table under ")
+            paper = re.sub(r"(?i)(the) table under the chart", r"\1 table under this chart in the PDF edition", paper)
         text = text.replace(screen, paper)
     return text
 
@@ -77,7 +82,8 @@ class PrintWording(SphinxPostTransform):
         for text in list(self.document.findall(nodes.Text)):
             if _in_code(text) or not SCREEN_ONLY.search(text):
                 continue
-            worded = print_wording(str(text))
+            worded = print_wording(str(text), handout=self.app.builder.name == "typst"
+                                   and getattr(self.config, "edition_typst", "") == "handouts")
             if worded != re.sub(r"\s+", " ", str(text)):
                 text.parent.replace(text, nodes.Text(worded))
             if SCREEN_ONLY.search(worded):
