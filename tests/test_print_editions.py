@@ -143,3 +143,19 @@ def test_every_caption_and_exercise_that_says_hover_has_a_print_wording():
         for text in captions + [prose]:
             left = SCREEN_ONLY.search(print_wording(text))
             assert not left, f"{path.name}: {print_wording(text)[max(0, left.start() - 100):left.end() + 40]!r}"
+
+
+@pytest.mark.check
+def test_print_charts_are_page_wide_with_two_year_marks_over_decades():
+    from edition.book.plotly_outputs import PRINT_WIDTH, for_print
+
+    def chart(x, **axis):
+        return {"data": [{"type": "bar", "x": x}], "layout": {"xaxis": {"type": "date", **axis}}}
+
+    long = for_print(chart(["1917-03-08", "1946-01-01"]))
+    assert long["layout"]["width"] == PRINT_WIDTH and long["layout"]["xaxis"]["dtick"] == "M24"
+    assert "dtick" not in for_print(chart(["1921-01-01", "1924-06-01"]))["layout"]["xaxis"]  # plotly's months
+    cut = chart(["1907-01-01", "1926-01-01"], range=["1921-01-01", "1926-01-01"])  # the notebook's own range wins
+    assert "dtick" not in for_print(cut)["layout"]["xaxis"]
+    own = chart(["1917-03-08", "1946-01-01"], dtick="M12")
+    assert for_print(own)["layout"]["xaxis"]["dtick"] == "M12"

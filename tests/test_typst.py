@@ -208,7 +208,7 @@ def test_notebook_handout_prints_the_paragraphs_it_cites(doc):
     flat = " ".join(text.split())
     for d, _, caption, solution in source_figures():
         if d == f"chapters/{doc}":
-            assert (" ".join(print_wording(caption).split()) in flat) != solution, caption  # no "hover" in print
+            assert (" ".join(print_wording(caption, handout=True).split()) in flat) != solution, caption  # no "hover"
     assert re.search(r"Exercise \d+ \(", text) and "Solution" not in text
 
 

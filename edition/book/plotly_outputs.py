@@ -117,19 +117,37 @@ def _kaleido() -> None:
 
 # Print draws each chart for the page, not for a phone: as wide as the PDF's text (146 mm of A4,
 # at the size where the chart's 13 px type prints at about 8 pt), twice as many pixels for sharp
-# print, and a date axis with enough year marks to read a date off it (plotly's own choice at this
-# width gives three or four on a span of decades).
-PRINT_WIDTH, PRINT_SCALE, PRINT_TICKS = 760, 2, 16  # 16: two-year marks on 1917-1946 (14 gave five-year ones)
+# print, and a date axis over decades marked every two years (plotly's own choice at this width
+# is every five: six marks on 1917-1946). Shorter spans keep plotly's months and years.
+PRINT_WIDTH, PRINT_SCALE = 760, 2
+YEAR = re.compile(r"^(1[89]\d\d|20\d\d)-\d\d")
+
+
+def _years(figure: dict) -> list[int]:
+    """The years of the dates the traces draw (x, and base: where a timeline's bars start)."""
+    found = []
+    for trace in figure.get("data", []):
+        for key in ("x", "base"):
+            values = trace.get(key)
+            if isinstance(values, str):
+                values = [values]
+            if isinstance(values, list):
+                found += [int(m[1]) for v in values if isinstance(v, str) and (m := YEAR.match(v))]
+    return found
 
 
 def for_print(figure: dict) -> dict:
-    """The figure as print draws it: the page's width, and year marks on every date axis that
-    does not set its own."""
+    """The figure as print draws it: the page's width, and two-year marks on a date axis that
+    spans more than twelve years and does not set its own."""
     layout = dict(figure.get("layout", {}), width=PRINT_WIDTH)
     for key, axis in list(layout.items()):
-        if re.fullmatch(r"xaxis\d*", key) and isinstance(axis, dict) and axis.get("type") == "date" \
-                and not ({"dtick", "tickvals", "nticks"} & set(axis)):
-            layout[key] = {**axis, "nticks": PRINT_TICKS}
+        if not (re.fullmatch(r"xaxis\d*", key) and isinstance(axis, dict) and axis.get("type") == "date") \
+                or {"dtick", "tickvals", "nticks"} & set(axis):
+            continue
+        shown = axis.get("range")  # a range the notebook set (a chart cut at 1917) wins over the data's dates
+        years = _years({"data": [{"x": list(shown)}]}) if isinstance(shown, list) else _years(figure)
+        if years and max(years) - min(years) > 12:
+            layout[key] = {**axis, "dtick": "M24", "tick0": "1900-01-01", "tickformat": "%Y"}
     return {**figure, "layout": layout}
 
 
