@@ -234,12 +234,16 @@ def test_the_pdf_prints_the_text_not_the_commands(built):
     import subprocess
 
     pdf = built.pdf / "book.pdf"
-    text = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
-                                   text=True).stdout.split())
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    # poppler drops a hyphen at a line's end, the text's own too: compared without spaces and hyphens
+    flat = re.sub(r"[\s\-]", "", text)
     for tag in ("people.name", "people.description", "happenings.role", "resource.title", "field.description",
                 "disputes.essay_says"):
-        assert f"{tag}-raw-latex" in text and f"{tag}-typst {TYPST_READ}" in text, tag
-    assert HOSTNAME_INPUT in text
+        for typed in (f"{tag}-raw-latex", f"{tag}-typst {TYPST_READ}"):
+            assert re.sub(r"[\s\-]", "", typed) in flat, typed
+    assert re.sub(r"[\s\-]", "", HOSTNAME_INPUT) in flat
+    text = " ".join(text.split())
     hostname = Path("/etc/hostname").read_text(encoding="utf-8").strip() or "no hostname"
     assert hostname not in text.replace(HOSTNAME_INPUT, "").replace(TYPST_READ, "")
 
