@@ -2,9 +2,8 @@
 #   make book    set up .venv if needed, build the HTML book into _build/html
 #   make test    set up (Python and Debian packages) if needed, build, run every test
 #   make check   the fast tests only (data, validator, bad inputs): no book build
-#   make pdf     the PDF edition (xelatex) into _build/latex/book.pdf (PAPER=letter: US Letter)
+#   make pdf     the whole edition as a tagged PDF/UA-1 (Typst) into _build/pdf/book.pdf (PAPER=letter: US Letter)
 #   make pdf EDITION=reading  the essay alone, a tagged PDF/UA-1 (Typst): _build/reading/reading.pdf
-#   make pdf EDITION=accessible  the whole edition as a tagged PDF/UA-1 (Typst): _build/accessible/book.pdf
 #   make handouts  one tagged PDF per essay section and notebook (Typst) into _build/handouts/
 #   make epub    the EPUB 3 edition into _build/epub/book.epub, checked by epubcheck
 #   make serve   serve the built book on http://127.0.0.1:8000 (compressed)
@@ -41,14 +40,14 @@ export PYTHONPYCACHEPREFIX := $(PYCACHE)
 unexport PYTHONDONTWRITEBYTECODE
 
 # Debian packages: Chromium drives the browser tests and draws the static charts (kaleido);
-# TeX, poppler and epubcheck make and check the PDF and EPUB editions.
+# the fonts, poppler and epubcheck make and check the PDF and EPUB editions.
 BROWSER_DEBS := chromium
 # bubblewrap runs each student's hand-in in a sandbox of its own when the teacher grades.
 GRADE_DEBS := bubblewrap
-PRINT_DEBS := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
-              texlive-xetex fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri xindy poppler-utils epubcheck
-# The Typst editions (reading, accessible, handouts) need no TeX: the fonts, and poppler for the checks.
+# The PDFs (the edition, the reading edition, the handouts) are Typst's: no TeX; the fonts for
+# every script the data holds, and poppler for the checks. The EPUB adds epubcheck.
 TYPST_DEBS := fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri poppler-utils
+PRINT_DEBS := $(TYPST_DEBS) epubcheck
 
 .PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps grade-deps bench-grade publish linkcheck student-matrix
 
@@ -77,7 +76,7 @@ book: $(READY) $(VENDORED)
 watch: $(READY) $(VENDORED)
 	@$(BUILD_BOOK) html --watch
 
-pdf: $(READY) print-deps browser-deps
+pdf: $(READY) typst-deps browser-deps
 	@$(BUILD_BOOK) "$${EDITION:-pdf}"
 
 handouts: $(READY) typst-deps browser-deps
@@ -121,7 +120,7 @@ define apt_install
 missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); missing=$$(echo $$missing); \
 explain() { echo; echo "Stopped: this step needs Debian packages that are not installed and could not be"; \
   echo "installed here ($$1): $$missing. Chromium draws the charts for print and runs the browser"; \
-  echo "tests; TeX (xelatex, latexmk), poppler and epubcheck make and check the PDF and EPUB."; \
+  echo "tests; the fonts, poppler and epubcheck make and check the PDF and EPUB."; \
   echo "Install them as root with:  apt-get update && apt-get install --no-install-recommends $$missing"; \
   echo "then run the same make command again. Nothing half-built was left in _build."; echo; exit 1; }; \
 if [ -n "$$missing" ]; then \
@@ -145,7 +144,6 @@ system-deps: browser-deps print-deps grade-deps
 
 test: system-deps book pdf epub handouts
 	@$(BUILD_BOOK) reading
-	@$(BUILD_BOOK) accessible
 	$(BIN)/python -m pytest
 
 # The fast loop: validator, bad inputs, pure functions; no book build (poppler and the fonts: some

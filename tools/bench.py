@@ -15,8 +15,8 @@ takes, measured in the same run) and the previous run's figures, kept in _build/
     cold             a first build (venv ready, nothing built)
     fresh clone      `make book` in a new clone of the committed tree (venv, pinned packages and
                      build), the packages' install time apart; once per run (--fresh 0 leaves it out)
-    pdf              `make pdf` right after the HTML book: it draws the charts from the HTML
-                     build's outputs, executing no notebook (--pdf 0 leaves it out)
+    pdf              `make pdf` (Typst, tagged) right after the HTML book: it draws the charts
+                     from the HTML build's outputs, executing no notebook (--pdf 0 leaves it out)
     check            the tests of `make check`, in the work tree (--check 0 leaves it out)
 """
 from __future__ import annotations
@@ -228,8 +228,8 @@ def main() -> None:
             times["edit to browser"].append(shown)
             executed["watch edit"] = nbs
         for _ in range(args.pdf):  # the PDF draws its charts from the HTML build's outputs
-            shutil.rmtree(copy / "_build" / "latex", ignore_errors=True)
-            shutil.rmtree(copy / "_build" / ".stage" / "latex", ignore_errors=True)
+            shutil.rmtree(copy / "_build" / "pdf", ignore_errors=True)
+            shutil.rmtree(copy / "_build" / ".stage" / "pdf", ignore_errors=True)
             timed("pdf", lambda: build(copy, "pdf"))
         for _ in range(args.check):  # the fast tier, as `make check` runs it, in the work tree
             timed("check", lambda: (run_check(), None))

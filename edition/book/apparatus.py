@@ -358,8 +358,8 @@ class PassageApparatus(SphinxPostTransform):
 
     A passage is a paragraph or quotation, with the quotation(s) that a paragraph ending in a colon
     introduces. The boxes found inside or between its parts go after it, in one group
-    (class "apparatus"), data boxes merged into one. HTML and EPUB; the PDF sets its editor's
-    notes as endnotes (edition/print/endnotes.py).
+    (class "apparatus"), data boxes merged into one. HTML and EPUB; the Typst PDF prints each
+    box where it stands.
     """
 
     default_priority = 6  # after DataBehind (5), before references are resolved (10)

@@ -1,5 +1,4 @@
-"""The book's bibliography (`references.bib`), generated from the `sources` table; in print, the
-list stands on its page.
+"""The book's bibliography (`references.bib`), generated from the `sources` table.
 
     python -m edition.book.bibliography            # write references.bib at the repository root
     python -m edition.book.bibliography --check    # exit 1 if references.bib differs from sources.csv
@@ -42,8 +41,6 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.builders.latex.nodes import thebibliography
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.paths import DATA_DIR
 from edition.book import register
@@ -204,52 +201,6 @@ def _style_class():
     return Style
 
 
-# In print (Sphinx's LaTeX builder) every citation is gathered into one list at the end of the book
-# (sphinx.builders.latex.transforms.BibliographyTransform, priority 750), after the last page and
-# under a second heading "Bibliography", while the page "Bibliography" keeps only its introduction.
-# The two post-transforms below put the list back where the page's {bibliography} stood, without a
-# heading of its own: the page's title is its heading. (Loaded by edition.book.labels.)
-LIST_HERE = "edition-bibliography-here"
-# thebibliography (book class) opens with \chapter*{\bibname}: within this group, nothing.
-IN_PAGE = (r"\begingroup\makeatletter\renewenvironment{sphinxthebibliography}[1]"
-           r"{\let\chapter\@gobbletwo\let\@mkboth\@gobbletwo\begin{thebibliography}{#1}}"
-           r"{\end{thebibliography}}\makeatother")
-
-
-def _latex(text: str) -> nodes.raw:
-    return nodes.raw("", text, format="latex")
-
-
-class MarkTheList(SphinxPostTransform):
-    """Mark where the first citation stands, before Sphinx gathers them all."""
-
-    default_priority = 749
-    builders = ("latex",)
-
-    def run(self, **kwargs) -> None:
-        first = next(iter(self.document.findall(nodes.citation)), None)
-        if first is not None:
-            first.parent.insert(first.parent.index(first), nodes.container(classes=[LIST_HERE]))
-
-
-class ListOnItsPage(SphinxPostTransform):
-    """Move the list that Sphinx gathered to the mark."""
-
-    default_priority = 751
-    builders = ("latex",)
-
-    def run(self, **kwargs) -> None:
-        mark = next((n for n in self.document.findall(nodes.container) if LIST_HERE in n["classes"]), None)
-        if mark is None:
-            return
-        gathered = next(iter(self.document.findall(thebibliography)), None)
-        if gathered is None:
-            mark.parent.remove(mark)
-            return
-        gathered.parent.remove(gathered)
-        mark.replace_self([_latex(IN_PAGE), gathered, _latex(r"\endgroup")])
-
-
 def register_style() -> None:
     """Make the `edition` pybtex style known (bibtex_default_style in _config.yml)."""
     from pybtex.plugin import register_plugin
@@ -276,7 +227,7 @@ def setup(app: Sphinx) -> dict:
     of works on its own page."""
     register_style()
     register_lookups()
-    return register(app, post_transforms=[MarkTheList, ListOnItsPage])
+    return register(app)
 
 
 def main(argv: list[str]) -> int:

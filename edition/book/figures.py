@@ -32,6 +32,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.book import register
+from edition.book.editions import is_print
 from edition.charts import values_of
 from edition.data.validate import spreadsheet_safe
 
@@ -282,13 +283,16 @@ class ChartTables(SphinxPostTransform):
     """Under each main chart, a collapsed table of exactly the marks it draws (from the figure
     record), in the chart's own words (`table`), its paragraph labels as links, and in the web book
     a link to the same rows as CSV (with the row ids). Screen readers and keyboards reach the table,
-    and through its links the paragraphs, where they cannot reach plotly's marks; the EPUB has it
-    too, open. On a phone and in the EPUB the style sheets set it as one card per row."""
+    and through its links the paragraphs, where they cannot reach plotly's marks; the EPUB and the
+    PDFs have it too, open (print points a reader to it: edition/book/print_wording.py). On a phone
+    and in the EPUB the style sheets set it as one card per row."""
 
     default_priority = 5
-    builders = ("html", "dirhtml", "singlehtml", "epub")
+    builders = ("html", "dirhtml", "singlehtml", "epub", "typst")
 
     def run(self, **kwargs) -> None:
+        if getattr(self.config, "edition_typst", "") == "handouts" and self.app.builder.name == "typst":
+            return  # a handout stays a handout (8 pages, not 37): print_wording points to the PDF edition's tables
         drawn = main_figures(self.env)
         for figure in list(self.document.findall(nodes.figure)):
             name = figure["names"][0] if figure["names"] else None
@@ -299,7 +303,7 @@ class ChartTables(SphinxPostTransform):
             box = nodes.admonition(classes=["editorial", "chart-data", "dropdown"])
             box += nodes.title("", f"The data this chart draws ({count} {'mark' if count == 1 else 'marks'})")
             box += marks_table(fig, link=lambda label: paragraph_link(self.app, self.env.docname, label))
-            if self.app.builder.name != "epub":
+            if not is_print(self.app):  # the CSV is a file of the web book
                 depth = self.env.docname.count("/")
                 link = nodes.paragraph()
                 link += nodes.reference("", "Download these rows (CSV)",

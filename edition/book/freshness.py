@@ -26,7 +26,7 @@ from jupyter_cache import get_cache
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from edition.book.plotly_outputs import edition_of
+from edition.book.editions import edition_of
 from edition.paths import PACKAGE, ROOT
 from edition.readlog import current, read_log
 from edition.book import parallel, register

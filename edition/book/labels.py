@@ -10,7 +10,6 @@ import re
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.paths import LABEL
 from edition.book import register
@@ -37,24 +36,6 @@ class ParagraphLabels(SphinxTransform):
             mark = nodes.reference("", label, refid=label, classes=["para-label", "editorial"])
             mark["reftitle"] = f"Paragraph {label}: cite it as “{label}”"
             para.insert(0, mark)
-
-
-class ParagraphLabelsInMargin(SphinxPostTransform):
-    """LaTeX only: print each paragraph label in the margin, not in the line.
-
-    The label stays a link in the doctree (HTML and EPUB place it with CSS), but LaTeX would set
-    it inline, glued to the paragraph's first word. A post-transform for the LaTeX builder swaps
-    it for \\editionparalabel (edition/print/assets/latex/edition.sty: a \\marginpar in small grey type); the
-    paragraph's own anchor stays for cross-references.
-    """
-
-    default_priority = 200
-    builders = ("latex",)
-
-    def run(self, **kwargs) -> None:
-        for mark in list(self.document.findall(nodes.reference)):
-            if "para-label" in mark["classes"] and LABEL.match(mark.astext()):
-                mark.replace_self(nodes.raw("", rf"\editionparalabel{{{mark.astext()}}}", format="latex"))
 
 
 class EditorialTitle(SphinxTransform):
@@ -106,4 +87,4 @@ def _data_must_be_valid(app: Sphinx, config) -> None:
 
 def setup(app: Sphinx) -> dict:
     return register(app, transforms=[EditorialTitle, NoteAnchors, ParagraphLabels],
-                    post_transforms=[ParagraphLabelsInMargin], events=[("config-inited", _data_must_be_valid)])
+                    events=[("config-inited", _data_must_be_valid)])

@@ -29,6 +29,7 @@ from myst_nb.core.render import MimeData
 from sphinx.application import Sphinx
 
 from edition.book import figures, register
+from edition.book.editions import edition_of  # noqa: F401 (the web plug-ins import it from here too)
 from edition.paths import PACKAGE
 
 MIME = "application/vnd.plotly.v1+json"
@@ -112,10 +113,48 @@ def _kaleido() -> None:
     atexit.register(kaleido.stop_sync_server, silence_warnings=True)
 
 
+# Print draws each chart for the page, not for a phone: as wide as the PDF's text (146 mm of A4,
+# at the size where the chart's 13 px type prints at about 8 pt), twice as many pixels for sharp
+# print, and a date axis over decades marked every two years (plotly's own choice at this width
+# is every five: six marks on 1917-1946). Shorter spans keep plotly's months and years.
+PRINT_WIDTH, PRINT_SCALE = 760, 2
+YEAR = re.compile(r"^(1[89]\d\d|20\d\d)-\d\d")
+
+
+def _years(figure: dict) -> list[int]:
+    """The years of the dates the traces draw (x, and base: where a timeline's bars start)."""
+    found = []
+    for trace in figure.get("data", []):
+        for key in ("x", "base"):
+            values = trace.get(key)
+            if isinstance(values, str):
+                values = [values]
+            if isinstance(values, list):
+                found += [int(m[1]) for v in values if isinstance(v, str) and (m := YEAR.match(v))]
+    return found
+
+
+def for_print(figure: dict) -> dict:
+    """The figure as print draws it: the page's width, and two-year marks on a date axis that
+    spans more than twelve years and does not set its own."""
+    layout = dict(figure.get("layout", {}), width=PRINT_WIDTH)
+    for key, axis in list(layout.items()):
+        if not (re.fullmatch(r"xaxis\d*", key) and isinstance(axis, dict) and axis.get("type") == "date") \
+                or {"dtick", "tickvals", "nticks"} & set(axis):
+            continue
+        shown = axis.get("range")  # a range the notebook set (a chart cut at 1917) wins over the data's dates
+        years = _years({"data": [{"x": list(shown)}]}) if isinstance(shown, list) else _years(figure)
+        if years and max(years) - min(years) > 12:
+            layout[key] = {**axis, "dtick": "M24", "tick0": "1900-01-01", "tickformat": "%Y"}
+    return {**figure, "layout": layout}
+
+
 def png(figure: dict, cache_dir: Path) -> bytes:
-    """The chart as the print editions show it: plotly's static image of the same figure JSON."""
+    """The chart as the print editions show it: plotly's static image of the same figure JSON,
+    drawn at print width (for_print)."""
     import plotly.io as pio
 
+    figure = for_print(figure)
     text = json.dumps(figure, sort_keys=True, separators=(",", ":"))
     cached = cache_dir / f"{hashlib.sha256(text.encode()).hexdigest()}.png"
     if cached.is_file():
@@ -123,7 +162,7 @@ def png(figure: dict, cache_dir: Path) -> bytes:
     _kaleido()
     with warnings.catch_warnings():  # plotly notes that kaleido's server has its options already
         warnings.filterwarnings("ignore", "The kopts argument is ignored", UserWarning)
-        image = pio.to_image(figure, format="png")
+        image = pio.to_image(figure, format="png", scale=PRINT_SCALE)
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_bytes(image)
@@ -134,7 +173,7 @@ def png(figure: dict, cache_dir: Path) -> bytes:
 class PlotlyRenderer:
     """myst-nb mime renderer: interactive plotly JSON for HTML, a PNG of it for print builders."""
 
-    mime_priority_overrides = [(builder, MIME, 5) for builder in ("html", "dirhtml", "singlehtml", "latex", "epub", "typst")]
+    mime_priority_overrides = [(builder, MIME, 5) for builder in ("html", "dirhtml", "singlehtml", "epub", "typst")]
 
     @staticmethod
     def handle_mime(renderer, data, inline):
@@ -200,11 +239,6 @@ def _scripts_for_charts(app: Sphinx, pagename, templatename, context, doctree) -
         app.add_js_file("plotly.min.js", loading_method="defer")
         app.add_js_file("edition-template.js", loading_method="defer")
         app.add_js_file("plotly-figures.js", loading_method="defer")
-
-
-def edition_of(app: Sphinx) -> str:
-    """"html" for the web book, "print" for the PDF and EPUB editions (which want static images)."""
-    return "html" if app.builder.format == "html" and app.builder.name != "epub" else "print"
 
 
 def _kernel_renderer(app: Sphinx) -> None:

@@ -8,8 +8,8 @@
 - Solutions (sphinx-exercise). `edition_solutions` (in `_config.yml`, or the environment variable
   EDITION_SOLUTIONS, which `make book SOLUTIONS=...` sets) is "hide" (the default: each worked
   solution is a closed dropdown), "show" (the teacher's edition: solutions open) or "omit" (the
-  students' edition for a graded class: no solution at all). The printed editions (PDF, EPUB,
-  Typst) leave the solutions out in every mode. Leaving them out is one step, `SolutionsLeftOut`,
+  students' edition for a graded class: no solution at all). The printed editions (the PDFs,
+  the handouts, the EPUB: edition.book.editions says which) leave the solutions out in every mode. Leaving them out is one step, `SolutionsLeftOut`,
   done as each page is read: what is built from the page afterwards (figure numbers and the
   figure record, the data boxes, Sphinx's search index and the edition's own, link previews,
   the page itself) never sees a solution. The kernels still run the solutions' cells (so one
@@ -23,7 +23,8 @@
   `_sources/<page>.ipynb` stays in the theme's download menu (it runs only beside `edition/`).
 - Check cells. A code cell tagged `check-answer` ("Check your answer": `check("...")`) is shown
   inside the exercise it follows on the web, with a line saying what it is for; the printed
-  editions (PDF, EPUB) leave these cells out, and the cell that imports `check` with them.
+  editions (the PDFs, the handouts, the EPUB: edition.book.editions) leave these cells out, and the
+  cell that imports `check` with them.
 - Launch buttons. `launch_buttons` in `_config.yml` only take effect once `repository: url:` is set
   to the repository's public address; without it the book has none (and builds without warnings).
 """
@@ -34,7 +35,6 @@ import os
 from pathlib import Path
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -44,12 +44,11 @@ from sphinx.util.osutil import relative_uri
 from edition.essay import ESSAY
 
 from edition.book.freshness import build_package, is_notebook
-from edition.book.plotly_outputs import edition_of
+from edition.book.editions import edition_of, is_print
 from edition.book import register
 
 LOG = logging.getLogger(__name__)
 MODES = ("hide", "show", "omit")
-PRINTED = ("latex", "epub", "typst")  # the builders of the printed editions: no solutions, whatever the mode
 # What the reader reads where the solutions were (editorial words, set apart like the editors' notes).
 PRINTED_NOTE = "The worked solutions are in the web edition of the book."
 OMITTED_NOTE = ("This is the students' edition of the book: it has no worked solutions. "
@@ -97,34 +96,9 @@ class SolutionFiguresUnnumbered(SphinxTransform):
                     figure.replace(caption, legend)
 
 
-class ExerciseNumbersInPrint(SphinxPostTransform):
-    """LaTeX: a {numref} to an exercise on another page prints the exercise's number.
-
-    Sphinx resolves the {numref} to "Exercise 16" (the number the web and the exercise's own title
-    in print show), but its LaTeX writer prints LaTeX's number of the target instead (\\ref), and
-    an exercise has none: "Exercise ??". sphinx-exercise mends this for references within a page
-    only; here the others get the same treatment: the resolved words, linked to the exercise.
-    """
-
-    default_priority = 30  # after sphinx-exercise's own (22)
-    builders = ("latex",)
-
-    def run(self, **kwargs) -> None:
-        from sphinx_exercise.nodes import exercise_enumerable_node, exercise_latex_number_reference
-
-        registry = getattr(self.env, "sphinx_exercise_registry", {})
-        for ref in list(self.document.findall(addnodes.number_reference)):
-            label = ref.get("refuri", "").partition("#")[2]
-            target = registry.get(label, {}).get("node")
-            if type(ref) is not addnodes.number_reference or not isinstance(target, exercise_enumerable_node):
-                continue
-            printed = exercise_latex_number_reference("", "", *ref.children, refid=label)
-            ref.replace_self(printed)
-
-
 def solutions_left_out(app: Sphinx) -> bool:
     """True when this build leaves the worked solutions out: a printed edition, or `omit`."""
-    return app.builder.name in PRINTED or app.config.edition_solutions == "omit"
+    return is_print(app) or app.config.edition_solutions == "omit"
 
 
 class SolutionsLeftOut(SphinxTransform):
@@ -143,7 +117,7 @@ class SolutionsLeftOut(SphinxTransform):
     def apply(self) -> None:
         if not solutions_left_out(self.app):
             return
-        printed = self.app.builder.name in PRINTED
+        printed = is_print(self.app)
         for node in list(self.document.findall(_is_solution)):
             if printed:
                 node.parent.remove(node)
@@ -206,7 +180,7 @@ class CheckCells(SphinxPostTransform):
     def run(self, **kwargs) -> None:
         from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node
 
-        printed = self.app.builder.name in ("latex", "epub")
+        printed = is_print(self.app)
         for cell in list(self.document.findall(_is_check_cell)):
             parent = cell.parent
             if printed:
@@ -335,7 +309,7 @@ def _student_notebook(source: Path) -> bytes:
 def setup(app: Sphinx) -> dict:
     return register(app, config={"edition_solutions": ("hide", "env", [str])},
                     transforms=[SolutionsLeftOut, SolutionFiguresUnnumbered],
-                    post_transforms=[Solutions, ExerciseNumbersInPrint, DownloadLink, CheckCells],
+                    post_transforms=[Solutions, DownloadLink, CheckCells],
                     events=[("config-inited", _solutions_mode), ("config-inited", _launch_buttons_need_a_repository),
                             ("html-page-context", _ipynb_in_download_menu, 400),
                             ("html-page-context", _binder_opens_the_ipynb, 600),

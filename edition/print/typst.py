@@ -1,7 +1,13 @@
-"""The accessible print editions: a Sphinx builder that writes Typst from the book's doctrees.
+"""The print editions: a Sphinx builder that writes Typst from the book's doctrees.
 
+    python -m edition.build pdf         # make pdf: the whole edition, one tagged PDF
     python -m edition.build reading     # make pdf EDITION=reading: the essay alone
     python -m edition.build handouts    # make handouts: one PDF per essay section and notebook
+
+This is the book's one PDF route. The other one, Sphinx's LaTeX builder (xelatex), was removed
+after a side-by-side comparison (the numbers are in the commit that removed it): it wrote an
+untagged PDF (no PDF/UA, so no WCAG 2.1 AA document) with blank pages, in more time, and needed
+TeX Live.
 
 Why Typst and not tagged LaTeX: TeX Live 2022 (Debian 12) tags PDFs only experimentally (the
 LaTeX team's tagging project needed 2024-25 kernels, and Sphinx's LaTeX packages are not
@@ -10,10 +16,10 @@ supported by it), while the Typst compiler in the `typst` wheel writes PDF/UA-1 
 tables and the title, and it refuses to write a PDF/UA file that lacks them (an image with no
 alt text stops the build). It compiles a handout in about a second, so one PDF per page costs
 little. The content has one source: this builder reads the same doctrees (myst-nb's outputs,
-sphinx-exercise's exercises, the paragraph labels of edition.book.labels) that the HTML, EPUB and LaTeX
+sphinx-exercise's exercises, the paragraph labels of edition.book.labels) that the HTML and EPUB
 builders read, and only translates them; nothing of the text is copied by hand.
 
-The look says whose words are whose, as the LaTeX edition does (tests/printed.py reads it back):
+The look says whose words are whose (tests/printed.py reads it back):
 the author's words (and the notebooks' prose) are serif; everything the editors add (paragraph
 labels, front matter, boxes, exercises' headings) is sans serif; the author's notes are smaller
 serif footnotes numbered as the essay numbers them.
@@ -34,7 +40,8 @@ from sphinx.util import logging
 from sphinx.util.osutil import ensuredir
 
 from edition.paths import LABEL
-from edition.print.latex import DataFrameTables as _LatexDataFrameTables
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from html.parser import HTMLParser
 from edition.essay import ESSAY
 from edition.book import register
 
@@ -59,10 +66,13 @@ def string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def preamble(title: str, author: str, subtitle: str) -> str:
-    """The page, the type and the document's metadata (title and language for PDF/UA). The paper
-    is an input of the compiler (`paper`: a4 or letter), so one source prints on either."""
-    return f"""#set document(title: {string(title)}, author: {string(author)})
+def preamble(title: str, author: str, subtitle: str, description: str = "", keywords: tuple[str, ...] = ()) -> str:
+    """The page, the type and the document's metadata (title and language for PDF/UA; what a
+    reader's "Properties" show). The paper is an input of the compiler (`paper`: a4 or letter),
+    so one source prints on either."""
+    info = (f", description: {string(description)}" if description else "") + (
+        f", keywords: ({''.join(string(k) + ', ' for k in keywords)})" if keywords else "")
+    return f"""#set document(title: {string(title)}, author: {string(author)}{info})
 #let paper = (a4: "a4", letter: "us-letter").at(sys.inputs.at("paper", default: "a4"))
 #set page(paper: paper, margin: (left: 34mm, right: 30mm, top: 26mm, bottom: 30mm),
   header: context {{
@@ -86,7 +96,7 @@ def preamble(title: str, author: str, subtitle: str) -> str:
 #set figure(numbering: none)  // the caption says the edition's own number ("Fig. 5: ...")
 #show figure.caption: set text(font: "{SANS}", size: 8.5pt)
 #let ed(body) = text(font: "{SANS}", size: 0.82em, fill: luma(25%), body)
-#let edbox(title, body) = block(width: 100%, inset: 7pt, stroke: 0.4pt + luma(70%), fill: luma(97%), breakable: true, {{
+#let edbox(title, body, breakable: true) = block(width: 100%, inset: 7pt, stroke: 0.4pt + luma(70%), fill: luma(97%), breakable: breakable, {{
   set text(font: "{SANS}", size: 9pt, fill: luma(15%))
   set par(justify: false)
   if title != none {{ block(below: 0.6em, strong(title)) }}
@@ -221,7 +231,7 @@ class TypstTranslator(nodes.NodeVisitor):
 
     def visit_exercise_enumerable_node(self, node) -> None:
         self.in_editorial += 1
-        self._open("\n#edbox(none)[\n", "]\n")
+        self._open("\n#edbox(none, breakable: false)[\n", "]\n")  # an exercise is read whole: never split by a page
 
     def depart_exercise_enumerable_node(self, node) -> None:
         self.in_editorial -= 1
@@ -266,7 +276,7 @@ class TypstTranslator(nodes.NodeVisitor):
             raise nodes.SkipNode
 
     def visit_only(self, node) -> None:
-        if node.get("expr") not in ("latex", "typst", "format_typst"):
+        if node.get("expr") not in ("typst", "format_typst"):
             raise nodes.SkipNode
 
     # --- boxes: the editors' (admonitions), exercises ---
@@ -358,8 +368,11 @@ class TypstTranslator(nodes.NodeVisitor):
         title = node.next_node(nodes.title)
         if title is not None and title.parent is node:
             self.out.append(f"\n#ed[#strong[{escape(title.astext())}]]\n")
-        self.out.append(f"\n#block(width: 100%, table(columns: {cols},\n")
-        self.ends.append("))\n")
+        # each column as wide as its cells ask, within the line (equal columns broke dates mid-way);
+        # the table under a chart is a reference list of its marks: set small, like a table of figures
+        small = "#show table: set text(size: 7pt)\n" if "chart-data" in node.parent.get("classes", []) else ""
+        self.out.append(f"\n#block(width: 100%)[{small}#table(columns: ({'auto, ' * cols}),\n")
+        self.ends.append(")]\n")
         head = node.next_node(nodes.thead)
         for part, wrap in ((head, "table.header("), (node.next_node(nodes.tbody), "")):
             if part is None:
@@ -401,7 +414,7 @@ class TypstBuilder(Builder):
 
     def write(self, *args, **kwargs) -> None:
         ensuredir(self.image_dir)
-        editions = {"reading": self.write_reading, "handouts": self.write_handouts, "accessible": self.write_book}
+        editions = {"reading": self.write_reading, "handouts": self.write_handouts, "pdf": self.write_book}
         editions[self.config.edition_typst]()
         if self.unknown:
             logger.info(f"Typst: printed only the contents of {', '.join(sorted(self.unknown))}")
@@ -429,19 +442,24 @@ class TypstBuilder(Builder):
 
     def write_book(self) -> None:
         """The whole edition as one tagged PDF: every page of _toc.yml under its part (H1), each
-        page a chapter (H2), the editors' boxes in place as on the web (the LaTeX edition's
-        endnotes are its own), worked solutions left out as in every printed edition."""
+        page a chapter (H2), the editors' boxes in place as on the web, worked solutions left out
+        as in every printed edition. Its document info is the EPUB's library card (_config.yml)."""
         title = self.config.project
         lines = [
             "C. D. Ward. A teaching edition.",
             "The essay: first published by the International Communist Current in its International Review "
             "(in French in Revue Internationale no. 9; the copy this edition follows gives no date).",
-            "This edition: notes, companion dataset and notebooks by its editors. The accessible PDF: tagged "
+            "This edition: notes, companion dataset and notebooks by its editors. The PDF is tagged "
             "(PDF/UA-1), with the charts described in words.",
         ]
-        source = preamble(f"{title}", "C. D. Ward", title)
+        source = preamble(f"{title}", self.config.epub_author, title, " ".join(self.config.epub_description.split()),
+                          tuple(self.config.edition_keywords))
         source += "#show heading.where(level: 2): it => { pagebreak(weak: true); v(12mm); set text(size: 16pt); it }\n"
-        source += front_matter(title, "Accessible edition", lines)
+        source += front_matter(title, "A teaching edition", lines)
+        # (the outline's own title would be a heading, which the page-breaking heading rule would
+        # put on a page of its own, leaving a blank one)
+        source += (f'#page(header: none)[#set text(font: "{SANS}", size: 10pt)\n#v(16mm)\n'
+                   '#text(size: 17pt, weight: "bold")[Contents]\n#v(4mm)\n#outline(title: none, depth: 2)]\n')
         root = self.config.root_doc
         source += self.page(root)  # its title (the book's) is the first H1, before the parts
         for subtree in self.config.external_site_map.root.subtrees:
@@ -550,7 +568,28 @@ class TypstBuilder(Builder):
         try:
             compile_pdf(typ, pdf, self.config.edition_paper)
         except Exception as error:  # typst's own message names the line of the .typ file
-            logger.warning(f"typst could not make {pdf.name}: {error}")
+            lost = UNPRINTABLE.search(str(error))
+            if lost:  # PDF/UA-1: typst refuses text that no font can show (it would print as boxes)
+                chars = sorted(set(json.loads(lost["text"])) - set(" "), key=ord)
+                logger.warning(f"{pdf.name} was not written: the PDF's fonts cannot print "
+                               f"{', '.join(describe(c) for c in chars)} (not in {lost['font']} nor any "
+                               "installed font). Find it in data/ or the chapters and replace it, or install a font "
+                               "that has it (a Debian package in TYPST_DEBS, Makefile).")
+            else:
+                logger.warning(f"typst could not make {pdf.name}: {error}")
+
+
+UNPRINTABLE = re.compile(r'the text `(?P<text>".*?")` could not be displayed with font `"(?P<font>[^"]*)"`')
+
+
+def describe(char: str) -> str:
+    """'U+13000 𓀀 (EGYPTIAN HIEROGLYPH A001)': a character named so that an editor can find it."""
+    import unicodedata
+
+    shown = f" {char}" if char.isprintable() and not unicodedata.combining(char) else ""
+    kind = {"Co": "a private-use character", "Cn": "not a character in Unicode"}
+    name = unicodedata.name(char, kind.get(unicodedata.category(char), "no Unicode name"))
+    return f"U+{ord(char):04X}{shown} ({name})"
 
 
 def compile_pdf(typ: Path, pdf: Path, paper: str = "a4") -> None:
@@ -571,19 +610,117 @@ def _toc_order(builder: TypstBuilder) -> list[str]:
 
 
 def _print_outputs(app: Sphinx, config) -> None:
-    """The Typst builder takes from a notebook's outputs what the LaTeX builder takes: the PNG of
-    a chart (never plotly's JSON), a DataFrame's HTML table (made a real table below)."""
+    """The Typst builder takes from a notebook's outputs what myst-nb gives print (its table for
+    the LaTeX builder): the PNG of a chart (never plotly's JSON), a DataFrame's HTML table (made a
+    real table below)."""
     from myst_nb.core.render import base_render_priority
 
     wanted = [("typst", mime, rank) for mime, rank in base_render_priority()["latex"].items()]
     config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides, *wanted, ("typst", "text/html", 55)]
 
 
-class DataFrameTables(_LatexDataFrameTables):
+class _DataFrameHTML(HTMLParser):
+    """The rows of pandas' HTML table (`<table class="dataframe">`): [(in_head, [cell text])]."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[bool, list[str]]] = []
+        self.after: list[str] = []  # text after the table ("60 rows × 5 columns")
+        self.spans = False
+        self._head = self._table_done = False
+        self._cell: list[str] | None = None
+        self._style = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "style":
+            self._style = True
+        elif tag == "thead":
+            self._head = True
+        elif tag == "tbody":
+            self._head = False
+        elif tag == "tr":
+            self.rows.append((self._head, []))
+        elif tag in ("th", "td"):
+            self._cell = []
+            self.spans = self.spans or "colspan" in attrs or "rowspan" in attrs
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._style = False
+        elif tag in ("th", "td") and self._cell is not None and self.rows:
+            self.rows[-1][1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "table":
+            self._table_done = True
+
+    def handle_data(self, data):
+        if self._style:
+            return
+        if self._cell is not None:
+            self._cell.append(data)
+        elif self._table_done and data.strip():
+            self.after.append(" ".join(data.split()))
+
+
+class DataFrameTables(SphinxPostTransform):
+    """A pandas DataFrame printed by a notebook becomes a real table in print.
+
+    myst-nb would show a DataFrame's text/plain form: at 80 columns pandas splits a wide frame
+    into blocks of columns with backslashes, which the page then wraps again. The print build asks
+    for the text/html form instead (_print_outputs), and this transform turns pandas' HTML table
+    into a docutils table with the same cells (a tagged table, with header cells, in the PDF).
+    """
+
+    default_priority = 690
     builders = ("typst",)
+
+    def run(self, **kwargs) -> None:
+        for raw in list(self.document.findall(nodes.raw)):
+            if "html" not in raw.get("format", "").split() or "text_html" not in raw["classes"]:
+                continue
+            parsed = _DataFrameHTML()
+            parsed.feed(raw.astext())
+            if 'class="dataframe"' not in raw.astext() or parsed.spans or not parsed.rows:
+                # Only plain DataFrames are known here; anything else would vanish from print.
+                logger.warning("a notebook's HTML output cannot be printed (not a plain pandas "
+                               "DataFrame)", location=raw)
+                continue
+            raw.replace_self(self._table(parsed))
+
+    @staticmethod
+    def _table(parsed: _DataFrameHTML) -> nodes.container:
+        width = max(len(cells) for _, cells in parsed.rows)
+        tgroup = nodes.tgroup(cols=width)
+        tgroup += [nodes.colspec(colwidth=1) for _ in range(width)]
+        head, body = nodes.thead(), nodes.tbody()
+        for in_head, cells in parsed.rows:
+            row = nodes.row()
+            for text in cells + [""] * (width - len(cells)):
+                row += nodes.entry("", nodes.paragraph("", text)) if text else nodes.entry()
+            (head if in_head else body).append(row)
+        if len(head):
+            tgroup += head
+        tgroup += body
+        box = nodes.container("", nodes.table("", tgroup, classes=["dataframe"]), classes=["output"])
+        for text in parsed.after:
+            box += nodes.container("", nodes.paragraph("", text), classes=["dataframe-shape"])
+        return box
+
+
+PAPERS = ("a4", "letter")
+
+
+def _paper(app: Sphinx, config) -> None:
+    if config.edition_paper not in PAPERS:
+        from sphinx.errors import ConfigError
+        raise ConfigError(f"edition_paper must be one of {', '.join(PAPERS)}, not {config.edition_paper!r}")
 
 
 def setup(app: Sphinx) -> dict:
     app.add_builder(TypstBuilder)
-    return register(app, config={"edition_typst": ("reading", "", [str])}, post_transforms=[DataFrameTables],
-                    events=[("config-inited", _print_outputs)])
+    return register(app, config={"edition_typst": ("reading", "", [str]),
+                                 "edition_keywords": ([], "env", [list]),
+                                 "edition_paper": ("a4", "", [str])},  # only the writing depends on the paper
+                    post_transforms=[DataFrameTables],
+                    events=[("config-inited", _print_outputs), ("config-inited", _paper)])
