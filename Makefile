@@ -148,7 +148,7 @@ test: system-deps book pdf epub handouts
 
 # The fast loop: validator, bad inputs, pure functions; no book build (poppler and the fonts: some
 # tests print a page with Typst and read it back).
-check: $(READY) typst-deps
+check: $(READY) $(VENDORED) typst-deps
 	$(BIN)/python -m pytest -m check -q -n auto
 
 # Check data/ (schema, keys, links, dates, sources, paragraph labels); one line per problem.
