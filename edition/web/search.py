@@ -53,9 +53,24 @@ def _split(value) -> list[str]:
     return [s.strip() for s in str(value).split(";") if s.strip()] if isinstance(value, str) else []
 
 
-def _surname(name: str) -> str:
-    name = re.sub(r"\s*\(.*?\)", "", name).strip()
-    return name.split()[-1] if name.split() else ""
+# A Russian patronymic (Ilyich, Vladimirovich, Vissarionovič, Markovicha, Ильич, Aleksandrovna):
+# never a surname of its own, or "Mjasnikov" would find Lenin through "Ilyich".
+PATRONYMIC = re.compile(r"(?:i[cč]h?|ych|itch|ич)a?$|(?:vna|ichna|ична|вна)$", re.I)
+
+
+def _surname(name: str, surnames: set[str] = frozenset()) -> str:
+    """The surname in a name form: its last word, or its first when the last is a patronymic
+    (Russian order, "Мясников Гавриил Ильич"). `surnames` (lower case) are the person's known
+    surnames, never taken for patronymics (Khaikevich)."""
+    words = re.sub(r"\s*\(.*?\)", "", name).strip().split()
+    if not words:
+        return ""
+    last = words[-1]
+    if PATRONYMIC.search(last) and last.lower() not in surnames:
+        first = words[0]
+        first = first.rstrip(",")
+        return "" if PATRONYMIC.search(first) or first.endswith(".") else first
+    return last.rstrip(",")
 
 
 def _with_translits(forms: list[str]) -> list[str]:
@@ -67,7 +82,8 @@ def _with_translits(forms: list[str]) -> list[str]:
 
 
 def name_groups() -> list[list[str]]:
-    """Each person's and group's name forms (whole names and surnames), one list per person or group."""
+    """Each person's and group's name forms (whole names and surnames), one list per person or
+    group, its name as the dataset gives it first (the search page names it so)."""
     from edition.data import load
 
     people = load("people")
@@ -77,15 +93,17 @@ def name_groups() -> list[list[str]]:
         full = [p.name, *_split(p.essay_spellings), *_split(p.other_spellings)]
         full += list(names.loc[names["person_id"] == p.person_id, "name_form"])
         full = _with_translits(full)
-        surnames = [_surname(f) for f in full if len(f.split()) > 1]
-        forms = sorted({f for f in full + surnames if len(f) > 2})
-        groups.append(forms)
+        known = {w.split()[-1].lower() for w in [p.name, *_split(p.essay_spellings)] if w.split()}
+        surnames = [_surname(f, known) for f in full if len(f.split()) > 1]
+        forms = sorted({f for f in full + surnames if len(f) > 2} - {p.name})
+        groups.append([p.name, *forms])
     for g in load("groups").itertuples():
         russian = str(g.name_russian) if isinstance(g.name_russian, str) else ""
         cyrillic = re.sub(r"\s*\(.*?\)", "", russian).strip()
         latin = re.findall(r"\((.*?)\)", russian)
         full = [g.name, g.short_name, *_split(g.other_names), *latin] + ([cyrillic] if cyrillic else [])
-        groups.append(sorted({f for f in _with_translits([f for f in full if isinstance(f, str)]) if len(f) > 2}))
+        forms = {f for f in _with_translits([f for f in full if isinstance(f, str)]) if len(f) > 2}
+        groups.append([g.name, *sorted(forms - {g.name})])
     return groups
 
 
@@ -101,7 +119,7 @@ def _anchor(node: nodes.Element) -> str:
 STORE = "edition-search-entries.json"  # beside the doctrees: each page's entries (see entries())
 
 
-def entries(env) -> list[dict]:
+def entries(env, builder=None) -> list[dict]:
     """Every paragraph, list item and heading of the book, with its page, anchor and section.
 
     A page's entries come from its doctree alone, so they are kept between builds (beside the
@@ -124,17 +142,18 @@ def entries(env) -> list[dict]:
             stamp = None
         page = kept.get(docname, {}).get("entries") if stamp and kept.get(docname, {}).get("stamp") == stamp else None
         if page is None:
-            page = page_entries(env, docname)
+            page = page_entries(env, docname, builder)
         store[docname] = {"stamp": stamp, "entries": page}
         out += page
     write_atomic(path, json.dumps(store, ensure_ascii=False).encode("utf-8"))
     return out
 
 
-def page_entries(env, docname: str) -> list[dict]:
-    """One page's entries, from its doctree."""
+def page_entries(env, docname: str, builder=None) -> list[dict]:
+    """One page's entries, from its doctree with its references resolved (with a builder): a
+    snippet says "Fig. 3" or "[12]" as the page does, not the target's id."""
     out = []
-    doctree = env.get_doctree(docname)
+    doctree = env.get_and_resolve_doctree(docname, builder) if builder is not None else env.get_doctree(docname)
     title = env.titles[docname].astext() if docname in env.titles else docname
     for node in doctree.findall(lambda n: isinstance(n, (nodes.paragraph, nodes.title))):
         if isinstance(node.parent, (nodes.list_item, nodes.entry)) and node.parent.index(node) > 0:
@@ -158,7 +177,7 @@ def page_entries(env, docname: str) -> list[dict]:
 def write_index(app: Sphinx, exception) -> None:
     if exception is not None or edition_of(app) != "html":
         return
-    data = {"entries": entries(app.env), "names": name_groups(), "suffix": app.builder.out_suffix}
+    data = {"entries": entries(app.env, app.builder), "names": name_groups(), "suffix": app.builder.out_suffix}
     path = Path(app.outdir) / INDEX
     path.parent.mkdir(parents=True, exist_ok=True)
     # a script, not JSON to fetch: browsers let a page on file:// run a script but not fetch a file
