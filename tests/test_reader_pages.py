@@ -48,9 +48,9 @@ def test_no_repository_on_reader_pages(html_dir):
             found[page.name] = hits
     assert not found, found
     front = article_text(html_dir / "chapters" / "index.html")
-    assert "ICC" in front and "CC BY 4.0" in front and "does not\ncover the essay" not in front
+    assert "ICC" in front and "CC BY 4.0" in front
     assert re.search(r"does not\s+cover the essay's text", front)
-    editors = article_text(html_dir / "chapters" / "for-editors.html")
+    editors = " ".join(article_text(html_dir / "chapters" / "for-editors.html").split())
     assert all(w in editors for w in ["seeds/", "make validate", "python -m edition.book.bibliography", "CITATION.cff"])
 
 
@@ -98,7 +98,8 @@ def test_notebook_code_folded_for_readers_open_with_the_code(chromium, html_dir)
     ctx, page, errors = new_page(chromium)
     page.goto((html_dir / "chapters" / "membership.html").as_uri())
     page.wait_for_load_state("load")
-    inputs = page.locator(".bd-article div.cell > div.cell_input")
+    # code cells outside the closed dropdowns of worked solutions
+    inputs = page.locator(".bd-article div.cell > div.cell_input:not(.dropdown div, details div, .toggle-hidden div)")
     n = inputs.count()
     assert n > 5
     assert page.evaluate("document.documentElement.dataset.codeLayer") == "folded"
@@ -159,7 +160,9 @@ def test_search_names_one_line_and_no_patronymic_matches(chromium, html_dir):
     assert "Miasnikov" in summary and "\n" not in summary.strip() and len(summary) < 160
     assert not names.locator("p").is_visible()  # the whole list one click away
     marked = page.locator("#edition-search mark").all_inner_texts()
-    assert marked and not [m for m in marked if re.search(r"Il.?y?ich|Ильич", m)], marked
+    # a whole name may hold the patronymic ("Gavril Ilyich Miasnikov"); the patronymic alone never matches
+    assert marked and not [m for m in marked if re.fullmatch(r"Il\W?y?ich|Ильич", m)], marked
+    assert all(re.search(r"(?i)m\W?[iy]?j?\W?a?snikov|мясников|m\W?j?asnikov", m) for m in marked), marked
     ctx.close()
 
 

@@ -91,13 +91,26 @@ def test_citation_files_have_years_and_absolute_links(tmp_path):
 def test_epub_note_marks_are_noterefs_and_notes_are_footnote_asides():
     page = ('<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Truth.<a class="footnote-reference brackets" '
             'href="#id6" id="id1" role="doc-noteref"><span class="fn-bracket">[</span>1<span class="fn-bracket">]'
-            '</span></a></p><aside class="footnote brackets" id="id6" role="doc-footnote"><span class="label">'
-            '<span class="fn-bracket">[</span>1<span class="fn-bracket">]</span></span><p>A note.</p></aside></body></html>')
+            '</span></a></p><aside class="footnote-list brackets"><aside class="footnote brackets" id="id6" '
+            'role="doc-footnote"><span class="label"><span class="fn-bracket">[</span>1<span class="fn-bracket">]'
+            '</span></span><p>A note.</p></aside></aside></body></html>')
     out = epub.note_markup(page)
     assert 'xmlns:epub="http://www.idpf.org/2007/ops"' in out
     assert out.count('epub:type="noteref"') == 1 and out.count('<aside epub:type="footnote"') == 1
+    assert '<aside class="footnote-list brackets">' in out  # the wrapper is no note
     assert epub.note_markup(out) == out  # once only
     ET.fromstring(out)  # still well-formed XML
     css = (epub.HERE / "edition-epub.css").read_text(encoding="utf-8")
     assert "a.footnote-reference.brackets::before" in css and "content: none" in css
     assert "white-space: pre-wrap" in css
+
+
+def test_search_snippets_carry_no_row_ids():
+    ids = search.row_ids()
+    assert "ev-miasnikov-expelled" in ids or any(i.startswith("ev-") for i in ids)
+    some = sorted(i for i in ids if i.startswith("ev-"))[0]
+    assert search.without_ids(f"{some}", ids) == ""
+    assert search.without_ids(f"Miasnikov escapes · events/{some}", ids) == "Miasnikov escapes"
+    # hyphenated words, dates and paragraph labels stay
+    for text in ["counter-revolution, 1921-30", "the label wt-4", "day, month, part-of-year"]:
+        assert search.without_ids(text, ids) == text

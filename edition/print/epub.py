@@ -207,8 +207,9 @@ def in_parts(refnodes: list[dict], parts: list[tuple[str, list[str]]], suffix: s
 
 
 EPUB_NS = 'xmlns:epub="http://www.idpf.org/2007/ops"'
-_NOTEREF = re.compile(r'<a (?=[^>]*class="[^"]*\bfootnote-reference\b)(?![^>]*epub:type)')
-_FOOTNOTE = re.compile(r'<aside (?=[^>]*class="[^"]*\bfootnote\b)(?![^>]*epub:type)')
+# a class attribute holding the word exactly (not "footnote-list", the notes' wrapper)
+_NOTEREF = re.compile(r'<a (?=[^>]*class="(?:[^"]*\s)?footnote-reference[\s"])(?![^>]*epub:type)')
+_FOOTNOTE = re.compile(r'<aside (?=[^>]*class="(?:[^"]*\s)?footnote[\s"])(?![^>]*epub:type)')
 
 
 def note_markup(xhtml: str) -> str:

@@ -39,6 +39,28 @@ SCHEMES = {
 }
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 MAX_TEXT = 1500  # characters of one snippet entry
+# a row id of the dataset (ev-miasnikov-arrest-1923-05, publications/pub-luxemburg-russian-revolution)
+# in a chart's table or a data box: the data's internals, never a snippet's words
+ID_LIKE = re.compile(r"(?<![\w/-])(?:[a-z_]+/)?([a-z0-9]+(?:-[a-z0-9]+)+)(?![\w/-])")
+
+
+def row_ids() -> frozenset[str]:
+    """The first column (the row id) of every table in data/."""
+    import csv
+
+    from edition.paths import DATA_DIR
+
+    ids = set()
+    for path in DATA_DIR.glob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as f:
+            ids.update(row[0] for row in list(csv.reader(f))[1:] if row)
+    return frozenset(ids)
+
+
+def without_ids(text: str, ids: frozenset[str]) -> str:
+    """`text` without the dataset's row ids (a word that is exactly one, "table/" before it or not)."""
+    out = ID_LIKE.sub(lambda m: "" if m.group(1) in ids else m.group(0), text)
+    return re.sub(r"\s+", " ", out).strip(" ·")
 INDEX = "_static/edition-search-index.js"
 
 
@@ -152,7 +174,7 @@ def entries(env, builder=None) -> list[dict]:
 def page_entries(env, docname: str, builder=None) -> list[dict]:
     """One page's entries, from its doctree with its references resolved (with a builder): a
     snippet says "Fig. 3" or "[12]" as the page does, not the target's id."""
-    out = []
+    out, ids = [], row_ids()
     doctree = env.get_and_resolve_doctree(docname, builder) if builder is not None else env.get_doctree(docname)
     title = env.titles[docname].astext() if docname in env.titles else docname
     for node in doctree.findall(lambda n: isinstance(n, (nodes.paragraph, nodes.title))):
@@ -164,6 +186,7 @@ def page_entries(env, docname: str, builder=None) -> list[dict]:
         label = next((i for i in node.get("ids", []) if LABEL.match(i)), None)
         if label and text.startswith(label):
             text = text[len(label):].lstrip()  # the paragraph's label mark, not its words
+        text = without_ids(text, ids)
         if len(text) < 3:
             continue
         section = node.parent if isinstance(node, nodes.title) else node
