@@ -10,6 +10,7 @@
   "use strict";
   const MAX_RESULTS = 30; // pages
   const SNIPPETS = 3; // passages shown per page
+  const PARAGRAPH = /^(?:[a-z]+-\d+|note-\d+)$/; // an essay paragraph's label (wg-4, note-1)
 
   // lower case, no accents, no apostrophes or transliteration marks (ʹ ’ ͡), one space between words
   function fold(text) {
@@ -67,10 +68,14 @@
         score += inText ? 2 : 1;
       }
       if (!found.length) return;
+      if (PARAGRAPH.test(e.a)) score *= 3; // the essay's own paragraphs before the rows of a table
       if (!pages.has(e.p)) pages.set(e.p, { page: e.p, title: e.t, score: 0, hits: [] });
-      const page = pages.get(e.p);
-      page.score += score;
-      page.hits.push({ e, score, found });
+      pages.get(e.p).hits.push({ e, score, found });
+    });
+    // a page's score: its best passages count most (a chart's table of 180 rows naming Miasnikov
+    // does not outweigh the essay's section on him)
+    pages.forEach((page) => {
+      page.score = [...page.hits].sort((a, b) => b.score - a.score).reduce((s, h, i) => s + h.score / (i + 1), 0);
     });
     return { ts, pages: [...pages.values()].sort((a, b) => b.score - a.score) };
   }
@@ -158,7 +163,7 @@
       head.href = `${page.page}${data.suffix}`;
       head.textContent = page.title;
       li.append(head, ` (${page.hits.length} passage${page.hits.length > 1 ? "s" : ""})`);
-      page.hits.slice(0, SNIPPETS).forEach(({ e, found }) => {
+      [...page.hits].sort((a, b) => b.score - a.score).slice(0, SNIPPETS).forEach(({ e, found }) => {
         const a = document.createElement("a");
         a.href = `${e.p}${data.suffix}${e.a ? "#" + e.a : ""}`;
         a.className = "edition-search-passage";
