@@ -252,3 +252,18 @@ def test_previews_are_dialogs_a_screen_reader_can_enter(chromium, html_dir):
         assert not tip.is_visible()
         assert not errors, errors
         ctx.close()
+
+
+def test_search_index_holds_words_not_ids(html_dir):
+    """The search's passages say "Fig. 3" as the pages do, never a figure's or a row's id."""
+    import json
+
+    from edition.web.search import row_ids
+
+    text = (html_dir / "_static" / "edition-search-index.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))
+    ids = row_ids()
+    words = {w for e in index["entries"] for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", e["x"])}
+    assert not words & ids, sorted(words & ids)[:10]
+    assert not [w for w in words if w.startswith("fig-")]
+    assert any(re.search(r"\bFig\. \d+", e["x"]) for e in index["entries"])

@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from edition.derived import write_atomic
@@ -141,7 +142,7 @@ def _anchor(node: nodes.Element) -> str:
 STORE = "edition-search-entries.json"  # beside the doctrees: each page's entries (see entries())
 
 
-def entries(env, builder=None) -> list[dict]:
+def entries(env) -> list[dict]:
     """Every paragraph, list item and heading of the book, with its page, anchor and section.
 
     A page's entries come from its doctree alone, so they are kept between builds (beside the
@@ -164,18 +165,32 @@ def entries(env, builder=None) -> list[dict]:
             stamp = None
         page = kept.get(docname, {}).get("entries") if stamp and kept.get(docname, {}).get("stamp") == stamp else None
         if page is None:
-            page = page_entries(env, docname, builder)
+            page = page_entries(env, docname)
         store[docname] = {"stamp": stamp, "entries": page}
         out += page
     write_atomic(path, json.dumps(store, ensure_ascii=False).encode("utf-8"))
     return out
 
 
-def page_entries(env, docname: str, builder=None) -> list[dict]:
-    """One page's entries, from its doctree with its references resolved (with a builder): a
-    snippet says "Fig. 3" or "[12]" as the page does, not the target's id."""
-    out, ids = [], row_ids()
-    doctree = env.get_and_resolve_doctree(docname, builder) if builder is not None else env.get_doctree(docname)
+def _figure_numbers(env) -> dict[str, str]:
+    """Each numbered figure's id and its number as the page shows it ("Fig. 3")."""
+    out = {}
+    for numbers in env.toc_fignumbers.values():
+        for fig_id, number in numbers.get("figure", {}).items():
+            out[fig_id] = "Fig. " + ".".join(str(n) for n in number)
+    return out
+
+
+def page_entries(env, docname: str) -> list[dict]:
+    """One page's entries, from its doctree as read (what the page's author wrote: the tables that
+    the chart plug-ins add when the page is written are not searched, as the charts are not). A
+    reference to a figure says "Fig. 3", as the page does, not the figure's id; a row id of the
+    dataset (a citation's source, a data box's row) is left out."""
+    out, ids, figures = [], row_ids(), _figure_numbers(env)
+    doctree = env.get_doctree(docname)
+    for xref in list(doctree.findall(addnodes.pending_xref)):
+        if xref.get("reftype") == "numref" and xref.get("reftarget") in figures and xref.astext() == xref["reftarget"]:
+            xref.replace_self(nodes.Text(figures[xref["reftarget"]]))
     title = env.titles[docname].astext() if docname in env.titles else docname
     for node in doctree.findall(lambda n: isinstance(n, (nodes.paragraph, nodes.title))):
         if isinstance(node.parent, (nodes.list_item, nodes.entry)) and node.parent.index(node) > 0:
@@ -200,7 +215,7 @@ def page_entries(env, docname: str, builder=None) -> list[dict]:
 def write_index(app: Sphinx, exception) -> None:
     if exception is not None or edition_of(app) != "html":
         return
-    data = {"entries": entries(app.env, app.builder), "names": name_groups(), "suffix": app.builder.out_suffix}
+    data = {"entries": entries(app.env), "names": name_groups(), "suffix": app.builder.out_suffix}
     path = Path(app.outdir) / INDEX
     path.parent.mkdir(parents=True, exist_ok=True)
     # a script, not JSON to fetch: browsers let a page on file:// run a script but not fetch a file
