@@ -101,7 +101,8 @@ def test_preview_on_focus_shows_the_target_and_escape_dismisses(desktop, kind, p
     link.focus()
     tip = page.locator(TIP)
     assert tip.is_visible(), kind
-    assert link.get_attribute("aria-describedby") == "edition-preview"
+    assert link.get_attribute("aria-controls") == "edition-preview"
+    assert link.get_attribute("aria-expanded") == "true"
     body = words(page.locator(f"{TIP} .edition-preview-body").inner_text())
     target = target_text(desktop, page_path, href)
     assert body and target
@@ -168,7 +169,7 @@ def test_paragraph_label_offers_its_citation(desktop):
         assert text.count(address) == 3, text
     else:
         assert "http" not in text, text
-    assert "The Communist Left in Russia 1918-1930, Part 2" in text
+    assert "The Communist Left in Russia 1918-1930 Part 2" in text
     assert "Ward" in text and "International Communist Current" in text and "International Review" in text
     assert "wg-4" in text.replace(address, "")  # the label itself, not only in the address
 

@@ -173,3 +173,36 @@ def test_ncx_matches_nav(package):
 def test_no_empty_index_page(package):
     _, files = package
     assert "genindex.xhtml" not in files
+
+
+def test_notes_pop_up_with_single_brackets_and_code_wraps(epub, tmp_path):
+    """Issue 25, item 9: note marks are EPUB 3 noterefs reading "[1]" (not "[[1]]"), the notes
+    footnote asides, and code lines wrap on a 600 px page (Chromium renders the EPUB's XHTML)."""
+    import os
+
+    from browser import CHROMIUM, browser
+
+    with zipfile.ZipFile(epub) as z:
+        z.extractall(tmp_path)
+    page = next(tmp_path.rglob("workers-group.xhtml"))
+    text = page.read_text(encoding="utf-8")
+    marks = re.findall(r"<a [^>]*footnote-reference[^>]*>", text)
+    assert marks and all('epub:type="noteref"' in m for m in marks)
+    notes = re.findall(r"<aside [^>]*>", text)
+    assert [n for n in notes if 'class="footnote brackets"' in n]
+    assert all('epub:type="footnote"' in n for n in notes if 'class="footnote ' in n)
+    assert not [n for n in notes if "footnote-list" in n and "epub:type" in n]
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed")
+    with browser() as b:
+        tab = b.new_page(viewport={"width": 600, "height": 900})
+        tab.goto(page.as_uri())
+        shown = tab.locator("a.footnote-reference").first.inner_text()
+        assert re.fullmatch(r"\[\d+\]", shown.strip()), shown
+        label = tab.locator("aside.footnote .label").first.inner_text()
+        assert re.fullmatch(r"\[\d+\]", label.strip()), label
+        code = next(tmp_path.rglob("membership.xhtml"))
+        tab.goto(code.as_uri())
+        wide = tab.evaluate("""() => [...document.querySelectorAll('pre')]
+            .filter((p) => p.scrollWidth > p.clientWidth + 1).length""")
+        assert tab.locator("pre").count() and wide == 0

@@ -11,7 +11,10 @@ description, identifier, table of contents) and from here:
   Chromium, which the EPUB build needs anyway for the charts, saves as a PNG; marked as the
   cover image in content.opf, as EPUB 3 asks;
 - the table of contents grouped by the parts of `_toc.yml` ("The essay, with the data" ...), each
-  part a heading over its pages and their sections, as in the PDF and on the web.
+  part a heading over its pages and their sections, as in the PDF and on the web;
+- notes that e-readers open as pop-ups: each note mark an `epub:type="noteref"` link, each note an
+  `<aside epub:type="footnote">` (EPUB 3 Structural Semantics; `note_markup()`). The marks read
+  "[1]": the markup has its brackets, so the stylesheet adds none (edition-epub.css).
 """
 from __future__ import annotations
 
@@ -105,6 +108,11 @@ class EditionEpub(Epub3Builder):
         if self.config.epub_cover:
             mark_cover_image(outdir / "content.opf", self.config.epub_cover[0])
         ncx_names_the_book(outdir / "toc.ncx", self.config.epub_identifier)
+        for page in outdir.rglob(f"*{self.out_suffix}"):
+            text = page.read_text(encoding="utf-8")
+            marked = note_markup(text)
+            if marked != text:
+                page.write_text(marked, encoding="utf-8")
         super().build_epub()
 
 
@@ -195,6 +203,22 @@ def in_parts(refnodes: list[dict], parts: list[tuple[str, list[str]]], suffix: s
                 out.append({"level": 1, "refuri": page, "text": html.escape(first[page])})
                 node = {**node, "refuri": f"{page}#{tops[page]}"}
         out.append({**node, "level": node["level"] + 1} if inside else node)
+    return out
+
+
+EPUB_NS = 'xmlns:epub="http://www.idpf.org/2007/ops"'
+# a class attribute holding the word exactly (not "footnote-list", the notes' wrapper)
+_NOTEREF = re.compile(r'<a (?=[^>]*class="(?:[^"]*\s)?footnote-reference[\s"])(?![^>]*epub:type)')
+_FOOTNOTE = re.compile(r'<aside (?=[^>]*class="(?:[^"]*\s)?footnote[\s"])(?![^>]*epub:type)')
+
+
+def note_markup(xhtml: str) -> str:
+    """A page's note marks and notes as EPUB 3 readers know them (pop-up notes): the mark
+    `epub:type="noteref"`, the note, already an <aside>, `epub:type="footnote"`; the page's root
+    declares the epub namespace."""
+    out = _FOOTNOTE.sub('<aside epub:type="footnote" ', _NOTEREF.sub('<a epub:type="noteref" ', xhtml))
+    if out != xhtml and EPUB_NS not in out:
+        out = re.sub(r"<html\b", f"<html {EPUB_NS}", out, count=1)
     return out
 
 

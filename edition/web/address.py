@@ -37,7 +37,7 @@ from edition.paths import PARAGRAPH
 
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
-SITE_NAME = "The Communist Left in Russia 1918-1930 Part 2: a teaching edition"
+SITE_NAME = "The Communist Left in Russia 1918-1930 Part 2: A Teaching Edition"
 DESCRIPTION_CHARS = 200
 NOT_PAGES = {"genindex", "search", "py-modindex"}  # pages Sphinx writes that are no page of the book
 

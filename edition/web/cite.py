@@ -9,9 +9,16 @@
   writer: pybtex's for BibTeX (values escaped as references.bib's are), json's for CSL-JSON, and
   `ris_record()` for RIS (no library here: one tag per line, no line break inside a value).
 
-The essay's facts come from data/sources.csv (row `essay`): author and title. It was published by
-the International Communist Current in its International Review; no source seen gives the English
-issue number or the year, so no citation has either (the styles print "n.d.").
+The essay's facts come from data/sources.csv (row `essay`): author and title. It was first published
+by the International Communist Current in its International Review; the French edition is Revue
+Internationale no. 9 (seeds/README.md, ../shared/research/gaps.md). No source seen gives the English
+issue number or the year (no. 8, with Part 1, is dated January 1977; the year of no. 9 would be a
+guess), so a citation names the issue and no year for it (FIRST_PUBLISHED), and is dated by the
+year of this edition (CITATION.cff, date-released), never "n.d.".
+
+citeproc-py does not apply the en-US locale's `punctuation-in-quote="true"` (the three styles'
+locale): it writes `Part 2”,`. `in_quotes()` moves a comma or full stop inside the closing quotation
+mark, as Chicago (6.9), MLA (1.3.7) and APA (6.10) ask of American English.
 
 The page address: `html_baseurl` (`html: baseurl:` in _config.yml, edition/web/address.py) when the
 book is published at one. Without it a citation has no URL at all: neither the address the reader
@@ -36,12 +43,30 @@ from edition.book import register
 EDITION_TITLE = "The Communist Left in Russia 1918-1930 Part 2: A Teaching Edition"
 PERIODICAL = "International Review"
 PUBLISHER = "International Communist Current"
+# where the essay first appeared, as far as the sources say (see the module's docstring)
+FIRST_PUBLISHED = "International Review [French edition: Revue Internationale, no. 9]"
 STYLES = [("Chicago", "chicago", "chicago-notes-bibliography"),
           ("MLA", "mla", "modern-language-association"),
           ("APA", "apa", "apa")]
 PLACEHOLDER = "https://edition.invalid/paragraph"  # the browser puts the paragraph's public address here
 FILES = "_static/citations"
 BASENAME = "ward-paragraphs"
+
+
+@functools.lru_cache(maxsize=1)
+def edition_year() -> int:
+    """The year of this edition: CITATION.cff's date-released."""
+    import yaml
+
+    from edition.paths import ROOT
+
+    released = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))["date-released"]
+    return int(str(released)[:4])
+
+
+def in_quotes(text: str) -> str:
+    """A comma or full stop after a closing quotation mark, moved inside it (American usage)."""
+    return re.sub(r"([”’])([.,])", r"\2\1", text)
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,15 +85,24 @@ def paragraph_table():
     return paragraphs()[["label", "chapter", "section"]]
 
 
-def csl_item(label: str, url: str, essay: dict | None = None) -> dict:
-    """The CSL-JSON item of one paragraph: the essay, this edition, the paragraph, its address (none
-    when `url` is empty)."""
+def csl_item(label: str, url: str, essay: dict | None = None, style: str = "") -> dict:
+    """The CSL-JSON item of one paragraph: the essay, this edition and its year, where the essay
+    first appeared, the paragraph, its address (none when `url` is empty).
+
+    The first publication is an `original-date` of words (no year is known), which Chicago prints
+    as "(International Communist Current, International Review ...; repr., 2026)" and MLA as
+    "Originally published by ..."; APA would put those words where a year goes in the text
+    "(Ward, International Review .../2026)", so for APA they are the entry's closing note."""
     essay = essay or essay_source()
     item = {"id": f"ward-{label}", "type": "chapter",
             "author": [{"family": essay["family"], "given": essay["given"]}],
-            "title": essay["title"], "container-title": EDITION_TITLE, "collection-title": PERIODICAL,
-            "publisher": PUBLISHER, "section": f"paragraph {label}", "note": f"Paragraph {label}",
-            "language": "en"}
+            "title": essay["title"], "container-title": EDITION_TITLE,
+            "issued": {"date-parts": [[edition_year()]]}, "original-publisher": PUBLISHER,
+            "section": f"paragraph {label}", "note": f"Paragraph {label}", "language": "en"}
+    if style == "apa":
+        item["references"] = f"Original work published by the {PUBLISHER} in {FIRST_PUBLISHED}"
+    else:
+        item["original-date"] = {"literal": FIRST_PUBLISHED}
     return {**item, "URL": url} if url else item
 
 
@@ -99,13 +133,14 @@ def _formatted_for(label: str, url: str) -> dict[str, str]:
 
     out = {}
     for name, key, _ in STYLES:
-        bib = CitationStylesBibliography(_styles()[key], CiteProcJSON([csl_item(label, url)]), formatter.plain)
+        bib = CitationStylesBibliography(_styles()[key], CiteProcJSON([csl_item(label, url, style=key)]),
+                                         formatter.plain)
         citation = Citation([CitationItem(f"ward-{label}", locator=Locator("paragraph", label))])
         bib.register(citation)
         cite = bib.cite(citation, lambda item: None)
         entry = str(bib.bibliography()[0])
         # the styles treat a locator as a page range and turn its hyphen into a dash: keep the label
-        cite, entry = (re.sub(r"\b([a-z]+)–(\d+)\b", r"\1-\2", s) for s in (str(cite), entry))
+        cite, entry = (in_quotes(re.sub(r"\b([a-z]+)–(\d+)\b", r"\1-\2", s)) for s in (str(cite), entry))
         # Chicago's note carries everything; author-date styles need the entry and the in-text form
         out[key] = f"Note: {cite}" if key == "chicago" else f"{entry} In the text: {cite}"
     return out
@@ -183,8 +218,9 @@ def bibtex_text(paragraphs: list[tuple[str, str, str]], essay: dict | None = Non
     essay = essay or essay_source()
     entries = {f"ward-{label}": Entry("incollection", [
         ("author", f"{essay['family']}, {essay['given']}"), ("title", essay["title"]),
-        ("booktitle", EDITION_TITLE), ("series", PERIODICAL), ("publisher", PUBLISHER),
-        ("chapter", section), ("note", f"Paragraph {label}")] + ([("url", url)] if url else []))
+        ("booktitle", EDITION_TITLE), ("year", str(edition_year())), ("chapter", section),
+        ("note", f"Paragraph {label}. First published by the {PUBLISHER} in {FIRST_PUBLISHED}")]
+        + ([("url", url)] if url else []))
         for label, section, url in paragraphs}
     return _bibtex_writer().to_string(BibliographyData(entries))
 
@@ -217,8 +253,9 @@ def ris_text(paragraphs: list[tuple[str, str, str]], essay: dict | None = None) 
     essay = essay or essay_source()
     return "\r\n".join(ris_record([
         ("TY", "CHAP"), ("AU", f"{essay['family']}, {essay['given']}"), ("TI", essay["title"]),
-        ("T2", EDITION_TITLE), ("T3", PERIODICAL), ("PB", PUBLISHER), ("SE", section),
-        ("N1", f"Paragraph {label}")] + ([("UR", url)] if url else []) + [("LA", "en")])
+        ("T2", EDITION_TITLE), ("PY", str(edition_year())), ("SE", section),
+        ("N1", f"Paragraph {label}. First published by the {PUBLISHER} in {FIRST_PUBLISHED}")]
+        + ([("UR", url)] if url else []) + [("LA", "en")])
         for label, section, url in paragraphs)
 
 

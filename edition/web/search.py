@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from edition.derived import write_atomic
@@ -39,6 +40,28 @@ SCHEMES = {
 }
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 MAX_TEXT = 1500  # characters of one snippet entry
+# a row id of the dataset (ev-miasnikov-arrest-1923-05, publications/pub-luxemburg-russian-revolution)
+# in a chart's table or a data box: the data's internals, never a snippet's words
+ID_LIKE = re.compile(r"(?<![\w/-])(?:[a-z_]+/)?([a-z0-9]+(?:-[a-z0-9]+)+)(?![\w/-])")
+
+
+def row_ids() -> frozenset[str]:
+    """The first column (the row id) of every table in data/."""
+    import csv
+
+    from edition.paths import DATA_DIR
+
+    ids = set()
+    for path in DATA_DIR.glob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as f:
+            ids.update(row[0] for row in list(csv.reader(f))[1:] if row)
+    return frozenset(ids)
+
+
+def without_ids(text: str, ids: frozenset[str]) -> str:
+    """`text` without the dataset's row ids (a word that is exactly one, "table/" before it or not)."""
+    out = ID_LIKE.sub(lambda m: "" if m.group(1) in ids else m.group(0), text)
+    return re.sub(r"\s+", " ", out).strip(" ·")
 INDEX = "_static/edition-search-index.js"
 
 
@@ -53,9 +76,24 @@ def _split(value) -> list[str]:
     return [s.strip() for s in str(value).split(";") if s.strip()] if isinstance(value, str) else []
 
 
-def _surname(name: str) -> str:
-    name = re.sub(r"\s*\(.*?\)", "", name).strip()
-    return name.split()[-1] if name.split() else ""
+# A Russian patronymic (Ilyich, Vladimirovich, Vissarionovič, Markovicha, Ильич, Aleksandrovna):
+# never a surname of its own, or "Mjasnikov" would find Lenin through "Ilyich".
+PATRONYMIC = re.compile(r"(?:i[cč]h?|ych|itch|ич)a?$|(?:vna|ichna|ична|вна)$", re.I)
+
+
+def _surname(name: str, surnames: set[str] = frozenset()) -> str:
+    """The surname in a name form: its last word, or its first when the last is a patronymic
+    (Russian order, "Мясников Гавриил Ильич"). `surnames` (lower case) are the person's known
+    surnames, never taken for patronymics (Khaikevich)."""
+    words = re.sub(r"\s*\(.*?\)", "", name).strip().split()
+    if not words:
+        return ""
+    last = words[-1]
+    if PATRONYMIC.search(last) and last.lower() not in surnames:
+        first = words[0]
+        first = first.rstrip(",")
+        return "" if PATRONYMIC.search(first) or first.endswith(".") else first
+    return last.rstrip(",")
 
 
 def _with_translits(forms: list[str]) -> list[str]:
@@ -67,7 +105,8 @@ def _with_translits(forms: list[str]) -> list[str]:
 
 
 def name_groups() -> list[list[str]]:
-    """Each person's and group's name forms (whole names and surnames), one list per person or group."""
+    """Each person's and group's name forms (whole names and surnames), one list per person or
+    group, its name as the dataset gives it first (the search page names it so)."""
     from edition.data import load
 
     people = load("people")
@@ -77,15 +116,17 @@ def name_groups() -> list[list[str]]:
         full = [p.name, *_split(p.essay_spellings), *_split(p.other_spellings)]
         full += list(names.loc[names["person_id"] == p.person_id, "name_form"])
         full = _with_translits(full)
-        surnames = [_surname(f) for f in full if len(f.split()) > 1]
-        forms = sorted({f for f in full + surnames if len(f) > 2})
-        groups.append(forms)
+        known = {w.split()[-1].lower() for w in [p.name, *_split(p.essay_spellings)] if w.split()}
+        surnames = [_surname(f, known) for f in full if len(f.split()) > 1]
+        forms = sorted({f for f in full + surnames if len(f) > 2} - {p.name})
+        groups.append([p.name, *forms])
     for g in load("groups").itertuples():
         russian = str(g.name_russian) if isinstance(g.name_russian, str) else ""
         cyrillic = re.sub(r"\s*\(.*?\)", "", russian).strip()
         latin = re.findall(r"\((.*?)\)", russian)
         full = [g.name, g.short_name, *_split(g.other_names), *latin] + ([cyrillic] if cyrillic else [])
-        groups.append(sorted({f for f in _with_translits([f for f in full if isinstance(f, str)]) if len(f) > 2}))
+        forms = {f for f in _with_translits([f for f in full if isinstance(f, str)]) if len(f) > 2}
+        groups.append([g.name, *sorted(forms - {g.name})])
     return groups
 
 
@@ -131,10 +172,25 @@ def entries(env) -> list[dict]:
     return out
 
 
+def _figure_numbers(env) -> dict[str, str]:
+    """Each numbered figure's id and its number as the page shows it ("Fig. 3")."""
+    out = {}
+    for numbers in env.toc_fignumbers.values():
+        for fig_id, number in numbers.get("figure", {}).items():
+            out[fig_id] = "Fig. " + ".".join(str(n) for n in number)
+    return out
+
+
 def page_entries(env, docname: str) -> list[dict]:
-    """One page's entries, from its doctree."""
-    out = []
+    """One page's entries, from its doctree as read (what the page's author wrote: the tables that
+    the chart plug-ins add when the page is written are not searched, as the charts are not). A
+    reference to a figure says "Fig. 3", as the page does, not the figure's id; a row id of the
+    dataset (a citation's source, a data box's row) is left out."""
+    out, ids, figures = [], row_ids(), _figure_numbers(env)
     doctree = env.get_doctree(docname)
+    for xref in list(doctree.findall(addnodes.pending_xref)):
+        if xref.get("reftype") == "numref" and xref.get("reftarget") in figures and xref.astext() == xref["reftarget"]:
+            xref.replace_self(nodes.Text(figures[xref["reftarget"]]))
     title = env.titles[docname].astext() if docname in env.titles else docname
     for node in doctree.findall(lambda n: isinstance(n, (nodes.paragraph, nodes.title))):
         if isinstance(node.parent, (nodes.list_item, nodes.entry)) and node.parent.index(node) > 0:
@@ -145,6 +201,7 @@ def page_entries(env, docname: str) -> list[dict]:
         label = next((i for i in node.get("ids", []) if LABEL.match(i)), None)
         if label and text.startswith(label):
             text = text[len(label):].lstrip()  # the paragraph's label mark, not its words
+        text = without_ids(text, ids)
         if len(text) < 3:
             continue
         section = node.parent if isinstance(node, nodes.title) else node

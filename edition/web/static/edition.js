@@ -5,6 +5,8 @@
 //   from edition/web/reading.py); here the radio group shows it and changes it, and the choice is kept for
 //   every essay page (localStorage; file:// included). A link to a box that the chosen layer hides
 //   (an editor's note, a data box) shows that layer for this visit, without changing the choice.
+// - The code switch of a notebook page: "Text and charts" (each code cell folded behind a "Show the
+//   code" button) or "With the code" (every cell open), kept like the reading layer (its own key).
 // - Names for the theme's icon buttons that match what they show (WCAG 2.5.3): the colour-mode
 //   button's icons and the search field's keyboard hint are decoration.
 (() => {
@@ -46,7 +48,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    const switcher = document.querySelector("fieldset.reading-layers");
+    const switcher = document.querySelector("fieldset.reading-layers[data-name='reading-layer']");
     const radios = switcher ? [...switcher.querySelectorAll("input[name=reading-layer]")] : [];
     if (switcher && root.dataset.readingLayer) {
       show(root.dataset.readingLayer, radios);
@@ -63,12 +65,47 @@
         if (needed) show(needed, radios);
       }, true);
     }
+    codeSwitch();
     window.addEventListener("hashchange", () => reveal(radios));
     // after the dropdowns are made (sphinx-togglebutton, on DOMContentLoaded)
     window.addEventListener("load", () => reveal(radios));
     quietIcons();
     window.addEventListener("load", quietIcons); // Font Awesome may turn the icons into SVGs later
   });
+
+  // The notebook pages' code: folded under a button per cell, or all open (<html data-code-layer>,
+  // set before the page is drawn by edition/web/reading.py).
+  function codeSwitch() {
+    const switcher = document.querySelector("fieldset.reading-layers[data-name='code-layer']");
+    if (!switcher || !root.dataset.codeLayer) return;
+    const radios = [...switcher.querySelectorAll("input[name=code-layer]")];
+    const set = (value) => {
+      root.dataset.codeLayer = value;
+      radios.forEach((r) => { r.checked = r.value === value; });
+    };
+    set(root.dataset.codeLayer);
+    radios.forEach((r) => r.addEventListener("change", () => {
+      if (!r.checked) return;
+      set(r.value);
+      try { localStorage.setItem(switcher.dataset.key, r.value); } catch (e) { /* this page only */ }
+    }));
+    document.querySelectorAll(".bd-article div.cell > div.cell_input").forEach((input, i) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "code-fold";
+      if (!input.id) input.id = `code-cell-${i + 1}`;
+      button.setAttribute("aria-controls", input.id);
+      button.setAttribute("aria-expanded", "false");
+      button.textContent = "Show the code";
+      button.addEventListener("click", () => {
+        const open = input.parentElement.classList.toggle("code-shown");
+        button.setAttribute("aria-expanded", String(open));
+        button.textContent = open ? "Hide the code" : "Show the code";
+      });
+      input.before(button);
+    });
+    switcher.hidden = false;
+  }
 
   function quietIcons() {
     document.querySelectorAll(".theme-switch-button i, .theme-switch-button .theme-switch").forEach((icon) => {

@@ -4,7 +4,14 @@
 // delay), on keyboard focus and on tap; it stays while the pointer is over the link or the preview;
 // Escape dismisses it without moving focus. On a touch screen the first tap on a link previews it
 // and a second tap (or the "Go to" link inside the preview) goes on. Text only (textContent).
-// A paragraph label (a.para-label) previews the paragraph's citation (edition/web/cite.py).
+// A paragraph label (a.para-label) previews the paragraph's citation (edition/web/cite.py), with a
+// button that copies it.
+//
+// The preview holds links and buttons, so it is no tooltip (ARIA forbids focusable content in
+// role="tooltip"): it is a non-modal dialog named by its title, shown with the popover API (the
+// top layer: never clipped by the page) and placed in the page right after its link, so that Tab
+// goes from the link into the preview; the link says it controls it (aria-controls) and whether it
+// is open (aria-expanded). Browsers without popover get the same element, hidden and shown.
 (() => {
   "use strict";
   const SHOW_DELAY = 250;
@@ -27,9 +34,12 @@
     const tip = document.createElement("div");
     tip.id = "edition-preview";
     tip.className = "edition-preview";
-    tip.setAttribute("role", "tooltip");
-    tip.hidden = true;
+    tip.setAttribute("role", "dialog");
+    tip.setAttribute("aria-labelledby", "edition-preview-title");
+    const popover = typeof tip.showPopover === "function";
+    if (popover) tip.popover = "manual"; else tip.hidden = true;
     document.body.appendChild(tip);
+    const isOpen = () => (popover ? tip.matches(":popover-open") : !tip.hidden);
 
     let current = null; // the link whose preview shows
     let showTimer = 0;
@@ -41,6 +51,7 @@
       tip.replaceChildren();
       const title = document.createElement("p");
       title.className = "edition-preview-title";
+      title.id = "edition-preview-title";
       const body = document.createElement("div");
       body.className = "edition-preview-body";
       if (link.classList.contains("para-label") && citations) {
@@ -56,8 +67,10 @@
           const b = document.createElement("span");
           b.className = "edition-citation-style";
           b.textContent = `${name}: `;
-          p.append(b, document.createTextNode(entry[key].split(citations.placeholder).join(address)));
+          const text = entry[key].split(citations.placeholder).join(address);
+          p.append(b, document.createTextNode(text));
           body.appendChild(p);
+          body.appendChild(copyButton(name, text));
         });
       } else {
         const [heading, text] = previews[link.getAttribute("href")];
@@ -71,6 +84,32 @@
       go.href = link.href;
       go.textContent = link.classList.contains("para-label") ? "Go to the paragraph" : "Go there";
       tip.append(title, body, go);
+    }
+
+    // "Copy" for one style's citation: the clipboard where the page may use it (http, https,
+    // file:// in most browsers), else the citation selected for the reader to copy
+    function copyButton(name, text) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "edition-copy";
+      button.textContent = `Copy ${name}`;
+      const said = (words) => { button.textContent = words; setTimeout(() => { button.textContent = `Copy ${name}`; }, 1500); };
+      button.addEventListener("click", () => {
+        const select = () => {
+          const range = document.createRange();
+          range.selectNodeContents(button.previousElementSibling);
+          const selection = window.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+          said("Selected: press Ctrl+C");
+        };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(text).then(() => said("Copied"), select);
+        } else {
+          select();
+        }
+      });
+      return button;
     }
 
     function place(link) {
@@ -88,26 +127,30 @@
 
     function show(link) {
       clearTimeout(showTimer); clearTimeout(hideTimer);
-      if (current && current !== link) current.removeAttribute("aria-describedby");
+      if (current && current !== link) current.setAttribute("aria-expanded", "false");
       current = link;
       fill(link);
-      tip.hidden = false;
-      link.setAttribute("aria-describedby", tip.id);
+      if (link.nextElementSibling !== tip) { // next in the page's order, for Tab and screen readers
+        if (popover && isOpen()) tip.hidePopover();
+        link.after(tip);
+      }
+      if (popover) { if (!isOpen()) tip.showPopover(); } else tip.hidden = false;
       link.setAttribute("aria-expanded", "true");
       place(link);
     }
 
     function hide() {
       clearTimeout(showTimer); clearTimeout(hideTimer);
-      if (current) { current.removeAttribute("aria-describedby"); current.setAttribute("aria-expanded", "false"); }
+      if (current) current.setAttribute("aria-expanded", "false");
       current = null;
-      tip.hidden = true;
+      if (popover) { if (isOpen()) tip.hidePopover(); } else tip.hidden = true;
     }
 
     function hideSoon() { clearTimeout(hideTimer); hideTimer = setTimeout(hide, HIDE_DELAY); }
 
     links.forEach((link) => {
       link.classList.add("has-preview");
+      link.setAttribute("aria-controls", tip.id);
       link.setAttribute("aria-expanded", "false");
       link.addEventListener("pointerdown", (e) => {
         lastPointer = e.pointerType || "mouse";

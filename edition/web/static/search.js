@@ -3,10 +3,14 @@
 // A query's words that form any known spelling of a person or group (Mjasnikov, Rabochaia Pravda,
 // Мясников) match every other spelling of that name; the other words must each appear.
 // Results are built as DOM text (textContent), never parsed as HTML.
+// One list: with the index here, Sphinx's own search (searchtools.js, which the theme's search page
+// loads) is told to do nothing, and these results take the place of its list, under the search box.
+// Snippets start and end at word boundaries.
 (() => {
   "use strict";
   const MAX_RESULTS = 30; // pages
   const SNIPPETS = 3; // passages shown per page
+  const PARAGRAPH = /^(?:[a-z]+-\d+|note-\d+)$/; // an essay paragraph's label (wg-4, note-1)
 
   // lower case, no accents, no apostrophes or transliteration marks (ʹ ’ ͡), one space between words
   function fold(text) {
@@ -64,10 +68,14 @@
         score += inText ? 2 : 1;
       }
       if (!found.length) return;
+      if (PARAGRAPH.test(e.a)) score *= 3; // the essay's own paragraphs before the rows of a table
       if (!pages.has(e.p)) pages.set(e.p, { page: e.p, title: e.t, score: 0, hits: [] });
-      const page = pages.get(e.p);
-      page.score += score;
-      page.hits.push({ e, score, found });
+      pages.get(e.p).hits.push({ e, score, found });
+    });
+    // a page's score: its best passages count most (a chart's table of 180 rows naming Miasnikov
+    // does not outweigh the essay's section on him)
+    pages.forEach((page) => {
+      page.score = [...page.hits].sort((a, b) => b.score - a.score).reduce((s, h, i) => s + h.score / (i + 1), 0);
     });
     return { ts, pages: [...pages.values()].sort((a, b) => b.score - a.score) };
   }
@@ -87,8 +95,17 @@
     const p = document.createElement("p");
     p.className = "edition-search-snippet";
     const mark = found.map((f) => position(text, f)).find((m) => m) || null;
-    const start = mark ? Math.max(0, mark[0] - 90) : 0;
-    const end = Math.min(text.length, start + 260);
+    let start = mark ? Math.max(0, mark[0] - 90) : 0;
+    if (start > 0) { // from the start of a word
+      const space = text.indexOf(" ", start - 1);
+      if (space >= 0 && space < mark[0]) start = space + 1;
+      else start = Math.max(0, text.lastIndexOf(" ", mark[0]) + 1);
+    }
+    let end = Math.min(text.length, start + 260);
+    if (end < text.length) { // to the end of a word
+      const space = text.lastIndexOf(" ", end);
+      if (space > start && (!mark || space >= mark[1])) end = space;
+    }
     if (start > 0) p.append("… ");
     if (mark && mark[1] <= end) {
       const m = document.createElement("mark");
@@ -101,6 +118,18 @@
     return p;
   }
 
+  // a few one-word spellings of a name, not its case forms (Miasnikova, Miasnikovym)
+  function examples(shown) {
+    const words = shown.slice(1).filter((f) => !/\s/.test(f));
+    const keys = words.map(fold);
+    const out = [];
+    words.forEach((f, i) => {
+      if (keys.some((k, j) => j !== i && keys[i].startsWith(k) && keys[i] !== k)) return;
+      if (!out.some((o) => fold(o) === keys[i])) out.push(f);
+    });
+    return out.slice(0, 4);
+  }
+
   function render(query, data, where) {
     const { ts, pages } = search(query, data);
     const box = document.createElement("section");
@@ -109,13 +138,17 @@
     const h = document.createElement("h2");
     h.textContent = "Found in the book";
     box.appendChild(h);
-    const names = ts.filter((t) => t.name);
-    if (names.length) {
-      const note = document.createElement("p");
+    // one line per name: its name and a few other spellings; the whole list one click away
+    ts.filter((t) => t.name).forEach((t) => {
+      const note = document.createElement("details");
       note.className = "edition-search-names";
-      note.textContent = "Every spelling of the name counts: " + names.map((t) => t.shown.join(", ")).join("; ") + ".";
+      const summary = document.createElement("summary");
+      summary.textContent = `Every spelling of ${t.shown[0]} counts, such as ${examples(t.shown).join(", ")} (${t.shown.length} forms).`;
+      const all = document.createElement("p");
+      all.textContent = t.shown.join(", ");
+      note.append(summary, all);
       box.appendChild(note);
-    }
+    });
     const count = document.createElement("p");
     const passages = pages.reduce((n, p) => n + p.hits.length, 0);
     count.textContent = pages.length ? `${passages} passage${passages > 1 ? "s" : ""} on ${pages.length} page${pages.length > 1 ? "s" : ""}.`
@@ -130,7 +163,7 @@
       head.href = `${page.page}${data.suffix}`;
       head.textContent = page.title;
       li.append(head, ` (${page.hits.length} passage${page.hits.length > 1 ? "s" : ""})`);
-      page.hits.slice(0, SNIPPETS).forEach(({ e, found }) => {
+      [...page.hits].sort((a, b) => b.score - a.score).slice(0, SNIPPETS).forEach(({ e, found }) => {
         const a = document.createElement("a");
         a.href = `${e.p}${data.suffix}${e.a ? "#" + e.a : ""}`;
         a.className = "edition-search-passage";
@@ -140,15 +173,21 @@
       list.appendChild(li);
     });
     box.appendChild(list);
-    where.prepend(box);
+    where.replaceChildren(box);
   }
 
+  if (!window.EDITION_SEARCH) return; // no index: Sphinx's own search does the work
+  // searchtools.js ran before this deferred script; its search starts on DOMContentLoaded
+  if (typeof Search !== "undefined") Search.performSearch = () => {};
+
   document.addEventListener("DOMContentLoaded", () => {
-    if (!window.EDITION_SEARCH) return;
     const query = new URLSearchParams(window.location.search).get("q") || "";
     if (!query.trim()) return;
-    const where = document.querySelector("#search-results") ? document.querySelector("#search-results").parentElement
-      : document.querySelector("article, main");
-    if (where) render(query, prepare(window.EDITION_SEARCH), where);
+    let where = document.querySelector("#search-results");
+    if (!where) {
+      where = document.createElement("div");
+      (document.querySelector("article, main") || document.body).appendChild(where);
+    }
+    render(query, prepare(window.EDITION_SEARCH), where);
   });
 })();
