@@ -216,6 +216,7 @@ def nasty_book(tmp_path_factory):
     return book
 
 
+@pytest.mark.book
 def test_nasty_title_in_the_html_bibliography(nasty_book):
     build(nasty_book)
     page = nasty_book / "_build" / "html" / "chapters" / "bibliography.html"
@@ -224,6 +225,7 @@ def test_nasty_title_in_the_html_bibliography(nasty_book):
     assert f"E. H. Carr. {TITLE}." in entries, [e for e in entries if "Carr" in e]
 
 
+@pytest.mark.book
 def test_nasty_title_in_the_pdf_then_an_unprintable_character_stops_make_pdf(nasty_book):
     pdf = nasty_book / "_build" / "latex" / "book.pdf"
     run = _run(nasty_book, "make", "pdf")
