@@ -1,7 +1,7 @@
 # The single front door: README, CI and editors run these targets.
 #   make book    set up .venv if needed, build the HTML book into _build/html
 #   make test    set up (Python and Debian packages) if needed, build, run every test
-#   make check   the fast tests only (data, validator, bad inputs): no book build
+#   make check   lint, types and the fast tests (data, validator, bad inputs): no book build
 #   make pdf     the PDF edition (xelatex) into _build/latex/book.pdf (PAPER=letter: US Letter)
 #   make pdf EDITION=reading  the essay alone, a tagged PDF/UA-1 (Typst): _build/reading/reading.pdf
 #   make pdf EDITION=accessible  the whole edition as a tagged PDF/UA-1 (Typst): _build/accessible/book.pdf
@@ -124,14 +124,19 @@ grade-deps:
 
 system-deps: browser-deps print-deps grade-deps
 
+# Every tier (tests/conftest.py: check, built, book) on every core, one test module to a worker (a
+# module's scratch copy is built once), the slowest modules first.
 test: system-deps book pdf epub handouts
 	@$(BUILD_BOOK) reading
 	@$(BUILD_BOOK) accessible
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
-# The fast loop: validator, bad inputs, pure functions; no book build (poppler and the fonts: some
-# tests print a page with Typst and read it back).
+# The fast loop: lint (ruff), types (mypy; both set in pyproject.toml), then the check tier:
+# validator, bad inputs, pure functions; no book build (poppler and the fonts: some tests print a
+# page with Typst and read it back).
 check: $(READY) typst-deps
+	$(BIN)/ruff check --quiet .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -m check -q -n auto
 
 # Check data/ (schema, keys, links, dates, sources, paragraph labels); one line per problem.

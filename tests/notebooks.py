@@ -14,7 +14,7 @@ from edition.book.freshness import STATE, is_notebook
 from fidelity import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))  # the scratch-copy helpers, shared with tools/bench.py
-from scratch import append_to_cell, copy_tree  # noqa: E402, F401  (append_to_cell: re-exported for the tests)
+from scratch import append_to_cell, copy_tree  # noqa: F401  (append_to_cell: re-exported for the tests)
 
 NOTEBOOK_CACHE = Path("_build/.stage/.jupyter_cache")
 

@@ -3,7 +3,6 @@ book's own scripts log no error."""
 import pytest
 
 from browser import CHROMIUM, browser, serve
-from fidelity import ROOT
 
 pytestmark = pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM),
                                 reason="Debian's chromium is not installed (make test installs it)")

@@ -89,7 +89,7 @@ def test_every_field_round_trips(text):
         assert bibliography.decode(bibliography._unbrace(parsed.fields[name])) == want, name
     assert str(parsed.persons["author"][0]) == "{" + bibliography.encode(text) + "}", "one name, whole"
     # author. title. container. date. (each once, in that order, a period added after each)
-    sentence = lambda s: s if s.endswith((".", "?", "!")) else s + "."
+    sentence = lambda s: s if s.endswith((".", "?", "!")) else s + "."  # noqa: E731
     assert shown == " ".join([sentence(want)] * 4 + ["URL: https://example.org/."]), shown
 
 

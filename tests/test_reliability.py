@@ -111,7 +111,7 @@ def _start(book, *args):
 
 
 def test_ctrl_c_while_executing_then_the_next_build_catches_up(book):
-    before, after = edit_row(book, "happenings", "ev-wt-founded", "title", lambda v: v + " (interrupted edit)")
+    edit_row(book, "happenings", "ev-wt-founded", "title", lambda v: v + " (interrupted edit)")
     assert "interrupted edit" not in chart_json(book)
     published = digest(book / "_build/html/chapters/chronology.html")
     run = _start(book, "--verbose")

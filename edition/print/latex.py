@@ -237,7 +237,7 @@ def _column_widths(table: nodes.table, layout: tuple[int, int]) -> tuple[list[fl
     """(need, want) of each column, in characters: its longest word (what LaTeX cannot break,
     which would stick out of its column as an overfull line) and its longest cell (up to 60
     characters), each with the space between columns."""
-    line_chars, padding = layout
+    _, padding = layout
     colspecs = list(table.findall(nodes.colspec))
     need = [0.0] * len(colspecs)
     want = [8.0] * len(colspecs)
