@@ -39,13 +39,9 @@ import importlib
 import re
 from collections import defaultdict
 from itertools import combinations
-from typing import TYPE_CHECKING
 
 
-if TYPE_CHECKING:
-    import edition.data.validate as v
-else:
-    v = importlib.import_module("edition.data.validate")  # the module, which imports this one (its package's name 'validate' is a function)
+v = importlib.import_module("edition.data.validate")  # the module, which imports this one (its package's name 'validate' is a function)
 
 MONTH = dt.timedelta(days=31)
 DEATHS = {"death", "execution"}
