@@ -1,7 +1,7 @@
 # The single front door: README, CI and editors run these targets.
 #   make book    set up .venv if needed, build the HTML book into _build/html
 #   make test    set up (Python and Debian packages) if needed, build, run every test
-#   make check   the fast tests only (data, validator, bad inputs): no book build
+#   make check   lint, types and the fast tests (data, validator, bad inputs): no book build
 #   make pdf     the whole edition as a tagged PDF/UA-1 (Typst) into _build/pdf/book.pdf (PAPER=letter: US Letter)
 #   make pdf EDITION=reading  the essay alone, a tagged PDF/UA-1 (Typst): _build/reading/reading.pdf
 #   make handouts  one tagged PDF per essay section and notebook (Typst) into _build/handouts/
@@ -142,13 +142,18 @@ grade-deps:
 
 system-deps: browser-deps print-deps grade-deps
 
+# Every tier (tests/conftest.py: check, built, book) on every core, one test module to a worker (a
+# module's scratch copy is built once), the slowest modules first.
 test: system-deps book pdf epub handouts
 	@$(BUILD_BOOK) reading
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
-# The fast loop: validator, bad inputs, pure functions; no book build (poppler and the fonts: some
-# tests print a page with Typst and read it back).
+# The fast loop: lint (ruff), types (mypy; both set in pyproject.toml), then the check tier:
+# validator, bad inputs, pure functions; no book build (poppler and the fonts: some tests print a
+# page with Typst and read it back).
 check: $(READY) $(VENDORED) typst-deps
+	$(BIN)/ruff check --quiet .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -m check -q -n auto
 
 # Check data/ (schema, keys, links, dates, sources, paragraph labels); one line per problem.

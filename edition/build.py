@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from edition.derived import fingerprint, write_atomic
 from edition.paths import BUILD, ROOT
@@ -238,7 +239,7 @@ def _fork(args: list[str]) -> tuple[int, io.TextIOBase, io.TextIOBase]:
             os.dup2(out_w, 1)
             os.dup2(out_w, 2)
             os.close(out_w)
-            code = sphinx_child(*args[:3], verbose="--verbose" in args, orders=os.fdopen(orders_r))
+            code = sphinx_child(args[0], args[1], args[2], verbose="--verbose" in args, orders=os.fdopen(orders_r))
         except KeyboardInterrupt:
             code = 130
         except BaseException:
@@ -421,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--sphinx"]:  # the child process of SphinxChild above
         die_with_parent(int(next(a for a in argv if a.startswith("--parent=")).partition("=")[2]))
-        finish(sphinx_child(*argv[1:4], verbose="--verbose" in argv, orders=sys.stdin))
+        finish(sphinx_child(argv[1], argv[2], argv[3], verbose="--verbose" in argv, orders=sys.stdin))
     parser.add_argument("edition", choices=sorted(EDITIONS))
     parser.add_argument("-v", "--verbose", action="store_true", help="show everything Sphinx says")
     parser.add_argument("--watch", action="store_true", help="build again whenever a file of the book changes")
@@ -590,7 +591,7 @@ def live_server(edition: str) -> subprocess.Popen | None:
                             preexec_fn=lambda: die_with_parent(parent))
 
 
-def watch_loop(state, build_once, before_each=lambda: None, poll: float = 0.2) -> None:
+def watch_loop(state, build_once, before_each=lambda: None, poll: float = 0.2) -> NoReturn:
     """Build whenever the inputs (`state()`) differ from those the last build read, forever.
 
     `build_once()` builds and returns the inputs as that build read them: a file saved while it

@@ -66,7 +66,7 @@ DARK_SWAPS = {"#000000": "#e0e0e0", "#444444": "#bdbdbd"}
 
 # One colour per category, the same in every chart of the book. Okabe & Ito's colour-blind-safe
 # colours; a chart colours by one family of categories at a time, and within a family no two
-# categories share a colour (tests/test_charts.py checks both on every figure the book draws).
+# categories share a colour (tests/test_factoids.py checks both on every figure the book draws).
 OKABE_ITO = {"blue": "#0072B2", "vermilion": "#D55E00", "green": "#009E73", "purple": "#CC79A7",
              "orange": "#E69F00", "sky": "#56B4E9", "black": "#000000", "grey": "#8c8c8c"}
 _ = OKABE_ITO

@@ -14,9 +14,13 @@ import json
 import re
 from itertools import takewhile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from edition import readlog
 from edition.paths import CHAPTERS, LABEL_LINE, NOTE_DEFINITION
+
+if TYPE_CHECKING:  # pandas is imported where it is used (the validator runs without it)
+    import pandas as pd
 
 ESSAY = ["counter-revolution", "workers-truth", "workers-group", "irreconcilables", "closing"]
 ROLE = re.compile(r"\{term\}`([^`<]*?)(?:\s*<[^>]*>)?`")  # glossary links: keep the author's words

@@ -22,7 +22,7 @@ from edition.paths import ROOT
 
 IGNORED = ("_build", ".venv", ".git", "edition")  # build state, packages, and the package itself (hashed whole)
 
-_state = {"log": None, "busy": False, "paused": 0, "seen": set()}
+_state: dict = {"log": None, "busy": False, "paused": 0, "seen": set()}
 
 
 def digest(path: Path) -> str:

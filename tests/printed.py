@@ -216,7 +216,7 @@ def source_figures() -> list[tuple[str, str, str, bool]]:
     """(docname, name, caption, in a worked solution?) of every captioned chart of the notebooks
     (`mystnb: figure:` in code cells), in the order of the book."""
     found = []
-    for part, chapters in toc_parts():
+    for _, chapters in toc_parts():
         for doc in chapters:
             path = ROOT / (doc + ".md")
             if not path.exists():  # a page kept as .ipynb: its cells' metadata (no gated solutions)

@@ -4,7 +4,6 @@ missing favicon)."""
 import pytest
 
 from browser import CHROMIUM, browser, serve
-from fidelity import ROOT
 
 pytestmark = pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM),
                                 reason="Debian's chromium is not installed (make test installs it)")

@@ -3,7 +3,6 @@ by a kernel that can see neither the repository nor the network; its "Check your
 on the worked solutions and on empty answers; the hand-in; the teacher's zip grading on its own.
 (The grader against a hostile class: test_grading.py.)"""
 import csv
-import json
 import os
 import subprocess
 import sys

@@ -3,7 +3,6 @@ word-for-word rule, per-year counts that count happenings, and one colour per ca
 figure the notebooks draw (the notebooks' code cells run here, without a book build)."""
 import re
 import shutil
-from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest

@@ -1,9 +1,11 @@
-"""Fast builds do no work without a change (issue 16), on one scratch copy of the book, in order:
-a build with nothing changed executes no notebook, rewrites no derived file and copies no
-published file; an edit of an editors' paragraph in an essay chapter executes no notebook and
-rewrites no download, one of the author's paragraphs re-executes only the notebook that reads the
-essay; a CSV edit re-executes exactly the notebooks whose kernels read that CSV; a failed build keeps the
-last good book, and the next good one publishes. Timings are in tools/bench.py, never here."""
+"""Fast builds do no work without a change (issue 16), on one scratch copy of the book (warm:
+tests/notebooks.py), each test starting from a book built with nothing left to do: a build with
+nothing changed executes no notebook, rewrites no derived file and copies no published file; an
+edit of an editors' paragraph in an essay chapter executes no notebook and rewrites no download,
+one of the author's paragraphs re-executes only the notebook that reads the essay; a CSV edit
+re-executes exactly the notebooks whose kernels read that CSV, and their charts show the edit (the
+stale-chart guard); a failed build keeps the last good book, and the next good one publishes.
+Timings are in tools/bench.py, never here."""
 from __future__ import annotations
 
 import json
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from edition.book.freshness import is_notebook
 from notebooks import append_to_cell, build, built_copy, front_door
 
 pytestmark = pytest.mark.book
@@ -45,8 +48,15 @@ def readers(book: Path, rel: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
+def copy(tmp_path_factory):
     return built_copy(tmp_path_factory, "fast")
+
+
+@pytest.fixture
+def book(copy):
+    """The copy, built after whatever the test before left (so no test depends on another's edits)."""
+    build(copy)
+    return copy
 
 
 def test_nothing_changed_means_no_work(book):
@@ -107,6 +117,27 @@ def test_a_csv_edit_reruns_exactly_the_notebooks_that_read_it(book):
     assert build(book) == []
 
 
+def chart_text(page: Path) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return " ".join(json.dumps(json.loads(s.get_text())) for s in soup.select("script.plotly-json"))
+
+
+def test_editing_a_csv_reexecutes_its_readers_and_updates_the_chart(book):
+    """The stale-chart guard, against the notebooks' own code (not the read log): every notebook
+    that loads a view of the happenings runs again, and the chart shows the edit."""
+    mark = "Edited in a test copy"
+    page = book / "_build/html/chapters/chronology.html"
+    assert mark not in chart_text(page)
+    append_to_cell(book / "data" / "happenings.csv", "title", f" ({mark})",
+                   pick=lambda row: row["happening_id"] == "ev-wt-founded")
+    readers = sorted(p.stem for p in (book / "chapters").glob("*.md")  # every view of a happening reads the file
+                     if is_notebook(p.read_text()) and re.search(r'load\("(events|memberships|publications)"\)', p.read_text()))
+    assert build(book) == readers
+    assert mark in chart_text(page)
+
+
 def previews(book: Path) -> dict[str, str]:
     """Each published page's embedded previews (edition/web/previews.py), as written."""
     html = book / "_build/html"
@@ -119,11 +150,13 @@ def previews(book: Path) -> dict[str, str]:
 
 
 def test_previews_and_search_kept_between_builds_are_those_a_fresh_build_makes(book):
-    """After the edits above, each built with previews and search entries kept from earlier
-    builds, every page's previews and the search index are those of a build that reads every page
-    and makes them anew."""
+    """After an edit built with previews and search entries kept from earlier builds, every page's
+    previews and the search index are those of a build that reads every page and makes them anew."""
+    edit_line(book / "chapters" / "counter-revolution.md", lambda line: line.startswith("**After this section"),
+              " Kept between builds.")
+    assert build(book) == []
     kept, index = previews(book), (book / "_build/html/_static/edition-search-index.js").read_bytes()
-    assert len(kept) >= 10 and b"Edited in a test copy." in index  # the edits above are in the index
+    assert len(kept) >= 10 and b"Kept between builds." in index  # the edit is in the index
     for store in ("edition-previews.json", "edition-search-entries.json"):
         (book / "_build/.stage/.doctrees-html" / store).unlink()
     (book / "_build/.stage/html.unfinished").touch()  # as after a failed build: every page read again

@@ -9,6 +9,7 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import threading
@@ -23,6 +24,8 @@ import edition.classroom.zip as classroom
 from edition.checks.exercises import EXERCISES, of
 from edition.classroom.student_notebook import solutions, student_notebook
 from fidelity import ROOT
+
+pytestmark = pytest.mark.book  # make grade on a class of real hand-ins
 
 NOTEBOOKS = classroom.NOTEBOOKS
 LIMIT = 60  # seconds for a whole notebook in these tests (the default is 180)
@@ -345,9 +348,11 @@ def test_exports_for_canvas_and_moodle(graded):
 
 
 def test_marking_sheet_round_trip(graded, tmp_path):
-    """Read and score the written answers in a real browser; the saved marks go back into grades.csv."""
+    """Read and score the written answers in a real browser; the saved marks go back into grades.csv
+    (in a copy of the graded folder, its results kept: the other tests read the folder as graded)."""
     from browser import browser
-    folder = graded["folder"]
+    folder = tmp_path / "class"
+    shutil.copytree(graded["folder"], folder)
     sheet = (folder / "marking.html").read_text(encoding="utf-8")
     assert "<script>" not in sheet.split("<body", 1)[1].split('<script src="marking/plotly.min.js">')[0]
     with browser() as b:

@@ -28,6 +28,8 @@ from markdown_it import MarkdownIt
 
 from notebooks import build, copy_book, jupyter_book
 
+pytestmark = pytest.mark.book
+
 MARK = f"pwned-{uuid.uuid4().hex[:12]}"  # the name of any file a payload would write
 SECRET = f"secret-{uuid.uuid4().hex[:12]}"  # the content of local files a payload would copy
 HOSTNAME_INPUT = r"\input{/etc/hostname}"

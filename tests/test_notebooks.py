@@ -1,7 +1,6 @@
 """Every notebook runs top to bottom in a fresh kernel, as a student would run it: from its own
 folder and from the repository root, with plotly's default renderer (how long they take is
 tools/bench.py's business, not a test's)."""
-import os
 
 import jupytext
 import nbformat

@@ -1,6 +1,5 @@
 """No built page needs the network: scripts, styles, fonts and images all come from the book."""
 import re
-from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 

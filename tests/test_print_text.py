@@ -88,7 +88,7 @@ def test_every_field_round_trips(text):
         assert bibliography.decode(bibliography._unbrace(parsed.fields[name])) == want, name
     assert str(parsed.persons["author"][0]) == "{" + bibliography.encode(text) + "}", "one name, whole"
     # author. title. container. date. (each once, in that order, a period added after each)
-    sentence = lambda s: s if s.endswith((".", "?", "!")) else s + "."
+    sentence = lambda s: s if s.endswith((".", "?", "!")) else s + "."  # noqa: E731
     assert shown == " ".join([sentence(want)] * 4 + ["URL: https://example.org/."]), shown
 
 
@@ -182,6 +182,7 @@ def nasty_book(tmp_path_factory):
     return book
 
 
+@pytest.mark.book
 def test_nasty_title_in_the_html_bibliography(nasty_book):
     build(nasty_book)
     page = nasty_book / "_build" / "html" / "chapters" / "bibliography.html"
@@ -190,6 +191,7 @@ def test_nasty_title_in_the_html_bibliography(nasty_book):
     assert f"E. H. Carr. {TITLE}." in entries, [e for e in entries if "Carr" in e]
 
 
+@pytest.mark.book
 def test_nasty_title_in_the_pdf_then_an_unprintable_character_stops_make_pdf(nasty_book):
     pdf = nasty_book / "_build" / "pdf" / "book.pdf"
     run = _run(nasty_book, "make", "pdf")

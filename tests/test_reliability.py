@@ -1,7 +1,7 @@
 """The build never publishes a stale or broken book, whatever happens to it.
 
-On one scratch copy of the book, in order: bad data stops the build before Sphinx with the
-validator's line and no traceback; a notebook cell that fails stops publication and names the
+On one scratch copy of the book (warm: tests/notebooks.py), each test starting from a built book:
+bad data stops the build before Sphinx with the validator's line and no traceback; a notebook cell that fails stops publication and names the
 notebook and the cell; Ctrl-C in the middle of executing leaves the last good book published and
 the next build finishes the job; two builds started together take turns; editing a source's title
 reaches the chart hovers and the bibliography. Each step checks the published page against the
@@ -52,10 +52,15 @@ def edit_row(book, table, key, column, change):
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    book = copy_book(tmp_path_factory.mktemp("reliable") / "book")
-    build(book)
-    return book
+def copy(tmp_path_factory):
+    return copy_book(tmp_path_factory.mktemp("reliable") / "book")
+
+
+@pytest.fixture
+def book(copy):
+    """The copy, built after whatever the test before left (so no test depends on another's edits)."""
+    build(copy)
+    return copy
 
 
 def test_bad_data_stops_the_build_with_one_line_and_keeps_the_book(book):
@@ -106,7 +111,7 @@ def _start(book, *args):
 
 
 def test_ctrl_c_while_executing_then_the_next_build_catches_up(book):
-    before, after = edit_row(book, "happenings", "ev-wt-founded", "title", lambda v: v + " (interrupted edit)")
+    edit_row(book, "happenings", "ev-wt-founded", "title", lambda v: v + " (interrupted edit)")
     assert "interrupted edit" not in chart_json(book)
     published = digest(book / "_build/html/chapters/chronology.html")
     run = _start(book, "--verbose")

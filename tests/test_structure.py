@@ -1,6 +1,5 @@
 """The table of contents, the chapter files and the author's notes agree."""
 import re
-from pathlib import Path
 
 import pytest
 import yaml

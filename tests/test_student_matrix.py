@@ -14,7 +14,7 @@ import pytest
 from fidelity import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
-import student_matrix  # noqa: E402
+import student_matrix
 
 
 @pytest.mark.parametrize("python, which", [("3.10", "lowest"), ("3.13", "pinned")])

@@ -73,7 +73,7 @@ def check(root: Path) -> tuple[list[str], dict[str, list[str]], int]:
     problems, external, checked = [], {}, 0
     for path in pages(root):
         name = path.relative_to(root).as_posix()
-        for tag, href in read(path, cache).links:
+        for _, href in read(path, cache).links:
             if not href or href.lower().startswith(NOT_CHECKED):
                 continue
             if is_external(href):

@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from functools import lru_cache
 from urllib.parse import quote
@@ -239,7 +238,7 @@ class DataBehind(SphinxPostTransform):
     default_priority = 5  # before Sphinx resolves the references it adds (priority 10)
     builders = ("html", "dirhtml", "singlehtml")
 
-    def run(self) -> None:
+    def run(self, **kwargs) -> None:
         if self.env.docname.removeprefix("chapters/") not in ESSAY:
             return
         rows = rows_by_paragraph()

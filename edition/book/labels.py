@@ -5,7 +5,6 @@ adds editorial marks (class "editorial") and renames anchors.
 """
 from __future__ import annotations
 
-import re
 
 from docutils import nodes
 from sphinx.application import Sphinx

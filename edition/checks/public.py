@@ -54,7 +54,7 @@ def value(ns: dict, name: str, what: str):
 
 def one_of(answer, right) -> bool:
     """Whether `answer` is one of `right`, ignoring case, spaces and int/str differences."""
-    norm = lambda v: str(v).strip().casefold()
+    norm = lambda v: str(v).strip().casefold()  # noqa: E731
     return norm(answer) in {norm(r) for r in right}
 
 
@@ -72,7 +72,7 @@ def as_year(answer) -> int | None:
     if isinstance(answer, Integral):
         return int(answer)
     if isinstance(answer, Real) and float(answer).is_integer():
-        return int(answer)
+        return int(float(answer))
     return None
 
 
@@ -389,7 +389,7 @@ def kinds_in_the_busiest_year(ns):
     if have == want:
         return f"In {year} the data records {len(want)} kinds: {', '.join(sorted(want))}."
     missing, extra = sorted(want - have), sorted(have - want)
-    raise Wrong(f"`busiest_kinds` " + (f"lacks {len(missing)} kind(s) recorded in {year}" if missing else "") +
+    raise Wrong("`busiest_kinds` " + (f"lacks {len(missing)} kind(s) recorded in {year}" if missing else "") +
                 (" and " if missing and extra else "") + (f"has {', '.join(extra)}, not recorded in {year}" if extra else "") +
                 f": look at the rows of `counts` for {year}.")
 

@@ -63,7 +63,7 @@ def nbgitpuller_url(hub: str, repository: str, path: str, *, branch: str = PAGES
                     interface: str = "jupyterlab") -> str:
     """nbgitpuller's link: the hub clones `repository` (its `branch`) into a folder of the
     repository's name and opens `path` in it with the interface asked for."""
-    owner, name = github_repository(repository) or ("", repository.rstrip("/").rsplit("/", 1)[-1])
+    _, name = github_repository(repository) or ("", repository.rstrip("/").rsplit("/", 1)[-1])
     query = urlencode({"repo": repository.rstrip("/"), "branch": branch,
                        "urlpath": f"{INTERFACES[interface]}/{name}/{path}"}, safe="/")
     return f"{hub.strip().rstrip('/')}/hub/user-redirect/git-pull?{query}"

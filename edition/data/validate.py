@@ -520,7 +520,7 @@ def descriptor_resources(descriptor: object, data_dir: Path) -> tuple[list[Resou
                   and all(c in target.name_set for c in target_columns)):
             bad(where, f"foreign key refers to columns {quote(json.dumps(target_columns))} that {target.name} does not have")
         else:
-            resource.foreign_keys.append((columns, target.name, target_columns))
+            resource.foreign_keys.append((columns, target.name, target_columns))  # type: ignore[arg-type]  # names (the name held Columns above)
     return resources, problems
 
 

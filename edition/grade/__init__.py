@@ -43,7 +43,7 @@ from pathlib import Path
 from edition.checks.exercises import EXERCISES, NOTEBOOKS, of
 from edition.grade import handins, identity, report, sandbox
 from edition.grade.handins import CHECK_CELL, HandIn
-from edition.grade.sandbox import KIT, Limits, lay_out
+from edition.grade.sandbox import Limits, lay_out
 
 __all__ = ["main", "grade_folder", "lay_out", "NOTEBOOKS"]
 

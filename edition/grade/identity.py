@@ -49,11 +49,11 @@ class Roster:
             with open(path, newline="", encoding="utf-8-sig") as f:
                 rows = list(csv.DictReader(f))
         except (OSError, UnicodeDecodeError, csv.Error) as error:
-            raise RosterError(f"{path}: could not be read as a CSV file ({type(error).__name__}): save it as CSV, UTF-8.")
+            raise RosterError(f"{path}: could not be read as a CSV file ({type(error).__name__}): save it as CSV, UTF-8.") from error
         if not rows:
             raise RosterError(f"{path}: no students: write a header line 'id,name,email' and one line per student.")
         columns = {c.strip().casefold(): c for c in rows[0] if c}
-        pick = lambda *names: next((columns[n] for n in names if n in columns), None)
+        pick = lambda *names: next((columns[n] for n in names if n in columns), None)  # noqa: E731
         name, id_, email = pick("name", "student", "full name"), pick("id", "student id", "sis user id"), pick("email", "e-mail")
         if name is None:
             raise RosterError(f"{path}, line 1: no 'name' column: the header should be 'id,name,email'.")

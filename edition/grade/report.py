@@ -123,7 +123,7 @@ def feedback(g, marks: dict) -> str:
     if checked:
         got = sum(g.points[label] or 0 for label in checked)
         lines.append(f"Checked exercises: {number(got)} of {sum(EXERCISES[label].points for label in checked)} points.")
-    for label, p in g.points.items():
+    for label in g.points:
         if not EXERCISES[label].checked:
             mark = marks.get((h.relative, label))
             lines.append(f"{EXERCISES[label].name}: " + (f"{number(mark[0])} of {EXERCISES[label].points} points, marked by "

@@ -27,13 +27,11 @@ serif footnotes numbered as the essay numbers them.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from pathlib import Path
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.util import logging
@@ -201,8 +199,8 @@ class TypstTranslator(nodes.NodeVisitor):
     # --- structure ---
     def visit_section(self, node) -> None:
         self.section_level += 1
-        for ident in node["ids"][:1]:
-            self.out.append(f"\n")
+        for _ in node["ids"][:1]:
+            self.out.append("\n")
 
     def depart_section(self, node) -> None:
         self.section_level -= 1
@@ -296,13 +294,9 @@ class TypstTranslator(nodes.NodeVisitor):
     depart_note = depart_tip = depart_important = depart_warning = depart_hint = depart_attention = depart_admonition
 
     def visit_container(self, node) -> None:
-        if "cell" in node["classes"] and "tag_remove-input" in node["classes"]:
-            pass
         if node.get("nb_element") == "cell_code_source" or "cell_input" in node["classes"]:
             if self.options.get("code", True) is False or "tag_hide-input" in node.parent.get("classes", []):
                 raise nodes.SkipNode
-        if "sphinx-exercise" in node["classes"] or node.get("type") == "exercise":
-            pass
 
     def whole_literal_block(self, node) -> str:
         lang = node.get("language", "")

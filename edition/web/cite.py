@@ -132,7 +132,7 @@ def _formatted_for(label: str, url: str) -> dict[str, str]:
     from citeproc.source.json import CiteProcJSON
 
     out = {}
-    for name, key, _ in STYLES:
+    for _name, key, _ in STYLES:
         bib = CitationStylesBibliography(_styles()[key], CiteProcJSON([csl_item(label, url, style=key)]),
                                          formatter.plain)
         citation = Citation([CitationItem(f"ward-{label}", locator=Locator("paragraph", label))])
