@@ -52,7 +52,7 @@ def site(html_dir):
 def test_the_book_loads_the_small_bundle_of_plotly_python_s_version(site, html_dir):
     import plotly.offline
 
-    base, b, registered, version = site
+    _base, _b, registered, version = site
     assert version == plotly.offline.get_plotlyjs_version()
     assert registered == {"bar", "pie", "scatter"}  # the basic bundle: not plotly's full 4.8 MB
     assert (html_dir / "_static" / "plotly.min.js").stat().st_size < 1_300_000
@@ -61,7 +61,7 @@ def test_the_book_loads_the_small_bundle_of_plotly_python_s_version(site, html_d
 
 
 def test_every_trace_type_of_the_book_is_in_the_bundle(site, html_dir):
-    base, b, registered, version = site
+    _base, _b, registered, _version = site
     pages = chart_pages(html_dir)
     assert len(pages) >= 4, pages.keys()
     missing = {page: undrawable(trace_types(figures), registered) for page, figures in pages.items()}
@@ -72,7 +72,7 @@ def test_every_trace_type_of_the_book_is_in_the_bundle(site, html_dir):
 def test_a_trace_type_the_bundle_lacks_is_caught(site):
     """Hostile case: a heatmap (the cartesian bundle has it, the basic one not). The check names
     it, and the bundle indeed draws no heatmap (plotly.js falls back to a scatter)."""
-    base, b, registered, version = site
+    base, b, registered, _version = site
     figures = [{"data": [{"type": "bar", "x": [1], "y": [2]}, {"type": "heatmap", "z": [[1, 2], [3, 4]]}]}]
     assert undrawable(trace_types(figures), registered) == {"heatmap"}
     page = b.new_page()
@@ -90,7 +90,7 @@ def test_a_trace_type_the_bundle_lacks_is_caught(site):
 def test_every_figure_of_the_book_draws_with_the_bundle(site, html_dir, width):
     """Each chart page as a reader opens it: every figure drawn, each trace as the type it asked
     for (plotly.js draws an unknown type as a scatter), and no console error from the charts."""
-    base, b, registered, version = site
+    base, b, _registered, _version = site
     for rel, figures in chart_pages(html_dir).items():
         page = b.new_page(viewport={"width": width, "height": 900})
         errors = []
@@ -117,7 +117,7 @@ def test_every_figure_of_the_book_draws_with_the_bundle(site, html_dir, width):
 def test_every_icon_is_drawn_and_font_awesome_is_cut(site, html_dir):
     """The theme's icons (<i class="fa-...">) all become SVGs with Font Awesome cut to the icons the
     pages name (scripts/fontawesome.js, about 90 KB instead of the theme's 1.5 MB)."""
-    base, b, registered, version = site
+    base, b, _registered, _version = site
     assert (html_dir / "_static" / "scripts" / "fontawesome.js").stat().st_size < 150_000
     pages = ["index.html", "search.html", "chapters/repression.html", "chapters/whos-who.html"]
     for rel in pages:

@@ -3,7 +3,6 @@
 import re
 import subprocess
 import unicodedata
-from collections import Counter
 
 import pytest
 import yaml
@@ -302,8 +301,8 @@ def test_pdfua_checker_passes(pdf):
 def test_holds_every_paragraph_in_order(pdf):
     """Every labelled paragraph of the essay, word for word as the seed has it, in the essay's order
     (the notebooks' pages stand between the essay's), and the author's notes in order."""
-    seed_body, seed_notes = seed_parts()
-    body, notes = serif_words(pdf)
+    seed_body, _seed_notes = seed_parts()
+    body, _notes = serif_words(pdf)
     at = 0
     for label, text in paragraphs()[["label", "text"]].itertuples(index=False):
         first = words(text)[:8]

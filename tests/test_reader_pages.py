@@ -152,7 +152,7 @@ def test_one_search_list_under_the_box(chromium, html_dir, width):
 
 @needs_chromium
 def test_search_names_one_line_and_no_patronymic_matches(chromium, html_dir):
-    ctx, page, errors = new_page(chromium)
+    ctx, page, _errors = new_page(chromium)
     _search(page, "Mjasnikov")
     names = page.locator("#edition-search details.edition-search-names")
     assert names.count() == 1

@@ -79,7 +79,7 @@ def test_one_title_form():
 
 
 def test_citation_files_have_years_and_absolute_links(tmp_path):
-    bib, ris, csl = cite.write_files(tmp_path, "https://example.org/book/")
+    bib, ris, _csl = cite.write_files(tmp_path, "https://example.org/book/")
     bib_text, ris_text = bib.read_text(encoding="utf-8"), ris.read_bytes().decode("utf-8")
     n = bib_text.count("@incollection{")
     assert bib_text.count("year = {2026}") == n or bib_text.count('year = "2026"') == n

@@ -367,10 +367,10 @@ class PassageApparatus(SphinxPostTransform):
     def run(self, **kwargs) -> None:
         if self.env.docname.removeprefix("chapters/") not in ESSAY:
             return
-        for quote in list(self.document.findall(nodes.block_quote)):
-            inside = [n for n in quote.findall(_is_box)]
-            parent = quote.parent
-            at = parent.index(quote) + 1
+        for block in list(self.document.findall(nodes.block_quote)):
+            inside = [n for n in block.findall(_is_box)]
+            parent = block.parent
+            at = parent.index(block) + 1
             while at < len(parent.children) and _is_box(parent[at]):
                 at += 1
             for box in inside:

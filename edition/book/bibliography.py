@@ -39,7 +39,6 @@ import re
 import sys
 from pathlib import Path
 
-from docutils import nodes
 from sphinx.application import Sphinx
 
 from edition.paths import DATA_DIR

@@ -29,7 +29,7 @@ from myst_nb.core.render import MimeData
 from sphinx.application import Sphinx
 
 from edition.book import figures, register
-from edition.book.editions import edition_of  # noqa: F401 (the web plug-ins import it from here too)
+from edition.book.editions import edition_of
 from edition.paths import PACKAGE
 
 MIME = "application/vnd.plotly.v1+json"

@@ -442,7 +442,7 @@ def dispute_problems(tables: dict) -> list[v.Problem]:
         if attestations.good(n, *v.FIELDS, "date_text", "source_id"):
             told[row["happening_id"]].append((n, row))
     problems, file = [], attestations.resource.file
-    for number, row in happenings.rows:
+    for _number, row in happenings.rows:
         rows = [r for _, r in told.get(row["happening_id"], [])]
         text = texts.get(row.get("dispute_id", ""))
         if text is None or not v.disagreements(rows, row["kind"] or row["type"]):

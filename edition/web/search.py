@@ -125,8 +125,8 @@ def name_groups() -> list[list[str]]:
         cyrillic = re.sub(r"\s*\(.*?\)", "", russian).strip()
         latin = re.findall(r"\((.*?)\)", russian)
         full = [g.name, g.short_name, *_split(g.other_names), *latin] + ([cyrillic] if cyrillic else [])
-        forms = {f for f in _with_translits([f for f in full if isinstance(f, str)]) if len(f) > 2}
-        groups.append([g.name, *sorted(forms - {g.name})])
+        spelled = {f for f in _with_translits([f for f in full if isinstance(f, str)]) if len(f) > 2}
+        groups.append([g.name, *sorted(spelled - {g.name})])
     return groups
 
 
