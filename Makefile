@@ -67,6 +67,24 @@ export EDITION_PAPER = $(PAPER)
 export EDITION PORT
 BUILD_BOOK = $(BIN)/python -m edition.build $(if $(V),--verbose)
 
+# Scripts of the web book from the npm registry (npm pack of an exact version, checked against its
+# pinned sha512, unpacked into .venv/vendor/: tools/vendor-npm.sh); the build copies them to _static/.
+# plotly.js: the basic bundle (bar, pie, scatter: every trace type the book draws, which
+# tests/test_bundle.py checks), 1.2 MB of script where plotly's full plotly.min.js is 4.8 MB; the
+# same version as the pinned plotly (Python) emits figures for. Font Awesome: its core and the few
+# icons the pages use (edition/web/icons.py) instead of the theme's 1.5 MB of every icon.
+# Set here, before the targets that need them: make expands a rule's prerequisites as it reads it.
+VENDOR := $(VENV)/vendor
+PLOTLY_JS_NPM := plotly.js-basic-dist-min 4.1.1 sha512-1oNF8PeQx2hv/y7tqEVWKD3JGwn/MGEMQ8mL9HUwsaqG9FGy/OU5FHUHvzqbqxN4mnwZGI9abTiE775C4kkjMQ==
+FONTAWESOME_NPM := @fortawesome/fontawesome-free 6.5.2 sha512-hRILoInAx8GNT5IMkrtIt9blOdrqHOnPBH+k70aWUAqPZPgopb9G5EQJFpaBx/S8zp2fC+mPW349Bziuk1o28Q==
+VENDORED := $(VENDOR)/plotly.js-basic-dist-min-4.1.1.ok $(VENDOR)/fortawesome-fontawesome-free-6.5.2.ok
+
+$(VENDOR)/plotly.js-basic-dist-min-4.1.1.ok:
+	@bash tools/vendor-npm.sh $(VENDOR) $(PLOTLY_JS_NPM)
+
+$(VENDOR)/fortawesome-fontawesome-free-6.5.2.ok:
+	@bash tools/vendor-npm.sh $(VENDOR) $(FONTAWESOME_NPM)
+
 book: $(READY) $(VENDORED)
 	@$(BUILD_BOOK) html
 
@@ -97,23 +115,6 @@ $(READY): requirements.txt pyproject.toml
 	  || { tail -25 $(VENV)/setup.log; echo "Setting up $(VENV) failed: the whole log is $(VENV)/setup.log"; exit 1; }
 	@echo "The packages were installed in $$(cat $(VENV)/pip-seconds) s."
 	@touch $@
-
-# Scripts of the web book from the npm registry (npm pack of an exact version, checked against its
-# pinned sha512, unpacked into .venv/vendor/: tools/vendor-npm.sh); the build copies them to _static/.
-# plotly.js: the basic bundle (bar, pie, scatter: every trace type the book draws, which
-# tests/test_bundle.py checks), 1.2 MB of script where plotly's full plotly.min.js is 4.8 MB; the
-# same version as the pinned plotly (Python) emits figures for. Font Awesome: its core and the few
-# icons the pages use (edition/web/icons.py) instead of the theme's 1.5 MB of every icon.
-VENDOR := $(VENV)/vendor
-PLOTLY_JS_NPM := plotly.js-basic-dist-min 4.1.1 sha512-1oNF8PeQx2hv/y7tqEVWKD3JGwn/MGEMQ8mL9HUwsaqG9FGy/OU5FHUHvzqbqxN4mnwZGI9abTiE775C4kkjMQ==
-FONTAWESOME_NPM := @fortawesome/fontawesome-free 6.5.2 sha512-hRILoInAx8GNT5IMkrtIt9blOdrqHOnPBH+k70aWUAqPZPgopb9G5EQJFpaBx/S8zp2fC+mPW349Bziuk1o28Q==
-VENDORED := $(VENDOR)/plotly.js-basic-dist-min-4.1.1.ok $(VENDOR)/fortawesome-fontawesome-free-6.5.2.ok
-
-$(VENDOR)/plotly.js-basic-dist-min-4.1.1.ok:
-	@bash tools/vendor-npm.sh $(VENDOR) $(PLOTLY_JS_NPM)
-
-$(VENDOR)/fortawesome-fontawesome-free-6.5.2.ok:
-	@bash tools/vendor-npm.sh $(VENDOR) $(FONTAWESOME_NPM)
 
 # apt_install: install the named Debian packages that are missing (needs root, or sudo).
 define apt_install

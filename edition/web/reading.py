@@ -169,9 +169,19 @@ def _front_door(app: Sphinx, exception) -> None:
         REDIRECT.format(page=page, title=html.escape(app.config.project)), encoding="utf-8")
 
 
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _templates(app: Sphinx, config) -> None:
+    """edition/web/templates first: its layout.html leaves Sphinx's search tools off every page but
+    the search page."""
+    if str(TEMPLATES) not in config.templates_path:
+        config.templates_path.insert(0, str(TEMPLATES))
+
+
 def setup(app: Sphinx) -> dict:
     return register(app, post_transforms=[WebReading],
-                    events=[("config-inited", _one_search_box), ("html-page-context", _page_scripts),
+                    events=[("config-inited", _templates), ("config-inited", _one_search_box), ("html-page-context", _page_scripts),
                             ("html-page-context", _download_menu, 600),
                             ("html-page-context", _each_script_once, 999),
                             ("build-finished", _front_door, 400)])  # before sphinx-external-toc's (500)
