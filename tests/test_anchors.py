@@ -295,8 +295,12 @@ def test_map_draws_with_no_request_leaving_the_page(chromium, html_dir):
     assert outside == [], outside
     assert drawn["geo"] == 0  # no geo subplot: plotly would fetch its outlines from a CDN
     assert drawn["coast"] > 500
-    assert drawn["points"] == drawn["marks"] > 20
-    assert set(drawn["ids"]) <= set(load("events")["event_id"])
+    events, places = load("events"), load("places")
+    repression = events[(events["category"] == "repression") & events["date_start"].notna()]
+    where = repression.assign(place=repression["place"].str.split(";")).explode("place").dropna(subset=["place"])
+    placed = where.assign(place=where["place"].str.strip()).merge(places, on="place").dropna(subset=["latitude"])
+    assert drawn["points"] == drawn["marks"] == len(placed) > 0  # every event a source places in a known town
+    assert sorted(drawn["ids"]) == sorted(placed["event_id"])
 
 
 def test_preview_and_search_from_a_server_too(chromium, html_dir):

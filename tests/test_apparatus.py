@@ -17,7 +17,6 @@ YEAR = re.compile(r"\b19(1[7-9]|[23]\d|4[0-6])\b")
 # Paragraphs that name a year but state no datable fact of their own (reviewed by the editors).
 NO_DATA_NEEDED = {
     "cr-7": "'after 1921' dates the Bolshevik Party's degeneration in general, not an event.",
-    "wt-11": "'after 1921' describes the revolutionaries' conditions in general.",
     "end-3": "'the revolution of 1917' is named as a whole, not dated as an event.",
 }
 

@@ -7,6 +7,7 @@ from edition.data import load
 
 # (paragraph label, what, date as the essay words it, expected start, expected end)
 ESSAY_DATES = [
+    ("wt-10", "the revolution of October 1917", "October 1917", "1917-10-01", "1917-10-31"),
     ("cr-1", "defeat of the uprisings in Hungary, Italy, Germany", "between 1918 and 1921", "1918-01-01", "1921-12-31"),
     ("cr-1", "after-shock in Germany", "1923", "1923-01-01", "1923-12-31"),
     ("cr-1", "after-shock in Bulgaria", "1923", "1923-01-01", "1923-12-31"),
