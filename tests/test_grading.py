@@ -269,7 +269,9 @@ def test_a_saboteur_reaches_nothing_and_leaves_nothing(graded, listener):
     # what it wrote went to its own read-only or private file system: nothing of the repository,
     # the hand-ins folder or a classmate's file; /proc showed it nothing but its own processes
     assert '"hidden": []' in said and '"parent cwd": "/home/student"' in said and "classmate" not in said, said
-    assert f"{ROOT}/PWNED" not in said and f"{folder}/PWNED" not in said, said
+    # (a repository under /tmp shows inside as a folder of the sandbox's own /tmp, which holds the
+    # bound Python install: a write there lands in that private tmpfs, as the next check proves)
+    assert all(f"{path}/PWNED" not in said for path in (ROOT, folder) if not str(path).startswith("/tmp/")), said
     assert '"network": "no"' in said and listener[1] == [], said
     assert not (ROOT / "PWNED").exists() and not (folder / "PWNED").exists() and not Path(f"/tmp/PWNED-{MARKER}").exists()
     for path, digest in graded["before"].items():  # no hand-in was changed
