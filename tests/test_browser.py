@@ -29,12 +29,13 @@ def test_pages_draw_charts_offline_without_errors(site, html_dir):
     page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
     page.on("console", lambda m: errors.append(f"{page.url}: {m.location.get('url', '')}: {m.text}")
             if m.type == "error" else None)
-    for name in book_pages(html_dir) + ["search.html?q=Miasnikov", "genindex.html"]:
+    # the book's root (index.html) redirects to the front page by a meta refresh, which would
+    # interrupt the next page's navigation: it comes last, and the test waits for it to land
+    pages = [p for p in book_pages(html_dir) if p != "index.html"] + ["search.html?q=Miasnikov", "genindex.html"]
+    for name in pages + ["index.html"]:
         page.goto(f"{base}/{name}", wait_until="load")
-        if page.locator("meta[http-equiv='Refresh']").count():
-            # the book's root redirects to the front page: let it land, or it interrupts the next goto
-            page.wait_for_url(lambda url: url != f"{base}/{name}")
-            page.wait_for_load_state("load")
+        if name == "index.html":
+            page.wait_for_url(f"{base}/chapters/index.html", wait_until="load")
         n = page.locator("div.plotly-figure").count()
         for i in range(n):
             # attached, not visible: charts in closed dropdowns (worked solutions) are drawn but hidden
