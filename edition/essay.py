@@ -59,7 +59,7 @@ def _rows(chapters: Path) -> list[dict]:
     rows = []
     for chapter in ESSAY:
         lines = (chapters / f"{chapter}.md").read_text(encoding="utf-8").split("\n")
-        section = next(line[2:].strip() for line in lines if line.startswith("# "))  # the page's title
+        section = next((line[2:].strip() for line in lines if line.startswith("# ")), chapter)  # the page's title
         for i, line in enumerate(lines):
             m = LABEL_LINE.match(line)
             if m:

@@ -107,7 +107,10 @@ def current(rel: str) -> str:
         module, _, function = rel.removeprefix("python:").partition(":")
         if not module.startswith("edition."):  # only the edition's own notes; anything else counts as changed
             return "unknown"
-        return getattr(importlib.import_module(module), function)()
+        try:
+            return getattr(importlib.import_module(module), function)()
+        except Exception:  # an input caught mid-save (an editor's write truncates first): changed, read again
+            return "unknown"
     return digest(ROOT / rel)
 
 

@@ -53,3 +53,20 @@ def test_a_failed_cell_is_named_by_number_and_first_line(tmp_path):
     assert failed_cell(notebook, traceback) == "code cell 2 ('y = x[\"a\"]')"
     assert last_error_line(traceback) == "TypeError: 'int' object is not subscriptable"
     assert failed_cell(notebook, "something else") == "a code cell"
+
+
+def test_a_chapter_caught_mid_save_counts_as_changed_and_stops_nothing(tmp_path, monkeypatch):
+    """An editor's save truncates the file before writing it: a build (or `make watch`) that reads
+    the essay's digest in that moment once raised StopIteration out of the freshness check and
+    failed; it must count as changed instead."""
+    from edition import essay
+
+    key = "python:edition.essay:paragraphs_digest"
+    before = readlog.current(key)
+    for chapter in essay.ESSAY:
+        (tmp_path / f"{chapter}.md").write_text("", encoding="utf-8")
+    monkeypatch.setattr(essay, "CHAPTERS", tmp_path)
+    assert essay.paragraphs_digest() != before  # an empty chapter reads as no paragraphs, no error
+    (tmp_path / "closing.md").unlink()
+    assert readlog.current(key) == "unknown"
+    assert not is_fresh({"package": "p1", "reads": {key: before}}, "p1")
