@@ -201,6 +201,9 @@ def test_nasty_title_in_the_pdf_then_an_unprintable_character_stops_make_pdf(nas
     assert prints(TITLE, text), [line for line in text.splitlines() if "regnum" in line]
     # The Arabic words are set right to left, in their order (pdftotext reads them back in it).
     assert "العربية الحديثة" in BIDI_CONTROLS.sub("", text)
+    # Chinese words in Chinese letter forms: the Simplified Chinese cut of Noto CJK, not the Japanese
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "NotoSerifCJKsc" in fonts.replace("-", "") and "CJKjp" not in fonts, fonts
 
     _set_cell(nasty_book, SOURCE, "container", f"Private use {UNPRINTABLE} character")
     assert _run(nasty_book, sys.executable, "-m", "edition.book.bibliography").returncode == 0

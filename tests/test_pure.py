@@ -50,7 +50,7 @@ def test_the_table_of_marks_shows_what_the_hover_shows():
                             hovertext=["Arrest <i>of</i> M.", "Exile"])]}
     header, rows = figures.table(fig)
     # headings as a reader writes them; the paragraphs (links on the page) and last the row ids (CSV only)
-    assert header == ["What", "Kind", "Date", "Essay paragraph", "rows"]
+    assert header == ["What", "Kind", "Date", "Essay paragraph", "Data rows"]
     assert rows == [["Arrest <i>of</i> M.", "arrest", "1923-05-25", "wg-4", "ev-a"],  # data stays as typed
                     ["Exile", "exile", "1927-01-01", "", "ev-b"]]
 
@@ -60,7 +60,7 @@ def test_the_table_leaves_out_a_line_repeating_the_paragraphs_and_names_the_sent
                             hovertemplate="<b>%{hovertext}</b><br>=%{customdata[2]}<br>essay paragraph=%{customdata[3]}",
                             hovertext=["Arrest"])]}
     header, rows = figures.table(fig)
-    assert header == ["What", "In the sources", "Essay paragraph", "rows"]
+    assert header == ["What", "In the sources", "Essay paragraph", "Data rows"]
     assert rows == [["Arrest", "Recorded as “1923” by the essay (wg-4)", "wg-4", "ev-a"]]
     assert figures.picks(fig) == {"0": [[["What", "Arrest"], ["In the sources", "Recorded as “1923” by the essay (wg-4)"]]]}
 
@@ -77,7 +77,7 @@ def test_the_table_shows_numbers_plotly_wrote_as_typed_arrays():
     drawn = json.loads(fig.to_json())
     assert isinstance(drawn["data"][0]["y"], dict), "plotly no longer writes typed arrays: drop figures.values_of?"
     header, rows = figures.table(drawn)
-    assert header == ["Share", "People", "What", "Essay paragraph", "rows"]
+    assert header == ["Share", "People", "What", "Essay paragraph", "Data rows"]
     assert rows == [["0.5", "20", "core", "wt-1", "se-a"], ["2", "400", "core", "", "se-b"],
                     ["12.25", "1000000", "core", "wg-2", "se-c"]]
     assert figures.values_of({"dtype": "i1", "bdata": "AQIDBAUG", "shape": "3, 2"}) == [[1, 2], [3, 4], [5, 6]]
@@ -151,4 +151,4 @@ def test_plain_markdown_keeps_the_words_of_roles():
 def test_a_blank_label_for_the_colour_group_is_called_group():
     fig = {"data": [scatter([["ev-a", "wg-4"]], hovertemplate="=arrest<br>date=%{x}", name="arrest", x=["1923-05-25"])]}
     header, rows = figures.table(fig)
-    assert header == ["Group", "Date", "Essay paragraph", "rows"] and rows == [["arrest", "1923-05-25", "wg-4", "ev-a"]]
+    assert header == ["Group", "Date", "Essay paragraph", "Data rows"] and rows == [["arrest", "1923-05-25", "wg-4", "ev-a"]]

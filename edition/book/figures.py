@@ -115,6 +115,7 @@ def _text(value) -> str:
 
 
 PARAGRAPH_HEADING = "Essay paragraph"
+ROWS_HEADING = "Data rows"  # the ids of the rows a mark draws: the CSV download's last column
 SENTENCE_HEADING = "In the sources"  # a hover line without a label: the sentence of charts.recorded
 
 
@@ -133,8 +134,8 @@ def table(figure: dict) -> tuple[list[str], list[list[str]]]:
     header: list[str] = []
     per_mark = [row for _, _, row in mark_rows(figure)]
     for row in per_mark:
-        header += [label for label in row if label not in header and label not in ("rows", PARAGRAPH_HEADING)]
-    header += [PARAGRAPH_HEADING, "rows"]
+        header += [label for label in row if label not in header and label not in (ROWS_HEADING, PARAGRAPH_HEADING)]
+    header += [PARAGRAPH_HEADING, ROWS_HEADING]
     return header, [[row.get(column, "") for column in header] for row in per_mark]
 
 
@@ -158,10 +159,10 @@ def mark_rows(figure: dict):
                     label = ("What" if field and field.group(1) in ("hovertext", "text")
                              else SENTENCE_HEADING if field else _label_of(value, trace))
                 text = FIELD.sub(lambda f: _text(_point_value(trace, f.group(1), index)), value)
-                if label in ("rows", PARAGRAPH_HEADING) or (text and text == "; ".join(_split(labels))):
+                if label in (ROWS_HEADING, PARAGRAPH_HEADING) or (text and text == "; ".join(_split(labels))):
                     continue
                 row[_heading(label)] = text
-            row["rows"], row[PARAGRAPH_HEADING] = "; ".join(_split(ids)), "; ".join(_split(labels))
+            row[ROWS_HEADING], row[PARAGRAPH_HEADING] = "; ".join(_split(ids)), "; ".join(_split(labels))
             yield number, index, row
 
 
@@ -171,7 +172,7 @@ def picks(figure: dict) -> dict[str, list[list[list[str]]]]:
     found: dict[str, list] = {}
     for number, _, row in mark_rows(figure):
         found.setdefault(str(number), []).append(
-            [[h, v] for h, v in row.items() if v and h not in ("rows", PARAGRAPH_HEADING)])
+            [[h, v] for h, v in row.items() if v and h not in (ROWS_HEADING, PARAGRAPH_HEADING)])
     return found
 
 
@@ -261,7 +262,7 @@ def _cell(text: str, heading: str | None = None, link=None) -> nodes.entry:
 
 def shown_columns(fig: Figure) -> list[int]:
     """The table's columns: every column but the row ids, and none that is empty in every row."""
-    return [i for i, h in enumerate(fig.header) if h != "rows" and any(row[i] for row in fig.rows)]
+    return [i for i, h in enumerate(fig.header) if h != ROWS_HEADING and any(row[i] for row in fig.rows)]
 
 
 def marks_table(fig: Figure, link=None) -> nodes.table:

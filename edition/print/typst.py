@@ -45,7 +45,12 @@ from edition.book import register
 
 logger = logging.getLogger(__name__)
 
-SERIF, SANS, MONO = "Libertinus Serif", "FreeSans", "DejaVu Sans Mono"  # the first and last ship with Typst
+# Typst font lists. Libertinus and DejaVu ship with Typst. Han characters come from the Simplified
+# Chinese cut of Noto CJK, named second: Typst's own fallback took the Japanese cut, whose letter
+# forms differ for Chinese names (Noto CJK's SC cut also covers kana and Hangul).
+SERIF = '("Libertinus Serif", "Noto Serif CJK SC")'
+SANS = '("FreeSans", "Noto Sans CJK SC")'
+MONO = "DejaVu Sans Mono"
 FONT_PATHS = ["/usr/share/fonts"]  # FreeSans (fonts-freefont-otf), Noto CJK and Amiri for data in other scripts
 NOTEBOOKS = ["chronology", "membership", "publications", "repression"]
 # Characters with a meaning in Typst markup are written as escapes: text stays text (a dataset's
@@ -74,10 +79,10 @@ def preamble(title: str, author: str, subtitle: str, description: str = "", keyw
 #let paper = (a4: "a4", letter: "us-letter").at(sys.inputs.at("paper", default: "a4"))
 #set page(paper: paper, margin: (left: 34mm, right: 30mm, top: 26mm, bottom: 30mm),
   header: context {{
-    if here().page() > 1 {{ set text(font: "{SANS}", size: 8pt, fill: luma(35%)); {string(subtitle)} }}
+    if here().page() > 1 {{ set text(font: {SANS}, size: 8pt, fill: luma(35%)); {string(subtitle)} }}
   }},
-  footer: context {{ set text(font: "{SANS}", size: 8pt, fill: luma(35%)); h(1fr); counter(page).display(); h(1fr) }})
-#set text(font: "{SERIF}", size: 11pt, lang: "en", region: "GB", hyphenate: false, fallback: true)
+  footer: context {{ set text(font: {SANS}, size: 8pt, fill: luma(35%)); h(1fr); counter(page).display(); h(1fr) }})
+#set text(font: {SERIF}, size: 11pt, lang: "en", region: "GB", hyphenate: false, fallback: true)
 #set smartquote(enabled: false)
 #set par(justify: true, leading: 0.62em, spacing: 0.95em)
 #set heading(numbering: none)
@@ -92,22 +97,22 @@ def preamble(title: str, author: str, subtitle: str, description: str = "", keyw
 #set table(stroke: 0.4pt + luma(60%), inset: 4pt)
 #show table: set text(size: 8.5pt)
 #set figure(numbering: none)  // the caption says the edition's own number ("Fig. 5: ...")
-#show figure.caption: set text(font: "{SANS}", size: 8.5pt)
-#let ed(body) = text(font: "{SANS}", size: 0.82em, fill: luma(25%), body)
+#show figure.caption: set text(font: {SANS}, size: 8.5pt)
+#let ed(body) = text(font: {SANS}, size: 0.82em, fill: luma(25%), body)
 #let edbox(title, body, breakable: true) = block(width: 100%, inset: 7pt, stroke: 0.4pt + luma(70%), fill: luma(97%), breakable: breakable, {{
-  set text(font: "{SANS}", size: 9pt, fill: luma(15%))
+  set text(font: {SANS}, size: 9pt, fill: luma(15%))
   set par(justify: false)
   if title != none {{ block(below: 0.6em, strong(title)) }}
   body
 }})
-#let label(name) = box(width: 0pt, place(dx: -16mm, dy: 0.1em, text(font: "{SANS}", size: 7.5pt, fill: luma(35%), name)))
+#let label(name) = box(width: 0pt, place(dx: -16mm, dy: 0.1em, text(font: {SANS}, size: 7.5pt, fill: luma(35%), name)))
 """
 
 
 def front_matter(title: str, edition: str, lines: list[str]) -> str:
     """A title page in the editors' type: the book, this edition's name, what it holds."""
     body = "".join(f"#par[{escape(line)}]\n" for line in lines)
-    return (f'#page(header: none)[#set text(font: "{SANS}")\n#v(30mm)\n#text(size: 20pt, weight: "bold")[{escape(title)}]\n'
+    return (f'#page(header: none)[#set text(font: {SANS})\n#v(30mm)\n#text(size: 20pt, weight: "bold")[{escape(title)}]\n'
             f"#v(4mm)\n#text(size: 13pt)[{escape(edition)}]\n#v(14mm)\n#set text(size: 10pt)\n{body}]\n")
 
 
@@ -214,7 +219,7 @@ class TypstTranslator(nodes.NodeVisitor):
         if isinstance(parent, nodes.section):
             level = self.section_level + self.options.get("level_offset", 0)
             editorial = "editorial" in node["classes"] or self.options.get("editorial_headings")
-            font = f', font: "{SANS}"' if editorial else ""
+            font = f', font: {SANS}' if editorial else ""
             self._open(f"\n#heading(level: {max(1, level)})[#text({font.lstrip(', ') or ''})[", "]]\n\n")
             return
         if isinstance(parent, nodes.table):
@@ -452,14 +457,14 @@ class TypstBuilder(Builder):
         source += front_matter(title, "A teaching edition", lines)
         # (the outline's own title would be a heading, which the page-breaking heading rule would
         # put on a page of its own, leaving a blank one)
-        source += (f'#page(header: none)[#set text(font: "{SANS}", size: 10pt)\n#v(16mm)\n'
+        source += (f'#page(header: none)[#set text(font: {SANS}, size: 10pt)\n#v(16mm)\n'
                    '#text(size: 17pt, weight: "bold")[Contents]\n#v(4mm)\n#outline(title: none, depth: 2)]\n')
         root = self.config.root_doc
         source += self.page(root)  # its title (the book's) is the first H1, before the parts
         for subtree in self.config.external_site_map.root.subtrees:
             pages = [item for item in subtree.items if isinstance(item, str)]
             if subtree.caption:
-                source += f'\n#heading(level: 1)[#text(font: "{SANS}")[{escape(subtree.caption)}]]\n'
+                source += f'\n#heading(level: 1)[#text(font: {SANS})[{escape(subtree.caption)}]]\n'
             source += "".join(self.page(doc, level_offset=1) for doc in pages)
         self.compile("book", source)
 
@@ -497,7 +502,7 @@ class TypstBuilder(Builder):
         return [d for d in toc if d in ESSAY or d in NOTEBOOKS and d in order]
 
     def handout_head(self, title: str) -> str:
-        return (f'#block(below: 6mm)[#set text(font: "{SANS}", size: 8.5pt, fill: luma(30%))\n'
+        return (f'#block(below: 6mm)[#set text(font: {SANS}, size: 8.5pt, fill: luma(30%))\n'
                 + escape(f"A handout from {self.config.project}, a teaching edition. Figures, exercises and "
                          "paragraph labels are numbered as in the full edition; the worked solutions are in "
                          "the web edition.") + "]\n")
@@ -513,7 +518,7 @@ class TypstBuilder(Builder):
             return ""
         paras = paragraphs().set_index("label")
         labels = [label for label in paras.index if label in labels]  # in the essay's order
-        out = [f'\n#heading(level: 1)[#text(font: "{SANS}")[{escape("The paragraphs of the essay this notebook cites")}]]\n']
+        out = [f'\n#heading(level: 1)[#text(font: {SANS})[{escape("The paragraphs of the essay this notebook cites")}]]\n']
         for label in labels:
             out.append(self.essay_paragraph(label))
         return "".join(out)
