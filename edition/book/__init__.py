@@ -19,3 +19,11 @@ def register(app, *, config: dict | None = None, transforms=(), post_transforms=
     for event, handler, *priority in events:
         app.connect(event, handler, *priority)
     return {"parallel_read_safe": parallel_read_safe, "parallel_write_safe": True, **metadata}
+
+
+def ancestor(node, *types):
+    """The node itself or its nearest ancestor that is one of `types` (docutils node classes); None
+    if there is none. "Is this inside a solution, a code block, a figure?" asked one way."""
+    while node is not None and not isinstance(node, types):
+        node = node.parent
+    return node

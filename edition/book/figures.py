@@ -31,7 +31,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from edition.book import register
+from edition.book import ancestor, register
 from edition.book.editions import is_print
 from edition.charts import values_of
 from edition.data.validate import spreadsheet_safe
@@ -204,11 +204,7 @@ def marks_node(figure: dict) -> Marks:
 def _in_solution(node: nodes.Node) -> bool:
     from sphinx_exercise.nodes import solution_node
 
-    while node is not None:
-        if isinstance(node, solution_node):
-            return True
-        node = node.parent
-    return False
+    return ancestor(node, solution_node) is not None
 
 
 def record(env: BuildEnvironment) -> dict[str, Figure]:
@@ -225,9 +221,7 @@ class RecordFigures(SphinxTransform):
     def apply(self) -> None:
         figures = record(self.env)
         for drawn in list(self.document.findall(Marks)):
-            figure = drawn.parent
-            while figure is not None and not isinstance(figure, nodes.figure):
-                figure = figure.parent
+            figure = ancestor(drawn.parent, nodes.figure)
             names = figure["names"] if figure is not None else []
             if names:
                 figures[names[0]] = Figure(doc=self.env.docname, solution=_in_solution(figure),

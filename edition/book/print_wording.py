@@ -16,7 +16,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from edition.book import register
+from edition.book import ancestor, register
 from edition.book.editions import is_print
 
 logger = logging.getLogger(__name__)
@@ -63,14 +63,6 @@ def print_wording(text: str, handout: bool = False) -> str:
     return text
 
 
-def _in_code(node: nodes.Node) -> bool:
-    while node is not None:
-        if isinstance(node, CODE):
-            return True
-        node = node.parent
-    return False
-
-
 class PrintWording(SphinxPostTransform):
     """Print editions: the screen's sentences in their print wording; "hover" left nowhere but code."""
 
@@ -80,7 +72,7 @@ class PrintWording(SphinxPostTransform):
         if not is_print(self.app):
             return
         for text in list(self.document.findall(nodes.Text)):
-            if _in_code(text) or not SCREEN_ONLY.search(text):
+            if ancestor(text, *CODE) or not SCREEN_ONLY.search(text):
                 continue
             worded = print_wording(str(text), handout=self.app.builder.name == "typst"
                                    and getattr(self.config, "edition_typst", "") == "handouts")

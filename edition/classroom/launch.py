@@ -38,7 +38,7 @@ from urllib.parse import urlencode
 from sphinx.application import Sphinx
 
 from edition.book import register
-from edition.book.plotly_outputs import edition_of
+from edition.book.editions import edition_of
 
 PAGES_BRANCH = "gh-pages"  # where `make publish` and the deployment workflow put the book
 KIT = "classroom"          # the classroom kit, unpacked, in the published book

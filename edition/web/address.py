@@ -32,7 +32,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from edition.book import register
-from edition.book.plotly_outputs import edition_of
+from edition.book.editions import edition_of
 from edition.paths import PARAGRAPH
 
 SITEMAP = "sitemap.xml"

@@ -37,7 +37,8 @@ from docutils.parsers.rst import Directive
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from edition.book.plotly_outputs import edition_of, script_json
+from edition.book.editions import edition_of
+from edition.book.plotly_outputs import script_json
 from edition.book import register
 
 EDITION_TITLE = "The Communist Left in Russia 1918-1930 Part 2: A Teaching Edition"

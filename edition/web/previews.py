@@ -30,8 +30,9 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.paths import LABEL
-from edition.book.plotly_outputs import edition_of, script_json
-from edition.book import register
+from edition.book.editions import edition_of
+from edition.book.plotly_outputs import script_json
+from edition.book import ancestor, register
 
 MAX_CHARS = 480  # a preview is a glimpse: about four lines of a phone's width
 
@@ -45,8 +46,7 @@ def shorten(text: str, limit: int = MAX_CHARS) -> str:
 
 
 def _section_title(node: nodes.Node) -> str:
-    while node is not None and not isinstance(node, nodes.section):
-        node = node.parent
+    node = ancestor(node, nodes.section)
     title = node.next_node(nodes.title) if node is not None else None
     return title.astext() if title is not None else ""
 

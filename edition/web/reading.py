@@ -36,7 +36,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition.essay import ESSAY
-from edition.book.plotly_outputs import edition_of
+from edition.book.editions import edition_of
 from edition.book import register
 
 LAYERS = {"essay": "Essay", "notes": "Essay + editors' notes", "data": "Essay + notes + data"}

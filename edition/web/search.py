@@ -26,7 +26,7 @@ from sphinx.application import Sphinx
 
 from edition.derived import write_atomic
 from edition.paths import LABEL
-from edition.book.plotly_outputs import edition_of
+from edition.book.editions import edition_of
 from edition.book import register
 
 # iuliia's schemes for the systems a reader meets in catalogues and books.
