@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from edition.derived import write_atomic
 from edition.book import ancestor, register
 from edition.book.editions import is_print
 from edition.charts import values_of
@@ -342,11 +342,7 @@ def _write_csv(app: Sphinx, exception: Exception | None) -> None:
     for name, fig in main_figures(app.env).items():
         if not fig.rows:
             continue
-        path, text = folder / f"{name}.csv", csv_text(fig.header, fig.rows)
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            tmp = path.with_suffix(".csv.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)
+        write_atomic(folder / f"{name}.csv", csv_text(fig.header, fig.rows).encode("utf-8"))
 
 
 def digest(env: BuildEnvironment) -> str:

@@ -26,6 +26,7 @@ from jupyter_cache import get_cache
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from edition.derived import write_atomic
 from edition.book.editions import edition_of
 from edition.paths import PACKAGE, ROOT
 from edition.readlog import current, read_log
@@ -72,11 +73,8 @@ def _load_state(env) -> dict:
 
 
 def _save_state(env, state: dict) -> None:
-    path = _cache_dir(env) / STATE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)  # atomic: a reader sees the old record or the new, never half
+    # atomic: a reader sees the old record or the new, never half
+    write_atomic(_cache_dir(env) / STATE, json.dumps(state, indent=1, sort_keys=True).encode("utf-8"))
 
 
 def is_fresh(record: dict | None, package: str) -> bool:

@@ -28,6 +28,7 @@ from docutils import nodes
 from myst_nb.core.render import MimeData
 from sphinx.application import Sphinx
 
+from edition.derived import write_atomic
 from edition.book import figures, register
 from edition.book.editions import edition_of
 from edition.paths import PACKAGE
@@ -163,10 +164,7 @@ def png(figure: dict, cache_dir: Path) -> bytes:
     with warnings.catch_warnings():  # plotly notes that kaleido's server has its options already
         warnings.filterwarnings("ignore", "The kopts argument is ignored", UserWarning)
         image = pio.to_image(figure, format="png", scale=PRINT_SCALE)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(image)
-    os.replace(tmp, cached)
+    write_atomic(cached, image)
     return image
 
 
