@@ -12,11 +12,12 @@ from bs4 import BeautifulSoup
 
 from edition.book.print_wording import PRINT_WORDING, SCREEN_ONLY, print_wording
 from edition.essay import ESSAY
-from edition.print.typst import NOTEBOOKS
+from notebooks import notebooks
 from fidelity import ROOT
 from printed import page_texts, runs
 
 BUILD = ROOT / "_build"
+NOTEBOOKS = [p.stem for p in notebooks()]  # every page with a kernelspec, as the handouts find them
 PDFS = [BUILD / "pdf" / "book.pdf", BUILD / "reading" / "reading.pdf"] + [
     BUILD / "handouts" / f"{doc}.pdf" for doc in ESSAY + NOTEBOOKS]
 EPUB = BUILD / "epub" / "book.epub"

@@ -55,6 +55,17 @@ def is_notebook(text: str) -> bool:
     return text.startswith("---") and "kernelspec:" in text.split("\n---", 1)[0]
 
 
+def notebook_pages(app: Sphinx) -> list[str]:
+    """The pages myst-nb reads as notebooks (front matter with a kernelspec), in name order: the
+    book's one list of them, found once per build (plug-ins ask for every page written)."""
+    cached = getattr(app, "_edition_notebook_pages", None)
+    if cached is not None and cached[0] == app.env.found_docs:
+        return cached[1]
+    found = [d for d in sorted(app.env.found_docs) if is_notebook(_text(app.env, d))]
+    app._edition_notebook_pages = (set(app.env.found_docs), found)
+    return found
+
+
 def _text(env, docname: str) -> str:
     path = Path(env.doc2path(docname))
     return path.read_text(encoding="utf-8") if path.suffix == ".md" else ""

@@ -142,9 +142,9 @@ def wanted(app: Sphinx) -> bool:
 def _buttons(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if edition_of(app) != "html" or doctree is None:
         return
-    from edition.classroom.teaching import notebook_docs
+    from edition.book.freshness import notebook_pages
 
-    if pagename not in notebook_docs(app):
+    if pagename not in notebook_pages(app):
         return
     options, repository = _settings(app)
     buttons = launch_links(options, repository, f"{KIT}/{Path(pagename).name}.ipynb")
@@ -194,7 +194,7 @@ def _kit(app: Sphinx, exception) -> None:
         return
     import shutil
 
-    from edition.classroom.teaching import notebook_docs
+    from edition.book.freshness import notebook_pages
     from edition.derived import write_atomic
     from edition.web.address import base_url
 
@@ -205,7 +205,7 @@ def _kit(app: Sphinx, exception) -> None:
     options, repository = _settings(app)
     base = base_url(app.config.html_baseurl)
     zips, cells = {}, {}
-    for docname in notebook_docs(app):
+    for docname in notebook_pages(app):
         notebook = Path(docname).name
         zips[notebook] = (Path(app.outdir) / "_sources" / f"{docname}.zip").read_bytes()
         if (options.get("colab_url") or "").strip():

@@ -43,7 +43,7 @@ from sphinx.util.osutil import relative_uri
 
 from edition.essay import ESSAY
 
-from edition.book.freshness import build_package, is_notebook
+from edition.book.freshness import build_package, notebook_pages
 from edition.book.editions import edition_of, is_print
 from edition.book import register
 
@@ -150,18 +150,6 @@ class Solutions(SphinxPostTransform):
                 section["ids"] = [f"{owner}-content" if owner else i for i in section["ids"]]
 
 
-def notebook_docs(app: Sphinx) -> list[str]:
-    """The notebook pages, found once per build (asked for every page written)."""
-    cached = getattr(app, "_edition_notebook_docs", None)
-    if cached is not None and cached[0] == app.env.found_docs:
-        return cached[1]
-    found = []
-    for docname in sorted(app.env.found_docs):
-        path = Path(app.env.doc2path(docname))
-        if path.suffix == ".md" and is_notebook(path.read_text(encoding="utf-8")):
-            found.append(docname)
-    app._edition_notebook_docs = (set(app.env.found_docs), found)
-    return found
 
 
 def _web(app: Sphinx) -> bool:
@@ -204,7 +192,7 @@ class DownloadLink(SphinxPostTransform):
     default_priority = 100
 
     def run(self, **kwargs) -> None:
-        if not _web(self.app) or self.env.docname not in notebook_docs(self.app):
+        if not _web(self.app) or self.env.docname not in notebook_pages(self.app):
             return
         docname = self.env.docname
         href = relative_uri(self.app.builder.get_target_uri(docname), f"_sources/{docname}.zip")
@@ -223,7 +211,7 @@ class DownloadLink(SphinxPostTransform):
 
 
 def _ipynb_in_download_menu(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    if _web(app) and doctree is not None and pagename in notebook_docs(app):
+    if _web(app) and doctree is not None and pagename in notebook_pages(app):
         context["ipynb_source"] = pagename + ".ipynb"
 
 
@@ -249,7 +237,7 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     shared = fingerprint(build_package(app.env),
                          sorted(DATA_DIR.glob("*.*")), [_heading(p) for p in sorted(chapters.glob("*.md"))])
     essay = [chapters / f"{name}.md" for name in ESSAY]  # the zips carry the essay's chapters
-    for docname in notebook_docs(app):
+    for docname in notebook_pages(app):
         source = Path(app.env.doc2path(docname))
         target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
         refresh(target, fingerprint(shared, source), lambda: _student_notebook(source), record)

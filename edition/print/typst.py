@@ -42,6 +42,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from html.parser import HTMLParser
 from edition.essay import ESSAY
 from edition.book import register
+from edition.book.freshness import notebook_pages
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,6 @@ SERIF = '("Libertinus Serif", "Noto Serif CJK SC")'
 SANS = '("FreeSans", "Noto Sans CJK SC")'
 MONO = "DejaVu Sans Mono"
 FONT_PATHS = ["/usr/share/fonts"]  # FreeSans (fonts-freefont-otf), Noto CJK and Amiri for data in other scripts
-NOTEBOOKS = ["chronology", "membership", "publications", "repression"]
 # Characters with a meaning in Typst markup are written as escapes: text stays text (a dataset's
 # "#" or "*" is never code or markup), and "--", "...", quotes are not turned into dashes, an
 # ellipsis or curly quotes (the essay's punctuation reaches the reader unchanged).
@@ -492,14 +492,13 @@ class TypstBuilder(Builder):
             title = self.env.titles[docname].astext()
             source = preamble(f"{title} (handout)", "C. D. Ward", f"Handout: {title}")
             source += self.page(docname, lead=self.handout_head(title))
-            if doc in NOTEBOOKS:
+            if docname in notebook_pages(self.app):
                 source += self.paragraphs_cited(docname)
             self.compile(doc, source)
 
     def handout_docs(self) -> list[str]:
-        order = [d.removeprefix("chapters/") for d in self.env.found_docs]
-        toc = [d.removeprefix("chapters/") for d in _toc_order(self)]
-        return [d for d in toc if d in ESSAY or d in NOTEBOOKS and d in order]
+        return [d.removeprefix("chapters/") for d in _toc_order(self)
+                if d.removeprefix("chapters/") in ESSAY or d in notebook_pages(self.app)]
 
     def handout_head(self, title: str) -> str:
         return (f'#block(below: 6mm)[#set text(font: {SANS}, size: 8.5pt, fill: luma(30%))\n'

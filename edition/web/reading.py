@@ -38,6 +38,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from edition.essay import ESSAY
 from edition.book.editions import edition_of
 from edition.book import register
+from edition.book.freshness import notebook_pages
 
 LAYERS = {"essay": "Essay", "notes": "Essay + editors' notes", "data": "Essay + notes + data"}
 DEFAULT_LAYER = "notes"
@@ -50,12 +51,6 @@ FAVICON = Path(__file__).parent / "static" / "favicon.svg"
 
 def is_essay(docname: str) -> bool:
     return docname.removeprefix("chapters/") in ESSAY
-
-
-def is_notebook(doctree) -> bool:
-    """A page with code cells (a MyST notebook)."""
-    return doctree is not None and any(
-        "cell_input" in n.get("classes", []) for n in doctree.findall(nodes.container))
 
 
 def layer_switch(layers: dict = LAYERS, name: str = "reading-layer", key: str = STORAGE_KEY) -> str:
@@ -97,7 +92,7 @@ class WebReading(SphinxPostTransform):
             return
         if is_essay(self.env.docname):
             switch = layer_switch()
-        elif is_notebook(self.document):
+        elif self.env.docname in notebook_pages(self.app):
             switch = layer_switch(CODE_LAYERS, "code-layer", CODE_KEY)
         else:
             return
@@ -113,7 +108,7 @@ def _page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None
     if is_essay(pagename):
         # before the page is drawn, so that it never flashes the wrong layer
         app.add_js_file(None, priority=100, body=_early_script("readingLayer", STORAGE_KEY, DEFAULT_LAYER, list(LAYERS)))
-    elif is_notebook(doctree):
+    elif pagename in notebook_pages(app):
         app.add_js_file(None, priority=100, body=_early_script("codeLayer", CODE_KEY, DEFAULT_CODE, list(CODE_LAYERS)))
     app.add_js_file("edition.js", defer="defer")
     if "citation-list" in context.get("body", ""):
