@@ -28,6 +28,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from edition.classroom.student_notebook import GATED_SOLUTION, solutions, without_solutions
+from fidelity import ROOT
 from notebooks import build, copy_book, front_door, notebooks
 from test_numbering import numbers_in_markup
 
@@ -224,6 +225,30 @@ def test_omit_keeps_the_exercises_and_their_checks_and_says_where_the_solutions_
         assert cells.count("**Exercise") == len(exercises) and all(f'check("{label}")' in cells for label in checked)
         md = (html_dir / "_sources" / "chapters" / f"{path.stem}.md").read_text(encoding="utf-8")
         assert md == without_solutions(source) and md.count("teacher's edition") == len(exercises)
+
+
+def teachers_answers() -> list[str]:
+    """Sentences of the teacher's guide's answers and marking notes (its `{.teachers-only}` section)."""
+    source = (ROOT / "chapters" / "teachers-guide.md").read_text(encoding="utf-8")
+    section = source.split("{.teachers-only}\n", 1)[1]
+    return [s for s in (line.strip(" -*") for line in section.splitlines())
+            if len(s) > 40 and not set(s) & set("{`*'\"")][:12]  # no markup, no quotes (Sphinx curls them)
+
+
+def test_omit_leaves_the_teachers_answers_out_and_says_where_they_are(book, html_dir):
+    """The students' edition holds no answer: not the worked solutions, and not the teacher's
+    guide's answers and marking notes (rubric, points to look for), in any page, search index or
+    source copy; the hide edition (the main build) has them."""
+    needles = teachers_answers()
+    assert len(needles) >= 8
+    main = (html_dir / "chapters" / "teachers-guide.html").read_text(encoding="utf-8")
+    assert all(html.escape(n, quote=False) in main for n in needles)  # the needles find the section
+    files = published_files(book / "_build" / "html")
+    leaked = sorted({name for name, text in files.items() for n in needles if n in text or html.escape(n, quote=False) in text})
+    assert not leaked, leaked
+    soup = BeautifulSoup((book / "_build/html/chapters/teachers-guide.html").read_text(encoding="utf-8"), "html.parser")
+    assert "Answers and marking notes" not in [h.get_text(strip=True).rstrip("#") for h in soup.select("h2")]
+    assert "teacher's edition" in soup.select("p.editorial.solution-omitted")[-1].get_text()
 
 
 def test_omit_again_is_up_to_date(book):

@@ -41,6 +41,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
+from edition.classroom.student_notebook import SECTION_LEFT_OUT, TEACHERS_ONLY
+from edition.derived import write_atomic
 from edition.essay import ESSAY
 
 from edition.book.freshness import build_package, notebook_pages
@@ -124,6 +126,12 @@ class SolutionsLeftOut(SphinxTransform):
             else:
                 node.replace_self(nodes.paragraph("", "", nodes.strong("", OMITTED_HERE[0]), nodes.Text(OMITTED_HERE[1]),
                                                   classes=["editorial", "solution-omitted"]))
+        for section in list(self.document.findall(nodes.section)):
+            if TEACHERS_ONLY in section["classes"]:  # the teacher's guide's answers and marking notes
+                words = SECTION_LEFT_OUT.replace("the teacher's edition", "the web edition") if printed else SECTION_LEFT_OUT
+                head, _, rest = words.strip().partition(":** ")
+                section.replace_self(nodes.paragraph("", "", nodes.strong("", head.strip("*") + ":"), nodes.Text(" " + rest),
+                                                     classes=["editorial", "solution-omitted"]))
         for node in list(self.document.findall(nodes.Element)):
             if "exercises-intro" in node.get("classes", []):
                 note = nodes.paragraph("", PRINTED_NOTE if printed else OMITTED_NOTE,
@@ -271,12 +279,11 @@ def _sources_without_solutions(app: Sphinx, exception: Exception | None) -> None
     if exception is not None or not _web(app) or app.config.edition_solutions != "omit" or not app.config.html_copy_source:
         return
     from edition.classroom.student_notebook import without_solutions
-    from edition.derived import write_atomic
 
     for docname in sorted(app.env.found_docs):
         source = Path(app.env.doc2path(docname))
         text = source.read_text(encoding="utf-8")
-        if "{solution" not in text:
+        if "{solution" not in text and "{." + TEACHERS_ONLY + "}" not in text:
             continue
         name = docname + source.suffix
         if source.suffix != app.config.html_sourcelink_suffix:
