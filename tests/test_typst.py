@@ -17,9 +17,12 @@ import yaml
 
 from edition.book.print_wording import print_wording
 from edition.essay import ESSAY, paragraphs
-from edition.print.typst import NOTEBOOKS, compile_pdf
+from edition.print.typst import compile_pdf
+from notebooks import notebooks
 from fidelity import ROOT, first_difference, seed_parts, words
 from printed import dehyphenate, page_title, serif_words, source_figures
+
+NOTEBOOKS = [p.stem for p in notebooks()]  # the pages with a kernelspec, as the handouts find them
 
 READING = ROOT / "_build" / "reading" / "reading.pdf"
 HANDOUTS = ROOT / "_build" / "handouts"
