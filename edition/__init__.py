@@ -27,6 +27,7 @@ _config.yml): `setup` below registers every plug-in, once, in this order.
 """
 
 PLUG_INS = [
+    "edition.book.folders",         # where the data and chapters are: settings, from the book's folder
     "edition.book.labels",          # paragraph labels, note anchors, editorial titles
     "edition.book.bibliography",    # the list of works (its own page in print)
     "edition.print.epub",           # the EPUB: no scripts, its own CSS, a table of contents in parts

@@ -46,9 +46,9 @@ def paragraphs(chapters: Path = CHAPTERS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def paragraphs_digest() -> str:
+def paragraphs_digest(chapters: Path = CHAPTERS) -> str:
     """A hash of the essay's labelled paragraphs as paragraphs() reads them now."""
-    return _digest(_rows(CHAPTERS))
+    return _digest(_rows(chapters))
 
 
 def _digest(rows: list[dict]) -> str:

@@ -241,13 +241,13 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     chapter titles, data/ (the citations' text) and the edition package (the conversion)."""
     if exception is not None or not _web(app):
         return
-    from edition.data import DATA_DIR
+    from edition.book.folders import chapters_dir, data_dir
     from edition.derived import Record, fingerprint, refresh
 
     record = Record(Path(app.doctreedir) / "edition-derived.json")
-    chapters = Path(app.srcdir) / "chapters"
+    chapters = chapters_dir(app)
     shared = fingerprint(build_package(app.env),
-                         sorted(DATA_DIR.glob("*.*")), [_heading(p) for p in sorted(chapters.glob("*.md"))])
+                         sorted(data_dir(app).glob("*.*")), [_heading(p) for p in sorted(chapters.glob("*.md"))])
     essay = [chapters / f"{name}.md" for name in ESSAY]  # the zips carry the essay's chapters
     for docname in notebook_docs(app):
         source = Path(app.env.doc2path(docname))
