@@ -140,3 +140,12 @@ def test_citations_name_the_books_own_year(html):
     ris = (html / "_static" / "citations" / "ward-paragraphs.ris").read_text(encoding="utf-8")
     assert ris.count("TY  - CHAP") == 2  # the fixture's two labelled paragraphs, cr-1 and wg-1
     assert "PY  - 2026" in ris and "SE  - The Workers' Group" in ris
+
+
+def test_the_students_notebook_has_the_exercise_and_its_check_but_no_solution(html):
+    import nbformat
+
+    notebook = nbformat.read(html / "_sources" / "chapters" / "numbers.ipynb", as_version=4)
+    text = "\n".join(cell.source for cell in notebook.cells)
+    assert "(Count the rows)**\n\nHow many rows are there?" in text and 'check("numbers-ex-1")' in text
+    assert "count = len(rows)" not in text and "{solution" not in text

@@ -252,7 +252,7 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     for docname in notebook_docs(app):
         source = Path(app.env.doc2path(docname))
         target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
-        refresh(target, fingerprint(shared, source), lambda: _student_notebook(source), record)
+        refresh(target, fingerprint(shared, source), lambda: _student_notebook(source, chapters, data_dir(app)), record)
         refresh(target.with_suffix(".zip"), fingerprint(shared, source, essay),
                 lambda: _notebook_zip(Path(docname).name, target.read_bytes()), record)
     record.save()
@@ -298,11 +298,11 @@ def _sources_without_solutions(app: Sphinx, exception: Exception | None) -> None
             write_atomic(target, without_solutions(text).encode("utf-8"))
 
 
-def _student_notebook(source: Path) -> bytes:
+def _student_notebook(source: Path, chapters: Path, data: Path) -> bytes:
     import nbformat
 
     from edition.classroom.student_notebook import student_notebook
-    text = nbformat.writes(student_notebook(source))
+    text = nbformat.writes(student_notebook(source, chapters, data))
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")  # as nbformat.write() writes it
 
 
