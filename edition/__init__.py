@@ -12,9 +12,9 @@ imports only from its own layer or the ones above it in this list (tests/test_la
    checks/           "Check your answer" cells (public.py), hand_in (handin.py); hidden.py grades
 4. book/             the Sphinx plug-ins every edition shares: the book's folders as settings read
                      against app.srcdir (folders.py: no plug-in takes a folder from paths.py),
-                     paragraph labels, chart outputs and the figure record (what each chart draws), the apparatus linking text and data,
-                     the who's who and data dictionary, the bibliography, notebook freshness,
-                     notebooks executed side by side
+                     paragraph labels, chart outputs and the figure record (what each chart
+                     draws), the apparatus linking text and data, the who's who and data
+                     dictionary, the bibliography, notebook freshness, notebooks executed side by side
 5. web/              the HTML book as read: reading layers, previews of every link, citations of
                      every paragraph, search with every spelling, static scripts, `make serve`
    print/            the EPUB, the Typst editions (the PDF, the reading edition, the handouts);
