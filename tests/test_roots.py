@@ -5,6 +5,8 @@ of the repository and no kernel: the notebook's cells are read, not run (execute
 
 Its data package is in dataset/, not data/ (edition_data_dir: dataset), so every test here also
 shows that the plug-ins take their folders from the build's settings (edition/book/folders.py).
+Its rows follow the book's own schema: data/datapackage.json is copied in at each build, so a
+change of schema reaches the fixture (and a column the fixture lacks fails its validation).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from bs4 import BeautifulSoup
 pytestmark = pytest.mark.check
 
 ROOTS = Path(__file__).resolve().parent / "roots"
+SCHEMA = ROOTS.parent.parent / "data" / "datapackage.json"  # the book's descriptor
 
 
 def build(tmp: Path, builder: str = "html", root: str = "test-book", **settings):
@@ -30,6 +33,7 @@ def build(tmp: Path, builder: str = "html", root: str = "test-book", **settings)
 
     src = tmp / root
     shutil.copytree(ROOTS / root, src)
+    shutil.copy(SCHEMA, src / "dataset" / "datapackage.json")
     (src / "references.bib").write_text(render(src / "dataset"), encoding="utf-8")  # as edition/build.py makes it
     config, _ = get_final_config(user_yaml=src / "_config.yml", sourcedir=src,
                                  cli_config={"latex_individualpages": False, "external_toc_path": (src / "_toc.yml").as_posix()})
