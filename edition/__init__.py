@@ -1,7 +1,8 @@
 """The edition's helper package. Its folders are named for whom they serve, in layers: a module
 imports only from its own layer or the ones above it in this list (tests/test_layout.py checks it).
 
-1. paths.py          where the book's parts are, and the patterns of paragraph and note labels
+1. paths.py          where this repository's parts are (for the notebooks, the zips, build.py),
+                     and the patterns of paragraph and note labels
 2. essay.py          the essay's labelled paragraphs as a table        (notebooks, plug-ins, tests)
    readlog.py        what a notebook's kernel reads, for the freshness check
    derived.py        derived files rewritten only when their inputs changed, atomically
@@ -9,10 +10,11 @@ imports only from its own layer or the ones above it in this list (tests/test_la
    charts.py         the house chart style: `charts.use()`, one colour per category (notebooks)
    maps.py           maps that carry their own coastlines (coastline-110m.json; no request)
    checks/           "Check your answer" cells (public.py), hand_in (handin.py); hidden.py grades
-4. book/             the Sphinx plug-ins every edition shares: paragraph labels, chart outputs and
-                     the figure record (what each chart draws), the apparatus linking text and data,
-                     the who's who and data dictionary, the bibliography, notebook freshness,
-                     notebooks executed side by side
+4. book/             the Sphinx plug-ins every edition shares: the book's folders as settings read
+                     against app.srcdir (folders.py: no plug-in takes a folder from paths.py),
+                     paragraph labels, chart outputs and the figure record (what each chart
+                     draws), the apparatus linking text and data, the who's who and data
+                     dictionary, the bibliography, notebook freshness, notebooks executed side by side
 5. web/              the HTML book as read: reading layers, previews of every link, citations of
                      every paragraph, search with every spelling, static scripts, `make serve`
    print/            the EPUB, the Typst editions (the PDF, the reading edition, the handouts);
@@ -27,6 +29,7 @@ _config.yml): `setup` below registers every plug-in, once, in this order.
 """
 
 PLUG_INS = [
+    "edition.book.folders",         # where the data and chapters are: settings, from the book's folder
     "edition.book.labels",          # paragraph labels, note anchors, editorial titles
     "edition.book.bibliography",    # the list of works (its own page in print)
     "edition.print.epub",           # the EPUB: no scripts, its own CSS, a table of contents in parts

@@ -78,8 +78,8 @@ def refresh_bibliography() -> None:
     """references.bib is made from data/sources.csv; rewritten (atomically) only when it differs."""
     from edition.book.bibliography import BIB, render
 
-    if write_atomic(BIB, render().encode("utf-8")):
-        say(f"{BIB.name} updated from data/sources.csv.")
+    if write_atomic(ROOT / BIB, render(ROOT / "data").encode("utf-8")):
+        say(f"{BIB} updated from data/sources.csv.")
 
 
 CHECKED = STAGE / "data-checked"  # the inputs' fingerprint when they were last found valid

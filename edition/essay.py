@@ -46,9 +46,10 @@ def paragraphs(chapters: Path = CHAPTERS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def paragraphs_digest() -> str:
-    """A hash of the essay's labelled paragraphs as paragraphs() reads them now."""
-    return _digest(_rows(CHAPTERS))
+def paragraphs_digest(chapters: Path | None = None) -> str:
+    """A hash of the essay's labelled paragraphs as paragraphs() reads them now (in the book's
+    chapters unless told: CHAPTERS is read at the call, as readlog's check reads it)."""
+    return _digest(_rows(chapters or CHAPTERS))
 
 
 def _digest(rows: list[dict]) -> str:

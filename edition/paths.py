@@ -6,7 +6,6 @@ checks the layers).
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent  # edition/
@@ -14,8 +13,6 @@ ROOT = PACKAGE.parent                      # the book: _config.yml, chapters/, d
 CHAPTERS = ROOT / "chapters"
 DATA_DIR = ROOT / "data"
 BUILD = ROOT / "_build"
-# Scripts fetched from the npm registry by `make book` (Makefile: VENDORED), beside the venv's packages.
-VENDOR = Path(sys.prefix) / "vendor"
 
 # Paragraph labels of the essay: cr-1, wt-3, wg-14, lo-2, end-5 (see chapters/editing.md), and the
 # author's numbered notes, cited as note-1 ... note-5.

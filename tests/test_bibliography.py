@@ -37,7 +37,7 @@ def test_what_the_title_does_not_say_is_kept():
 
 
 def test_references_bib_is_up_to_date():
-    assert (ROOT / "references.bib").read_text(encoding="utf-8") == render()
+    assert (ROOT / "references.bib").read_text(encoding="utf-8") == render(DATA_DIR)
 
 
 def test_no_source_printed_with_a_repeat(html_dir):

@@ -100,3 +100,47 @@ def test_the_book_loads_one_extension():
 
     config = yaml.safe_load((PACKAGE.parent / "_config.yml").read_text(encoding="utf-8"))
     assert config["sphinx"]["extra_extensions"] == ["edition"]
+
+
+def path_globals_used(path: Path) -> list[str]:
+    """The folders of edition.paths (every Path it holds: ROOT, DATA_DIR, CHAPTERS ...) that a module
+    takes, by `from edition.paths import X`, `from edition.data import DATA_DIR` (its re-export) or
+    `edition.paths.X`, anywhere in the module (a function's own import too). Comments do not count."""
+    import edition.paths
+
+    folders = {name for name, value in vars(edition.paths).items() if isinstance(value, Path)}
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module in ("edition.paths", "edition.data"):
+            found += [f"{node.module}.{a.name}" for a in node.names if a.name in folders or a.name == "*"]
+        elif isinstance(node, ast.ImportFrom) and node.module == "edition" and any(a.name == "paths" for a in node.names):
+            found.append("edition.paths (the module)")
+        elif isinstance(node, ast.Attribute) and node.attr in folders and ast.unparse(node.value).endswith("paths"):
+            found.append(ast.unparse(node))
+    return found
+
+
+def test_no_plug_in_takes_a_folder_from_a_global():
+    """The Sphinx side (the plug-ins of edition/__init__.py's PLUG_INS, and all of book/, web/, print/)
+    reads its folders from the build's settings (edition/book/folders.py: app.srcdir and
+    edition_data_dir ...), so a test can build a small book of its own (tests/roots/)."""
+    from edition import PLUG_INS
+
+    modules = {p for folder in ("book", "web", "print") for p in (PACKAGE / folder).rglob("*.py")}
+    modules |= {PACKAGE.parent / (name.replace(".", "/") + ".py") for name in PLUG_INS if name.startswith("edition.")}
+    assert len(modules) > 20 and all(p.is_file() for p in modules)
+    found = {module_name(p): used for p in sorted(modules) if (used := path_globals_used(p))}
+    assert not found, f"these plug-ins take a folder from edition.paths; ask edition/book/folders.py instead: {found}"
+
+
+def test_the_path_globals_check_sees_every_form(tmp_path):
+    """The check above is not fooled by the forms an import can take, nor by a comment."""
+    cases = {"from edition.paths import LABEL, ROOT\n": ["edition.paths.ROOT"],
+             "def f():\n    from edition.data import DATA_DIR\n": ["edition.data.DATA_DIR"],
+             "import edition.paths\nx = edition.paths.CHAPTERS / 'a.md'\n": ["edition.paths.CHAPTERS"],
+             "from edition import paths\n": ["edition.paths (the module)"],
+             "# from edition.paths import ROOT\nfrom edition.paths import LABEL, NOTE_DEFINITION\n": []}
+    for source, expected in cases.items():
+        module = tmp_path / "m.py"
+        module.write_text(source, encoding="utf-8")
+        assert path_globals_used(module) == expected, source

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from browser import CHROMIUM, browser, serve
-from fidelity import HTML
+from fidelity import HTML, ROOT
 
 pytestmark = [pytest.mark.book]
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM),
@@ -262,7 +262,7 @@ def test_search_index_holds_words_not_ids(html_dir):
 
     text = (html_dir / "_static" / "edition-search-index.js").read_text(encoding="utf-8")
     index = json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))
-    ids = row_ids()
+    ids = row_ids(ROOT / "data")
     words = {w for e in index["entries"] for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", e["x"])}
     assert not words & ids, sorted(words & ids)[:10]
     assert not [w for w in words if w.startswith("fig-")]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import quote
 
 from docutils import nodes
@@ -32,8 +33,9 @@ from edition.book.labels import paragraph_labels
 from edition.charts import source_names, when
 from edition.data import load, references
 from edition.essay import ESSAY
-from edition.paths import CHAPTERS, DATA_DIR, LABEL, NOTE_DEFINITION, NOTE_LABEL
+from edition.paths import LABEL, NOTE_DEFINITION, NOTE_LABEL
 from edition.book.figures import main_figures
+from edition.book.folders import chapters_dir, data_dir
 from edition.book import register
 
 
@@ -49,32 +51,30 @@ def labels_of(value) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _tables(stamp: tuple) -> dict:
-    found = {name: load(name) for name in
+    data = Path(stamp[0])
+    found = {name: load(name, data) for name in
              ("events", "publications", "memberships", "size_estimates", "quotations", "disputes", "people", "groups",
               "happenings", "attestations")}
-    return found | {"references": references()}
+    return found | {"references": references(data)}
 
 
-def tables() -> dict:
-    return _tables(_stamp())
+def tables(data: Path) -> dict:
+    return _tables(_stamp(data))
 
 
-def _stamp() -> tuple:
-    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(DATA_DIR.glob("*")))
+def _stamp(data: Path) -> tuple:
+    return (str(data),) + tuple((p.name, p.stat().st_mtime_ns) for p in sorted(data.glob("*")))
 
 
-def reference(source_id: str) -> str:
-    return tables()["references"][source_id]
-
-
-def rows_by_paragraph() -> dict[str, list[dict]]:
+def rows_by_paragraph(data: Path) -> dict[str, list[dict]]:
     """label -> the dataset rows citing it: table, id, date, what, source, dispute."""
-    return _rows_by_paragraph(_stamp())
+    return _rows_by_paragraph(_stamp(data))
 
 
 @lru_cache(maxsize=1)  # once per state of data/, as tables(): every essay page asks for it
 def _rows_by_paragraph(stamp: tuple) -> dict[str, list[dict]]:
     t = _tables(stamp)
+    cited = t["references"]
     people = t["people"].set_index("person_id")["name"]
     groups = t["groups"].set_index("group_id")["short_name"]
     what = {
@@ -97,7 +97,7 @@ def _rows_by_paragraph(stamp: tuple) -> dict[str, list[dict]]:
             own = when(r.get("date_start"), r.get("date_end")) if r.get("date_start") is not None else "undated"
             when_agreed, sources = agreed.get(r[key], (own, [r["source_id"]]))
             row = dict(table=table, id=r[key], date=r.get("date_text") or "undated", what=describe(r),
-                       source=reference(r["source_id"]), dispute=r.get("dispute_id"), when=when_agreed,
+                       source=cited[r["source_id"]], dispute=r.get("dispute_id"), when=when_agreed,
                        sources=sources)
             for label in r["paragraph"].split(";"):
                 found[label].append(row)
@@ -111,7 +111,7 @@ def _rows_by_paragraph(stamp: tuple) -> dict[str, list[dict]]:
             table="quotations", id=r["quote_id"], date="undated" if text is None else text["date_text"] or "undated",
             what="The quotation comes from " + ("an unidentified text" if text is None else text["title"])
                  + (" (the editors' attribution)" if r["uncertain"] else ""),
-            source=reference(r["source_id"]), dispute=None))
+            source=cited[r["source_id"]], dispute=None))
     return found
 
 
@@ -165,9 +165,9 @@ def _after(node: nodes.Element, new: nodes.Node) -> None:
     parent.insert(index, new)
 
 
-def dispute_block(d: dict, with_topic: bool) -> list[nodes.Node]:
-    """What the editors say of one dispute: the essay's version, the others, the sources of each."""
-    t = tables()
+def dispute_block(d: dict, with_topic: bool, t: dict) -> list[nodes.Node]:
+    """What the editors say of one dispute: the essay's version, the others, the sources of each
+    (`t`: the tables, as tables() gives them)."""
     # every source that attests a happening of this dispute, and the size estimates it concerns
     happenings, attestations, sizes = t["happenings"], t["attestations"], t["size_estimates"]
     concerned = happenings.loc[happenings["dispute_id"] == d["dispute_id"], "happening_id"]
@@ -176,7 +176,7 @@ def dispute_block(d: dict, with_topic: bool) -> list[nodes.Node]:
     out = []
     rows = [("The essay says", d["essay_says"]), ("Other sources say", d["others_say"]),
             ("The editors' view", d["editors_view"]),
-            ("Sources", "; ".join(reference(s) for s in dict.fromkeys(versions)) + ".")]
+            ("Sources", "; ".join(t["references"][s] for s in dict.fromkeys(versions)) + ".")]
     for head, text in ([(d["topic"], None)] if with_topic else []) + rows:
         para = nodes.paragraph()
         para += nodes.strong("", head if text is None else f"{head}: ")
@@ -186,7 +186,7 @@ def dispute_block(d: dict, with_topic: bool) -> list[nodes.Node]:
     return out
 
 
-def dispute_note(disputes: list[dict], anchored: bool = False) -> nodes.admonition:
+def dispute_note(disputes: list[dict], t: dict, anchored: bool = False) -> nodes.admonition:
     """One editor's note for the disputes about one paragraph; with `anchored`, each dispute
     gets its anchor `dispute-<id>` (registered by DisputeNotes, so {ref} can link to it)."""
     title = (f"Editor's note: {disputes[0]['topic']}" if len(disputes) == 1
@@ -195,7 +195,7 @@ def dispute_note(disputes: list[dict], anchored: bool = False) -> nodes.admoniti
     note += nodes.title("", title)
     for d in disputes:
         block = nodes.container(classes=["dispute-entry"])
-        block += dispute_block(d, with_topic=len(disputes) > 1)
+        block += dispute_block(d, len(disputes) > 1, t)
         if anchored:
             block["dispute_target"] = f"dispute-{d['dispute_id']}"
         note += block
@@ -216,17 +216,19 @@ class DisputeNotes(SphinxTransform):
                 self.document.note_explicit_target(block, block)
 
     def place_notes(self) -> None:
-        for path in sorted(DATA_DIR.glob("*")):
+        data = data_dir(self.env)
+        for path in sorted(data.glob("*")):
             self.env.note_dependency(str(path))  # data changes refresh the essay's pages
         labelled = dict(paragraph_labels(self.document))
         at = defaultdict(list)  # the paragraph each dispute's note stands at (its first label)
-        for d in tables()["disputes"].to_dict("records"):
+        t = tables(data)
+        for d in t["disputes"].to_dict("records"):
             labels = labels_of(d["paragraph"])
             anchor = _anchor_paragraph(self.document, labels[0], labelled) if labels else None
             if anchor is not None:
                 at[id(anchor)].append((anchor, d))
         for pairs in at.values():
-            _after(pairs[0][0], dispute_note([d for _, d in pairs], anchored=True))
+            _after(pairs[0][0], dispute_note([d for _, d in pairs], t, anchored=True))
 
 
 class DataBehind(SphinxPostTransform):
@@ -241,7 +243,7 @@ class DataBehind(SphinxPostTransform):
     def run(self, **kwargs) -> None:
         if self.env.docname.removeprefix("chapters/") not in ESSAY:
             return
-        rows = rows_by_paragraph()
+        rows = rows_by_paragraph(data_dir(self.env))
         drawn = main_figures(self.env)
         notes = [(fn["ids"][0], fn) for fn in self.document.findall(nodes.footnote)
                  if fn["ids"] and NOTE_LABEL.match(fn["ids"][0])]
@@ -415,22 +417,23 @@ class EditorialNotes(SphinxDirective):
     """All the editor's notes on disputed facts, with links to their paragraphs."""
 
     def run(self):
-        out = []
-        for d in tables()["disputes"].to_dict("records"):
+        out, data = [], data_dir(self.env)
+        t = tables(data)
+        for d in t["disputes"].to_dict("records"):
             para = nodes.paragraph()
             labels = labels_of(d["paragraph"])
             if labels:  # the note stands at its paragraph too (DisputeNotes)
                 para += nodes.Text("The essay, at " + ", ".join(labels) + ": ")
                 para += _xref(f"dispute-{d['dispute_id']}", "read the note in place")
                 para += nodes.Text(".")
-                note = dispute_note([d])
+                note = dispute_note([d], t)
             else:  # the essay is silent: this page is the note's only place
                 para += nodes.Text("Not stated by the essay; the dataset records the disagreement.")
-                note = dispute_note([d], anchored=True)
+                note = dispute_note([d], t, anchored=True)
             out.append(para)
             note["classes"] = [c for c in note["classes"] if c != "dropdown"]
             out.append(note)
-        for path in sorted(DATA_DIR.glob("*")):
+        for path in sorted(data.glob("*")):
             self.env.note_dependency(str(path))
         return out
 
@@ -443,7 +446,7 @@ def _paragraph_index(app: Sphinx, pagename, templatename, context, doctree) -> N
     index = {label: f"{context['pathto'](doc)}#{anchor}" for label, (doc, anchor) in labels.items()
              if LABEL.match(label)}
     for name in ESSAY:  # the author's notes: anchors note-N (edition.book.labels.NoteAnchors)
-        source = (CHAPTERS / f"{name}.md").read_text(encoding="utf-8")
+        source = (chapters_dir(app) / f"{name}.md").read_text(encoding="utf-8")
         for number in [m.group(1) for m in NOTE_DEFINITION.finditer(source)]:
             index[f"note-{number}"] = f"{context['pathto'](f'chapters/{name}')}#note-{number}"
     app.add_js_file(None, body=json.dumps(index, sort_keys=True), type="application/json",

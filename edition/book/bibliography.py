@@ -41,11 +41,9 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from edition.paths import DATA_DIR
 from edition.book import register
 
-ROOT = DATA_DIR.parent
-BIB = ROOT / "references.bib"
+BIB = "references.bib"  # in the book's folder, beside data/ (bibtex_bibfiles in _config.yml)
 # A web address as the book links it: http(s) only (a "javascript:" or "file:" address would be a
 # live link on the bibliography page); anything else is left out of the entry.
 URL = re.compile(r"https?://[^\s{}\\\"]+", re.I)
@@ -134,7 +132,7 @@ def entry(row: dict) -> str:
     return f"@misc{{{row['source_id']},\n{body}\n}}\n"
 
 
-def render(data_dir: Path = DATA_DIR) -> str:
+def render(data_dir: Path) -> str:
     """references.bib from the sources table (the file datapackage.json names, which the validator
     checked). A row that cannot be an entry raises ValueError with one line: file, row, column."""
     from edition.data.validate import display, quote, table_path
@@ -230,14 +228,20 @@ def setup(app: Sphinx) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    text = render()
+    """`python -m edition.book.bibliography [--check] [BOOK]`: BOOK is the book's folder (the
+    current one if not given), with data/ in it."""
+    book = Path(next((a for a in argv if not a.startswith("--")), "."))
+    if not (book / "data").is_dir():
+        print(f"{book.resolve()} has no data/ folder: run this in the book's folder, or name it.")
+        return 1
+    text, bib = render(book / "data"), book / BIB
     if "--check" in argv:
-        if not BIB.exists() or BIB.read_text(encoding="utf-8") != text:
-            print(f"{BIB.name} is out of date with data/sources.csv: run `python -m edition.book.bibliography`.")
+        if not bib.exists() or bib.read_text(encoding="utf-8") != text:
+            print(f"{BIB} is out of date with data/sources.csv: run `python -m edition.book.bibliography`.")
             return 1
         return 0
-    BIB.write_text(text, encoding="utf-8")
-    print(f"Wrote {BIB} ({text.count('@misc')} entries).")
+    bib.write_text(text, encoding="utf-8")
+    print(f"Wrote {bib} ({text.count('@misc')} entries).")
     return 0
 
 

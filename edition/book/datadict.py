@@ -14,8 +14,8 @@ from pathlib import Path
 
 from docutils import nodes
 
-from edition.paths import DATA_DIR
 from edition.book.datanodes import DataDirective, para, strong, text, with_code
+from edition.book.folders import data_dir
 from edition.book import register
 
 HEADER = ("Field", "Type", "Required", "Description")
@@ -48,11 +48,12 @@ def table_row(*cells: nodes.entry) -> nodes.row:
 
 class DataDictionary(DataDirective):
     def run(self):
-        descriptor = DATA_DIR / "datapackage.json"
+        self.data = data_dir(self.env)
+        descriptor = self.data / "datapackage.json"
         package = json.loads(descriptor.read_text(encoding="utf-8"))
         self.env.note_dependency(str(descriptor))
         box = nodes.container(classes=["data-dictionary"])
-        box += para("The descriptor: ", self.download(DATA_DIR, "datapackage.json"), ".")
+        box += para("The descriptor: ", self.download(self.data, "datapackage.json"), ".")
         for res in package["resources"]:
             box += self.resource(res)
         return [box]
@@ -61,14 +62,14 @@ class DataDictionary(DataDirective):
         name = text(res["name"])
         out = [self.labelled(nodes.rubric("", "", nodes.Text(text(res.get("title", name)))), f"table-{name}"),
                para(*_cell(res.get("description", "")))]
-        path = (DATA_DIR / str(res["path"])).resolve()
-        inside = path.is_file() and path.is_relative_to(DATA_DIR.resolve())
+        path = (self.data / str(res["path"])).resolve()
+        inside = path.is_file() and path.is_relative_to(self.data.resolve())
         if inside:
             self.env.note_dependency(str(path))
         schema = res["schema"]
         keys = schema.get("primaryKey", [])
         keys = [keys] if isinstance(keys, str) else keys
-        out.append(para(strong("File:"), " ", self.download(DATA_DIR, str(res["path"]), text(res["path"])),
+        out.append(para(strong("File:"), " ", self.download(self.data, str(res["path"]), text(res["path"])),
                         " · ", strong("rows:"), f" {_rows(path) if inside else '—'} · ", strong("primary key:"), " ",
                         nodes.literal("", ", ".join(map(text, keys)) or "—")))
         links = nodes.bullet_list(bullet="-")

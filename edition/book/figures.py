@@ -33,6 +33,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from edition.derived import write_atomic
 from edition.book import ancestor, register
 from edition.book.editions import is_print
+from edition.book.folders import chapters_dir
 from edition.charts import values_of
 from edition.data.validate import spreadsheet_safe
 
@@ -307,14 +308,14 @@ class ChartTables(SphinxPostTransform):
             figure.parent.insert(figure.parent.index(figure) + 1, box)
 
 
-def note_docs() -> dict[str, str]:
+def note_docs(chapters: Path) -> dict[str, str]:
     """note-N -> the essay page that holds the author's note N."""
     from edition.essay import ESSAY
-    from edition.paths import CHAPTERS, NOTE_DEFINITION
+    from edition.paths import NOTE_DEFINITION
 
     found = {}
     for name in ESSAY:
-        source = (CHAPTERS / f"{name}.md").read_text(encoding="utf-8")
+        source = (chapters / f"{name}.md").read_text(encoding="utf-8")
         found.update({f"note-{m.group(1)}": f"chapters/{name}" for m in NOTE_DEFINITION.finditer(source)})
     return found
 
@@ -324,7 +325,7 @@ def paragraph_link(app: Sphinx, docname: str, label: str, query: str = "") -> no
     from sphinx import addnodes
 
     if label.startswith("note-"):
-        doc = note_docs().get(label)
+        doc = note_docs(chapters_dir(app)).get(label)
         if doc is None or app.builder.format != "html":
             return nodes.Text(label.replace("-", " "))
         return nodes.reference("", label.replace("-", " "),

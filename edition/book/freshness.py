@@ -28,7 +28,7 @@ from sphinx.util import logging
 
 from edition.derived import write_atomic
 from edition.book.editions import edition_of
-from edition.paths import PACKAGE, ROOT
+from edition.book.folders import PACKAGE, book_dir
 from edition.readlog import current, read_log
 from edition.book import parallel, register
 
@@ -249,8 +249,9 @@ def _after_read(app: Sphinx, doctree) -> None:
         state.pop(str(path), None)
         _save_state(env, state)
         where = failed_cell(path, exec_data.get("traceback") or "")
+        root = book_dir(app)
         LOG.warning("%s: %s failed: %s. Fix it and build again; nothing of this build is published.",
-                    path.relative_to(ROOT) if path.is_relative_to(ROOT) else path, where,
+                    path.relative_to(root) if path.is_relative_to(root) else path, where,
                     last_error_line(exec_data.get("traceback") or ""), type="edition", subtype="notebook")
     elif reads is not None:  # executed in this build (a cached notebook starts no kernel)
         state[str(path)] = {"package": env.edition_package, "reads": reads}

@@ -76,9 +76,10 @@ def _data_must_be_valid(app: Sphinx, config) -> None:
     checks first; this catches a direct `jupyter-book build`)."""
     from sphinx.errors import ConfigError
 
+    from edition.book.folders import data_dir
     from edition.data import problems
 
-    found = problems()
+    found = problems(data_dir(app))
     if found:
         lines = "\n".join(str(p) for p in found)
         raise ConfigError(f"{len(found)} problem(s) in data/; fix them and build again:\n{lines}")

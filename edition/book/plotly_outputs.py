@@ -31,7 +31,7 @@ from sphinx.application import Sphinx
 from edition.derived import write_atomic
 from edition.book import figures, register
 from edition.book.editions import edition_of
-from edition.paths import PACKAGE
+from edition.book.folders import PACKAGE
 
 MIME = "application/vnd.plotly.v1+json"
 MIDNIGHT = re.compile(r'"(\d{4}-\d\d-\d\d)T00:00:00(?:\.0+)?"')

@@ -17,11 +17,11 @@ import pandas as pd
 from docutils import nodes
 
 from edition.data import load, table_path
-from edition.paths import DATA_DIR
 from edition.book.datanodes import DataDirective, para, strong, text
+from edition.book.folders import chapters_dir, data_dir
 from edition.derived import fingerprint, write_atomic
 from edition.essay import ESSAY, paragraphs, paragraphs_digest, plain
-from edition.paths import CHAPTERS, NOTE_DEFINITION
+from edition.paths import NOTE_DEFINITION
 from edition.book import register
 
 
@@ -45,7 +45,7 @@ def when(start, end, precision) -> str:
     return f"between {start.year} and {end.year}"
 
 
-def mentions(spellings: list[str], chapters: Path = CHAPTERS) -> list[tuple[str, str]]:
+def mentions(spellings: list[str], chapters: Path) -> list[tuple[str, str]]:
     """(chapter, paragraph label or "note-N") for each place of the essay that uses a spelling."""
     if not spellings:
         return []
@@ -54,7 +54,7 @@ def mentions(spellings: list[str], chapters: Path = CHAPTERS) -> list[tuple[str,
     return found + [(chapter, f"note-{number}") for chapter, number, words in notes(chapters) if pattern.search(words)]
 
 
-def notes(chapters: Path = CHAPTERS) -> list[tuple[str, str, str]]:
+def notes(chapters: Path) -> list[tuple[str, str, str]]:
     """(chapter, number, plain words) of each of the author's notes, as mentions() searches them."""
     found = []
     for chapter in ESSAY:
@@ -74,13 +74,14 @@ class WhosWho(DataDirective):
     them). Every field becomes text or a node attribute, never markup (edition/book/datanodes.py)."""
 
     def run(self):
-        self.env.note_dependency(str(DATA_DIR / "datapackage.json"))
+        data = data_dir(self.env)
+        self.env.note_dependency(str(data / "datapackage.json"))
         for table in ("people", "happenings", "attestations", "groups", "sources"):
-            self.env.note_dependency(str(table_path(DATA_DIR, table)))
+            self.env.note_dependency(str(table_path(data, table)))
         self.env.note_dependency(str(Path(self.env.doctreedir) / WORDS))  # the essay's words, not every line
         surname = lambda names: names.str.replace(r"\s*\(.*\)", "", regex=True).str.split().str[-1].str.lower()  # noqa: E731
-        people = load("people").sort_values("name", key=surname)
-        memberships = load("memberships").merge(load("groups")[["group_id", "name"]].rename(columns={"name": "group"}),
+        people = load("people", data).sort_values("name", key=surname)
+        memberships = load("memberships", data).merge(load("groups", data)[["group_id", "name"]].rename(columns={"name": "group"}),
                                                 on="group_id")
         out = []
         for p in people.itertuples():
@@ -125,7 +126,7 @@ class WhosWho(DataDirective):
                 span = f", {span}" if span else ""
                 roles += nodes.list_item("", para(f"{text(m.group)}: {text(m.role)}{span} ", self.cite(m.source_id)))
             section += roles
-        places = mentions(spellings)
+        places = mentions(spellings, chapters_dir(self.env))
         if places:
             by_chapter = {}
             for chapter, label in places:
@@ -154,8 +155,8 @@ def essay_words(app) -> None:
     labelled paragraphs, section titles and notes). The page depends on it rather than on the
     chapter files, so an editors' objective or note edited in a chapter does not make Sphinx read
     and write the who's who again."""
-    path = Path(app.env.doctreedir) / WORDS
-    write_atomic(path, fingerprint(paragraphs_digest(), [" ".join(note) for note in notes()]).encode())  # only if it differs
+    path, chapters = Path(app.env.doctreedir) / WORDS, chapters_dir(app)
+    write_atomic(path, fingerprint(paragraphs_digest(chapters), [" ".join(note) for note in notes(chapters)]).encode())  # only if it differs
 
 
 def setup(app):

@@ -59,17 +59,17 @@ INTRO = ("*This notebook comes from the teaching edition of C. D. Ward's essay \
          "*Your answer* cell (double-click it). The last cell hands your work in.*")
 
 
-def _titles() -> dict[str, str]:
+def _titles(chapters: Path) -> dict[str, str]:
     found = {}
-    for page in CHAPTERS.glob("*.md"):
+    for page in chapters.glob("*.md"):
         heading = next((l[2:].strip() for l in page.read_text(encoding="utf-8").splitlines() if l.startswith("# ")), None)
         if heading:
             found[page.stem] = heading
     return found
 
 
-def _sources() -> dict[str, str]:
-    return references().to_dict()
+def _sources(data: Path | None) -> dict[str, str]:
+    return references(data).to_dict()
 
 
 def _literal(text: str) -> str:
@@ -90,9 +90,11 @@ def _role(match: re.Match, titles: dict, sources: dict) -> str:
     return shown
 
 
-def plain_markdown(text: str, counter: list[int] | None = None) -> str:
-    """MyST Markdown -> Markdown that JupyterLab and classic Jupyter render."""
-    titles, sources = _titles(), _sources()
+def plain_markdown(text: str, counter: list[int] | None = None, chapters: Path | None = None,
+                   data: Path | None = None) -> str:
+    """MyST Markdown -> Markdown that JupyterLab and classic Jupyter render (page titles from
+    `chapters`, works cited from the data package `data`: the book's own unless told)."""
+    titles, sources = _titles(chapters or CHAPTERS), _sources(data)
     counter = counter if counter is not None else [0]
 
     def directive(m: re.Match) -> str:
@@ -126,8 +128,9 @@ def written_answer(label: str | None) -> nbformat.NotebookNode:
                                          if label else {})
 
 
-def student_notebook(path: Path) -> nbformat.NotebookNode:
-    """The notebook at `path` (MyST text) for students: plain Markdown, no solutions, no outputs."""
+def student_notebook(path: Path, chapters: Path | None = None, data: Path | None = None) -> nbformat.NotebookNode:
+    """The notebook at `path` (MyST text) for students: plain Markdown, no solutions, no outputs
+    (`chapters` and `data` as plain_markdown() takes them)."""
     source = jupytext.read(path)
     cells, counter, in_solution, checks = [], [0], False, []
     for cell in source.cells:
@@ -147,7 +150,7 @@ def student_notebook(path: Path) -> nbformat.NotebookNode:
             starts = re.search(r"^`{3,}\{solution-start\}", text, re.M)
             before = text[: starts.start()] if starts else text
             had_solution = bool(re.search(r"\{solution\}", before))
-            md = plain_markdown(before, counter)
+            md = plain_markdown(before, counter, chapters, data)
             if md:
                 cells.append(nbformat.v4.new_markdown_cell(md))
             if starts:

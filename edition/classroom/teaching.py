@@ -237,18 +237,18 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     chapter titles, data/ (the citations' text) and the edition package (the conversion)."""
     if exception is not None or not _web(app):
         return
-    from edition.data import DATA_DIR
+    from edition.book.folders import chapters_dir, data_dir
     from edition.derived import Record, fingerprint, refresh
 
     record = Record(Path(app.doctreedir) / "edition-derived.json")
-    chapters = Path(app.srcdir) / "chapters"
+    chapters = chapters_dir(app)
     shared = fingerprint(build_package(app.env),
-                         sorted(DATA_DIR.glob("*.*")), [_heading(p) for p in sorted(chapters.glob("*.md"))])
+                         sorted(data_dir(app).glob("*.*")), [_heading(p) for p in sorted(chapters.glob("*.md"))])
     essay = [chapters / f"{name}.md" for name in ESSAY]  # the zips carry the essay's chapters
     for docname in notebook_pages(app):
         source = Path(app.env.doc2path(docname))
         target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
-        refresh(target, fingerprint(shared, source), lambda: _student_notebook(source), record)
+        refresh(target, fingerprint(shared, source), lambda: _student_notebook(source, chapters, data_dir(app)), record)
         refresh(target.with_suffix(".zip"), fingerprint(shared, source, essay),
                 lambda: _notebook_zip(Path(docname).name, target.read_bytes()), record)
     record.save()
@@ -293,11 +293,11 @@ def _sources_without_solutions(app: Sphinx, exception: Exception | None) -> None
             write_atomic(target, without_solutions(text).encode("utf-8"))
 
 
-def _student_notebook(source: Path) -> bytes:
+def _student_notebook(source: Path, chapters: Path, data: Path) -> bytes:
     import nbformat
 
     from edition.classroom.student_notebook import student_notebook
-    text = nbformat.writes(student_notebook(source))
+    text = nbformat.writes(student_notebook(source, chapters, data))
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")  # as nbformat.write() writes it
 
 

@@ -30,7 +30,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 
-from edition.paths import PACKAGE
+from edition.book.folders import PACKAGE
 from edition.book import register
 
 HERE = PACKAGE / "print" / "assets" / "epub"

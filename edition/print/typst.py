@@ -508,6 +508,7 @@ class TypstBuilder(Builder):
 
     def paragraphs_cited(self, docname: str) -> str:
         """The essay's paragraphs a notebook names (by their labels), printed after it in full."""
+        from edition.book.folders import chapters_dir
         from edition.essay import paragraphs
 
         doctree = self.env.get_doctree(docname)
@@ -515,7 +516,7 @@ class TypstBuilder(Builder):
         labels = list(dict.fromkeys(m.group(0) for m in re.finditer(r"\b(?:cr|wt|wg|lo|end)-\d+\b", text)))
         if not labels:
             return ""
-        paras = paragraphs().set_index("label")
+        paras = paragraphs(chapters_dir(self.env)).set_index("label")
         labels = [label for label in paras.index if label in labels]  # in the essay's order
         out = [f'\n#heading(level: 1)[#text(font: {SANS})[{escape("The paragraphs of the essay this notebook cites")}]]\n']
         for label in labels:

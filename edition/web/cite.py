@@ -40,6 +40,7 @@ from sphinx.application import Sphinx
 from edition.book.editions import edition_of
 from edition.book.plotly_outputs import script_json
 from edition.book import register
+from edition.book.folders import book_dir, chapters_dir, data_dir
 
 EDITION_TITLE = "The Communist Left in Russia 1918-1930 Part 2: A Teaching Edition"
 PERIODICAL = "International Review"
@@ -54,14 +55,12 @@ FILES = "_static/citations"
 BASENAME = "ward-paragraphs"
 
 
-@functools.lru_cache(maxsize=1)
-def edition_year() -> int:
+@functools.lru_cache(maxsize=4)
+def edition_year(citation_file: Path) -> int:
     """The year of this edition: CITATION.cff's date-released."""
     import yaml
 
-    from edition.paths import ROOT
-
-    released = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))["date-released"]
+    released = yaml.safe_load(citation_file.read_text(encoding="utf-8"))["date-released"]
     return int(str(released)[:4])
 
 
@@ -70,23 +69,30 @@ def in_quotes(text: str) -> str:
     return re.sub(r"([”’])([.,])", r"\2\1", text)
 
 
-@functools.lru_cache(maxsize=1)
-def essay_source() -> dict:
+@functools.lru_cache(maxsize=4)
+def essay_source(data: Path, citation_file: Path) -> dict:
+    """The essay's author and title (the sources table's row "essay") and this edition's year."""
     from edition.data import load
 
-    row = load("sources").set_index("source_id").loc["essay"]
+    row = load("sources", data).set_index("source_id").loc["essay"]
     author = str(row["author"])  # "C. D. Ward"
     given, _, family = author.rpartition(" ")
-    return {"author": author, "given": given, "family": family, "title": str(row["title"])}
+    return {"author": author, "given": given, "family": family, "title": str(row["title"]),
+            "year": edition_year(citation_file)}
 
 
-def paragraph_table():
+def book_essay(app: Sphinx) -> dict:
+    """essay_source() of the book being built."""
+    return essay_source(data_dir(app), book_dir(app) / "CITATION.cff")
+
+
+def paragraph_table(chapters: Path):
     from edition.essay import paragraphs
 
-    return paragraphs()[["label", "chapter", "section"]]
+    return paragraphs(chapters)[["label", "chapter", "section"]]
 
 
-def csl_item(label: str, url: str, essay: dict | None = None, style: str = "") -> dict:
+def csl_item(label: str, url: str, essay: dict, style: str = "") -> dict:
     """The CSL-JSON item of one paragraph: the essay, this edition and its year, where the essay
     first appeared, the paragraph, its address (none when `url` is empty).
 
@@ -94,11 +100,10 @@ def csl_item(label: str, url: str, essay: dict | None = None, style: str = "") -
     as "(International Communist Current, International Review ...; repr., 2026)" and MLA as
     "Originally published by ..."; APA would put those words where a year goes in the text
     "(Ward, International Review .../2026)", so for APA they are the entry's closing note."""
-    essay = essay or essay_source()
     item = {"id": f"ward-{label}", "type": "chapter",
             "author": [{"family": essay["family"], "given": essay["given"]}],
             "title": essay["title"], "container-title": EDITION_TITLE,
-            "issued": {"date-parts": [[edition_year()]]}, "original-publisher": PUBLISHER,
+            "issued": {"date-parts": [[essay["year"]]]}, "original-publisher": PUBLISHER,
             "section": f"paragraph {label}", "note": f"Paragraph {label}", "language": "en"}
     if style == "apa":
         item["references"] = f"Original work published by the {PUBLISHER} in {FIRST_PUBLISHED}"
@@ -118,23 +123,23 @@ def _styles():
 SAMPLE = "zz-999"  # a label of the essay's shape (letters, hyphen, number) that no paragraph has
 
 
-def formatted(label: str, url: str = PLACEHOLDER) -> dict[str, str]:
+def formatted(label: str, essay: dict, url: str = PLACEHOLDER) -> dict[str, str]:
     """The paragraph's citation in each style: the reference-list entry and the in-text (or note) form.
 
     Every label has the same shape, so the styles treat each alike: citeproc formats the citation
     once, for a sample label, and each paragraph gets it with its own label in place (citeproc
     takes about 0.2 s a paragraph, 30 s for the essay's; tests/test_anchors_units.py compares)."""
-    return {key: text.replace(SAMPLE, label) for key, text in _formatted_for(SAMPLE, url).items()}
+    return {key: text.replace(SAMPLE, label) for key, text in _formatted_for(SAMPLE, url, tuple(essay.items())).items()}
 
 
 @functools.lru_cache(maxsize=16)
-def _formatted_for(label: str, url: str) -> dict[str, str]:
+def _formatted_for(label: str, url: str, essay: tuple) -> dict[str, str]:
     from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator, formatter
     from citeproc.source.json import CiteProcJSON
 
     out = {}
     for _name, key, _ in STYLES:
-        bib = CitationStylesBibliography(_styles()[key], CiteProcJSON([csl_item(label, url, style=key)]),
+        bib = CitationStylesBibliography(_styles()[key], CiteProcJSON([csl_item(label, url, dict(essay), style=key)]),
                                          formatter.plain)
         citation = Citation([CitationItem(f"ward-{label}", locator=Locator("paragraph", label))])
         bib.register(citation)
@@ -164,7 +169,7 @@ def _page_citations(app: Sphinx, pagename: str, doctree) -> str:
     # one the citations are formatted with no URL, and there is nothing to put in
     data = {"styles": [[name, key] for name, key, _ in STYLES], "placeholder": PLACEHOLDER,
             "base": f"{base}{pagename}.html" if base else "",
-            "labels": {label: formatted(label, PLACEHOLDER if base else "") for label in labels}}
+            "labels": {label: formatted(label, book_essay(app), PLACEHOLDER if base else "") for label in labels}}
     return f'<script type="application/json" id="edition-citations">{script_json(data)}</script>'
 
 
@@ -173,7 +178,7 @@ def _meta(app: Sphinx, pagename, templatename, context, doctree) -> None:
         return
     from edition.web.reading import is_essay
 
-    essay = essay_source()
+    essay = book_essay(app)
     tags = [("citation_title", essay["title"] if is_essay(pagename) else f"{context.get('title', '')}"),
             ("citation_inbook_title" if is_essay(pagename) else "citation_book_title", EDITION_TITLE),
             ("citation_publisher", PUBLISHER), ("citation_language", "en")]
@@ -191,7 +196,7 @@ def _meta(app: Sphinx, pagename, templatename, context, doctree) -> None:
 
 # --- The three files, each written by its format's writer --------------------------------------
 # A paragraph of the essay as the files cite it: its label, the name of its section, its address.
-# The essay's author and title come from `essay` (essay_source() in the book; a test passes others).
+# The essay's author, title and edition year come from `essay` (essay_source() in the book; a test passes others).
 
 def _bibtex_writer():
     """pybtex's BibTeX writer, each value escaped by the book's BibTeX text encoding
@@ -212,14 +217,13 @@ def _bibtex_writer():
     return EditionWriter(encoding="utf-8")
 
 
-def bibtex_text(paragraphs: list[tuple[str, str, str]], essay: dict | None = None) -> str:
+def bibtex_text(paragraphs: list[tuple[str, str, str]], essay: dict) -> str:
     """The BibTeX file: one @incollection entry per (label, section, url); no url field where `url` is empty."""
     from pybtex.database import BibliographyData, Entry
 
-    essay = essay or essay_source()
     entries = {f"ward-{label}": Entry("incollection", [
         ("author", f"{essay['family']}, {essay['given']}"), ("title", essay["title"]),
-        ("booktitle", EDITION_TITLE), ("year", str(edition_year())), ("chapter", section),
+        ("booktitle", EDITION_TITLE), ("year", str(essay["year"])), ("chapter", section),
         ("note", f"Paragraph {label}. First published by the {PUBLISHER} in {FIRST_PUBLISHED}")]
         + ([("url", url)] if url else []))
         for label, section, url in paragraphs}
@@ -249,39 +253,39 @@ def ris_record(tags: list[tuple[str, str]]) -> str:
     return "\r\n".join(lines + ["ER  - "]) + "\r\n"
 
 
-def ris_text(paragraphs: list[tuple[str, str, str]], essay: dict | None = None) -> str:
+def ris_text(paragraphs: list[tuple[str, str, str]], essay: dict) -> str:
     """The RIS file: one CHAP record per (label, section, url); no UR line where `url` is empty."""
-    essay = essay or essay_source()
     return "\r\n".join(ris_record([
         ("TY", "CHAP"), ("AU", f"{essay['family']}, {essay['given']}"), ("TI", essay["title"]),
-        ("T2", EDITION_TITLE), ("PY", str(edition_year())), ("SE", section),
+        ("T2", EDITION_TITLE), ("PY", str(essay["year"])), ("SE", section),
         ("N1", f"Paragraph {label}. First published by the {PUBLISHER} in {FIRST_PUBLISHED}")]
         + ([("UR", url)] if url else []) + [("LA", "en")])
         for label, section, url in paragraphs)
 
 
-def csl_json_text(paragraphs: list[tuple[str, str, str]], essay: dict | None = None) -> str:
+def csl_json_text(paragraphs: list[tuple[str, str, str]], essay: dict) -> str:
     """The CSL-JSON file (json's writer): one item per (label, section, url)."""
     items = [csl_item(label, url, essay) for label, _, url in paragraphs]
     return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
 
 
-def write_files(outdir: Path, base: str) -> list[Path]:
-    """ward-paragraphs.bib, .ris and .json: one entry per paragraph of the essay; its URL only when
-    the book has a public address (`base`)."""
+def write_files(outdir: Path, base: str, chapters: Path, essay: dict) -> list[Path]:
+    """ward-paragraphs.bib, .ris and .json: one entry per paragraph of the essay (read from
+    `chapters`); its URL only when the book has a public address (`base`)."""
     folder = outdir / FILES
     folder.mkdir(parents=True, exist_ok=True)
     paragraphs = [(row.label, row.section, f"{base}chapters/{row.chapter}.html#{row.label}" if base else "")
-                  for row in paragraph_table().itertuples()]
+                  for row in paragraph_table(chapters).itertuples()]
     paths = [folder / f"{BASENAME}.{ext}" for ext in ("bib", "ris", "json")]
-    for path, text in zip(paths, (bibtex_text(paragraphs), ris_text(paragraphs), csl_json_text(paragraphs))):
+    for path, text in zip(paths, (bibtex_text(paragraphs, essay), ris_text(paragraphs, essay),
+                                  csl_json_text(paragraphs, essay))):
         path.write_bytes(text.encode("utf-8"))  # bytes: RIS keeps its CR LF on every system
     return paths
 
 
 def _files(app: Sphinx, exception) -> None:
     if exception is None and edition_of(app) == "html":
-        write_files(Path(app.outdir), _base(app))
+        write_files(Path(app.outdir), _base(app), chapters_dir(app), book_essay(app))
 
 
 class ParagraphCitations(Directive):

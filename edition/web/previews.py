@@ -33,6 +33,7 @@ from edition.paths import LABEL
 from edition.book.editions import edition_of
 from edition.book.plotly_outputs import script_json
 from edition.book import ancestor, register
+from edition.book.folders import data_dir
 
 MAX_CHARS = 480  # a preview is a glimpse: about four lines of a phone's width
 
@@ -159,7 +160,6 @@ def _state_key(app: Sphinx) -> str:
     Line numbers are left out, so that an edit of one page changes no other page's key."""
     if not hasattr(app, "_edition_state_key"):
         from edition.book.freshness import build_package
-        from edition.data import DATA_DIR
         from edition.derived import fingerprint
 
         env = app.env
@@ -174,7 +174,7 @@ def _state_key(app: Sphinx) -> str:
         }
         text = json.dumps(state, sort_keys=True, default=repr)
         app._edition_state_key = fingerprint(text, build_package(env),
-                                             sorted(DATA_DIR.glob("*.*")))
+                                             sorted(data_dir(app).glob("*.*")))
     return app._edition_state_key
 
 
@@ -251,7 +251,7 @@ class PeopleLinks(SphinxPostTransform):
 
         if edition_of(self.app) != "html" or not is_essay(self.env.docname) or "chapters/whos-who" not in self.env.all_docs:
             return
-        spellings = people_spellings()
+        spellings = people_spellings(data_dir(self.env))
         if not spellings:
             return
         uri = self.app.builder.get_relative_uri(self.env.docname, "chapters/whos-who")
@@ -279,11 +279,11 @@ class PeopleLinks(SphinxPostTransform):
                         para.insert(index + offset, part)
 
 
-def people_spellings() -> dict[str, str]:
+def people_spellings(data: Path) -> dict[str, str]:
     """The essay's spelling of each name -> person_id (people.essay_spellings)."""
     from edition.data import load
 
-    people = load("people")
+    people = load("people", data)
     out = {}
     for row in people.itertuples():
         for spelling in str(row.essay_spellings if isinstance(row.essay_spellings, str) else "").split(";"):

@@ -28,6 +28,7 @@ from edition.derived import write_atomic
 from edition.paths import LABEL
 from edition.book.editions import edition_of
 from edition.book import register
+from edition.book.folders import data_dir
 
 # iuliia's schemes for the systems a reader meets in catalogues and books.
 SCHEMES = {
@@ -45,14 +46,12 @@ MAX_TEXT = 1500  # characters of one snippet entry
 ID_LIKE = re.compile(r"(?<![\w/-])(?:[a-z_]+/)?([a-z0-9]+(?:-[a-z0-9]+)+)(?![\w/-])")
 
 
-def row_ids() -> frozenset[str]:
-    """The first column (the row id) of every table in data/."""
+def row_ids(data: Path) -> frozenset[str]:
+    """The first column (the row id) of every table in the data package."""
     import csv
 
-    from edition.paths import DATA_DIR
-
     ids = set()
-    for path in DATA_DIR.glob("*.csv"):
+    for path in data.glob("*.csv"):
         with path.open(encoding="utf-8", newline="") as f:
             ids.update(row[0] for row in list(csv.reader(f))[1:] if row)
     return frozenset(ids)
@@ -104,13 +103,13 @@ def _with_translits(forms: list[str]) -> list[str]:
     return out
 
 
-def name_groups() -> list[list[str]]:
+def name_groups(data: Path) -> list[list[str]]:
     """Each person's and group's name forms (whole names and surnames), one list per person or
     group, its name as the dataset gives it first (the search page names it so)."""
     from edition.data import load
 
-    people = load("people")
-    names = load("names")
+    people = load("people", data)
+    names = load("names", data)
     groups = []
     for p in people.itertuples():
         full = [p.name, *_split(p.essay_spellings), *_split(p.other_spellings)]
@@ -120,7 +119,7 @@ def name_groups() -> list[list[str]]:
         surnames = [_surname(f, known) for f in full if len(f.split()) > 1]
         forms = sorted({f for f in full + surnames if len(f) > 2} - {p.name})
         groups.append([p.name, *forms])
-    for g in load("groups").itertuples():
+    for g in load("groups", data).itertuples():
         russian = str(g.name_russian) if isinstance(g.name_russian, str) else ""
         cyrillic = re.sub(r"\s*\(.*?\)", "", russian).strip()
         latin = re.findall(r"\((.*?)\)", russian)
@@ -186,7 +185,7 @@ def page_entries(env, docname: str) -> list[dict]:
     the chart plug-ins add when the page is written are not searched, as the charts are not). A
     reference to a figure says "Fig. 3", as the page does, not the figure's id; a row id of the
     dataset (a citation's source, a data box's row) is left out."""
-    out, ids, figures = [], row_ids(), _figure_numbers(env)
+    out, ids, figures = [], row_ids(data_dir(env)), _figure_numbers(env)
     doctree = env.get_doctree(docname)
     for xref in list(doctree.findall(addnodes.pending_xref)):
         if xref.get("reftype") == "numref" and xref.get("reftarget") in figures and xref.astext() == xref["reftarget"]:
@@ -215,7 +214,7 @@ def page_entries(env, docname: str) -> list[dict]:
 def write_index(app: Sphinx, exception) -> None:
     if exception is not None or edition_of(app) != "html":
         return
-    data = {"entries": entries(app.env), "names": name_groups(), "suffix": app.builder.out_suffix}
+    data = {"entries": entries(app.env), "names": name_groups(data_dir(app)), "suffix": app.builder.out_suffix}
     path = Path(app.outdir) / INDEX
     path.parent.mkdir(parents=True, exist_ok=True)
     # a script, not JSON to fetch: browsers let a page on file:// run a script but not fetch a file

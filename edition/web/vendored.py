@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from importlib.util import find_spec
 from pathlib import Path
 
 from edition.derived import write_atomic
-from edition.paths import VENDOR
 
+# Scripts fetched from the npm registry by `make book` (Makefile: VENDORED), beside the venv's
+# packages: a folder of the installation, not of the book.
+VENDOR = Path(sys.prefix) / "vendor"
 PLOTLY = VENDOR / "plotly.js-basic-dist-min"
 PLOTLY_JS = PLOTLY / "plotly-basic.min.js"
 FONTAWESOME = VENDOR / "fortawesome-fontawesome-free"
