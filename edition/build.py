@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import argparse
-import atexit
 import contextlib
 import fcntl
 import io
@@ -281,7 +280,9 @@ def sphinx_child(builder: str, folder: str, log_path: str, verbose: bool, orders
 def finish(code: int) -> None:
     """End the child: every file is written and closed; run the exit handlers (no kernel outlives
     the build), then skip tearing down a build's 300,000 objects one by one (half a second)."""
-    atexit._run_exitfuncs()
+    from edition.book.internals import run_exit_handlers
+
+    run_exit_handlers()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -30,7 +30,7 @@ from edition.derived import write_atomic
 from edition.book.editions import edition_of
 from edition.book.folders import PACKAGE, book_dir
 from edition.readlog import current, read_log
-from edition.book import parallel, register
+from edition.book import internals, parallel, register
 
 LOG = logging.getLogger(__name__)
 STATE = "edition-notebook-inputs.json"
@@ -236,12 +236,10 @@ def last_error_line(traceback: str) -> str:
 
 def _after_read(app: Sphinx, doctree) -> None:
     """Keep a notebook's record of inputs only if it executed successfully in this build."""
-    from myst_nb.sphinx_ import NbMetadataCollector
-
     env, docname = app.env, app.env.docname
     if not is_notebook(_text(env, docname)):
         return
-    exec_data = NbMetadataCollector.get_exec_data(env, docname) or {}
+    exec_data = internals.execution_record(env, docname)
     path = Path(env.doc2path(docname))
     state = _load_state(env)
     reads = read_log(_log_file(env, docname))

@@ -20,7 +20,10 @@ import threading
 import time
 from pathlib import Path
 
+from nbformat import NotebookNode
 from sphinx.util import logging
+
+from edition.book import internals
 
 LOG = logging.getLogger(__name__)
 
@@ -55,9 +58,7 @@ class Execution:
                 self.done.set()
 
     def kill(self) -> None:
-        process = getattr(getattr(getattr(self.client, "km", None), "provisioner", None), "process", None)
-        if process is not None and process.poll() is None:
-            process.kill()
+        internals.kill_kernel(self.client)
 
 
 _running: dict[str, Execution] = {}  # docname: its execution, until Sphinx reads the page
@@ -71,29 +72,29 @@ def cores() -> int:
 def read_notebook(env, docname: str):
     """The notebook as myst-nb reads the page (so that the cache key is the one it will look up),
     with the configuration its own metadata gives it."""
-    from myst_nb.core.read import create_nb_reader
-    from myst_nb.core.nb_to_tokens import nb_node_to_dict
-
     path = Path(env.doc2path(docname))
-    text = path.read_text(encoding="utf-8")
     nb_config = env.mystnb_config
-    reader = create_nb_reader(str(path), env.myst_config, nb_config, text)
-    if reader is None:
+    notebook = internals.read_notebook(path, path.read_text(encoding="utf-8"), env)
+    if notebook is None:
         return None, nb_config
-    notebook = reader.read(text)
     kernel = notebook.metadata.get("kernelspec", {}).get("name")
     for pattern, alias in (nb_config.kernel_rgx_aliases or {}).items():  # as myst-nb's parser does
         if kernel is not None and re.fullmatch(pattern, kernel):
             notebook.metadata["kernelspec"]["name"] = alias
             break
     if nb_config.metadata_key in notebook.metadata:
-        overrides = nb_node_to_dict(notebook.metadata[nb_config.metadata_key])
+        overrides = _plain(notebook.metadata[nb_config.metadata_key])
         overrides.pop("output_folder", None)
         try:
             nb_config = nb_config.copy(**overrides)
         except Exception:  # myst-nb warns about it when it reads the page
             pass
     return notebook, nb_config
+
+
+def _plain(item):
+    """A notebook node as plain dicts, all the way down (as myst-nb's nb_node_to_dict)."""
+    return {key: _plain(value) for key, value in item.items()} if isinstance(item, NotebookNode) else item
 
 
 def start(app, docnames: list[str], env_for) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import base64
+import dataclasses
 import functools
 import hashlib
 import html
@@ -25,7 +26,6 @@ from pathlib import Path
 
 import plotly
 from docutils import nodes
-from myst_nb.core.render import MimeData
 from sphinx.application import Sphinx
 
 from edition.derived import write_atomic
@@ -182,8 +182,9 @@ class PlotlyRenderer:
         app = renderer.renderer.sphinx_env.app
         if edition_of(app) == "print":
             cache_dir = Path(app.outdir).parent / f".{PNG_CACHE}"
-            image = MimeData("image/png", base64.b64encode(png(figure, cache_dir)).decode(), data.cell_metadata,
-                             {}, data.cell_index, data.output_index, data.line)
+            # the same output as a PNG: myst-nb's plug-in interface hands us a dataclass
+            image = dataclasses.replace(data, mime_type="image/png", output_metadata={},
+                                        content=base64.b64encode(png(figure, cache_dir)).decode())
             return renderer.render_image(image) + [marks]
         return [nodes.raw("", web_markup(figure, data.cell_metadata), format="html"), marks]
 

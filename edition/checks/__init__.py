@@ -28,7 +28,7 @@ process on answers handed over as JSON, in a sandbox that needs bubblewrap rathe
 from __future__ import annotations
 
 from importlib import import_module
-import sys
+import inspect
 from dataclasses import dataclass
 from typing import Callable
 
@@ -114,7 +114,7 @@ def results(label: str, namespace: dict, with_hidden: bool = False) -> list[dict
 def check(label: str) -> None:
     """Check the answer to one exercise in the calling notebook and say what is right or what is not.
     (The teacher's grader does not use this: it runs the same checks in its own process.)"""
-    namespace = sys._getframe(1).f_globals
+    namespace = inspect.currentframe().f_back.f_globals  # the calling notebook's variables
     load_checks(False)
     if label not in EXERCISES:
         print(f"There is no check called \"{label}\": the check cells are check(\"chronology-ex-1\") to "

@@ -16,9 +16,9 @@ that the newest hand-in counts. Nothing leaves the machine.
 """
 from __future__ import annotations
 
+import inspect
 import json
 import re
-import sys
 import time
 import unicodedata
 from datetime import datetime, timezone
@@ -119,7 +119,7 @@ def _source(cell: dict) -> str:
 
 def hand_in(notebook: str, student: str = "", folder: str | Path = ".") -> Path | None:
     """Write `<notebook>-<student>.ipynb` (the saved notebook, no outputs) and say where it is."""
-    namespace = sys._getframe(1).f_globals
+    namespace = inspect.currentframe().f_back.f_globals  # the calling notebook's variables
     student = clean_name(student)
     if not slug(student):
         print(f"Write your name between the quotes, like this: hand_in(\"{notebook}\", \"Ana Lima\"), "

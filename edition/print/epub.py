@@ -142,11 +142,18 @@ def _parts(app: Sphinx) -> list[tuple[str, list[str]]]:
             for sub in site_map.root.subtrees if sub.caption]
 
 
+def smarten(text: str) -> str:
+    """Dashes and quotes in escaped toc text, as Sphinx's EPUB builder writes its own entries
+    (its private sphinx_smarty_pants, with docutils' public smartquotes)."""
+    from docutils.utils import smartquotes
+
+    text = smartquotes.educateDashesOldSchool(text.replace("&quot;", '"'))
+    return smartquotes.educateQuotes(text, "en").replace('"', "&quot;")
+
+
 def _sections(app: Sphinx, docname: str, suffix: str) -> list[dict]:
     """The sections of a page as toc entries ({level, refuri, text}, level 1 for the page's own
     sections), from Sphinx's table of contents of the page (env.tocs)."""
-    from sphinx.builders._epub_base import ssp
-
     toc = app.env.tocs.get(docname)
     found = []
 
@@ -155,7 +162,7 @@ def _sections(app: Sphinx, docname: str, suffix: str) -> list[dict]:
             ref = item.next_node(nodes.reference)
             if ref is not None and ref.get("anchorname"):
                 found.append({"level": level, "refuri": f"{docname}{suffix}{ref['anchorname']}",
-                              "text": ssp(html.escape(ref.astext()))})
+                              "text": smarten(html.escape(ref.astext()))})
             for sub in item.children:
                 if isinstance(sub, nodes.bullet_list):
                     walk(sub, level + 1)

@@ -32,7 +32,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from edition.paths import LABEL
 from edition.book.editions import edition_of
 from edition.book.plotly_outputs import script_json
-from edition.book import ancestor, register
+from edition.book import ancestor, internals, register
 from edition.book.folders import data_dir
 
 MAX_CHARS = 480  # a preview is a glimpse: about four lines of a phone's width
@@ -179,19 +179,10 @@ def _state_key(app: Sphinx) -> str:
 
 
 def _resolved_apart(app: Sphinx, docname: str) -> nodes.document:
-    """The page's resolved doctree, leaving the build's own state as it was. sphinxcontrib-bibtex
-    fills the citation nodes it keeps in its domain when it resolves a bibliography: resolving the
-    page here too would print every entry twice on the page itself, so it fills copies."""
-    bibliographies = app.env.get_domain("cite").bibliographies.values()
-    kept = [(b.citation_nodes, dict(b.citation_nodes)) for b in bibliographies]
-    for nodes_of, originals in kept:
-        nodes_of.update({key: node.deepcopy() for key, node in originals.items()})
-    try:
+    """The page's resolved doctree, leaving the build's own state as it was (sphinxcontrib-bibtex's
+    bibliographies too: see internals.bibliographies_apart)."""
+    with internals.bibliographies_apart(app.env):
         return app.env.get_and_resolve_doctree(docname, app.builder)
-    finally:
-        for nodes_of, originals in kept:
-            nodes_of.clear()
-            nodes_of.update(originals)
 
 
 def target_of(here: str, href: str, suffix: str, docnames) -> tuple[str, str] | None:
