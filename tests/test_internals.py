@@ -136,6 +136,21 @@ def test_bibtex_fills_its_own_citation_nodes_and_the_block_keeps_them(tmp_path):
         app.cleanup()
 
 
+def test_sphinx_exercise_keeps_its_exercises_on_the_environment(tmp_path):
+    from sphinx.testing.util import SphinxTestApp
+
+    (tmp_path / "conf.py").write_text('extensions = ["sphinx_exercise"]\n')
+    (tmp_path / "index.rst").write_text("Title\n=====\n\n.. exercise:: Read the chart\n   :label: ex-1\n\n   Which year?\n")
+    app = SphinxTestApp("html", srcdir=tmp_path, status=StringIO(), warning=StringIO())
+    try:
+        app.build()
+        entry = internals.exercises(app.env).get("ex-1", {})
+        assert (entry.get("docname"), entry.get("type")) == ("index", "exercise") and "Which year?" in entry["node"].astext(), pin(
+            "sphinx-exercise", 'keeps each exercise as env.sphinx_exercise_registry[label] = {"docname", "type", "node"}')
+    finally:
+        app.cleanup()
+
+
 def test_smarten_matches_sphinx_epub_toc_text():
     from sphinx.builders._epub_base import ssp
 

@@ -54,6 +54,12 @@ def execution_record(env, docname: str) -> dict:
     return NbMetadataCollector.get_exec_data(env, docname) or {}
 
 
+def exercises(env) -> dict:
+    """sphinx-exercise 1.2.1's exercises and solutions, {label: {"docname", "type", "node"}}: the
+    store it keeps on the environment (`env.sphinx_exercise_registry`), with no public accessor."""
+    return getattr(env, "sphinx_exercise_registry", {})
+
+
 @contextlib.contextmanager
 def bibliographies_apart(env):
     """Within the block, resolving a page leaves sphinxcontrib-bibtex 2.7.0's bibliographies as they

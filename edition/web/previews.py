@@ -169,7 +169,7 @@ def _state_key(app: Sphinx) -> str:
             "numbers": [env.toc_secnumbers, env.toc_fignumbers],
             "labels": [std.labels, std.anonlabels],
             "exercises": {label: [entry["docname"], entry["type"], entry["node"].astext()]
-                          for label, entry in getattr(env, "sphinx_exercise_registry", {}).items()},
+                          for label, entry in internals.exercises(env).items()},
             "citations": sorted([c.citation_id, c.key, c.formatted_entry.label] for c in cite.citations),
         }
         text = json.dumps(state, sort_keys=True, default=repr)
