@@ -8,6 +8,7 @@ stale-chart guard); a failed build keeps the last good book, and the next good o
 Timings are in tools/bench.py, never here."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -212,15 +213,21 @@ class Watcher:
 
     def stop(self) -> None:
         """Ctrl-C, as a terminal sends it; it stops, and no process of it is left."""
-        os.killpg(self.process.pid, signal.SIGINT)
-        assert self.process.wait(timeout=60) == 130, "".join(self.seen)
-        self.until("Stopped watching")
-        time.sleep(0.5)
+        stopped = False
         try:
-            os.killpg(self.process.pid, 0)
-            raise AssertionError("a process of make watch is still running")
-        except ProcessLookupError:
-            pass
+            os.killpg(self.process.pid, signal.SIGINT)
+            assert self.process.wait(timeout=60) == 130, "".join(self.seen)
+            self.until("Stopped watching")
+            time.sleep(0.5)
+            try:
+                os.killpg(self.process.pid, 0)
+                raise AssertionError("a process of make watch is still running")
+            except ProcessLookupError:
+                stopped = True
+        finally:  # the test fails, and no process of the watcher builds on for the rest of the run
+            if not stopped:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
 
 
 def test_make_watch_publishes_each_save_and_stops_on_ctrl_c(book):
