@@ -14,7 +14,12 @@ the two, so both see the same load on this shared machine.
                       an emulated phone: 390 px wide, Chrome DevTools' "Fast 4G" network (9 Mbit/s
                       down, 1.5 up, 165 ms round trip: Network.emulateNetworkConditions), the
                       processor slowed 4 times (Emulation.setCPUThrottlingRate), empty cache;
-                      medians of --runs, and of --slow runs on "Slow 4G" (1.6 Mbit/s, 563 ms)
+                      medians of --runs, and of --slow runs on "Slow 4G" (1.6 Mbit/s, 563 ms);
+                      beside it, when the run reached the steps before: the page's HTML received,
+                      first paint (text), the page parsed (domInteractive), plotly.js run,
+                      DOMContentLoaded. Each server answers one unthrottled load of the page first,
+                      so `make serve` has compressed its files (the first reader after it starts
+                      waits a few tenths of a second more).
 """
 from __future__ import annotations
 
@@ -104,9 +109,27 @@ def script_bytes(browser, url: str) -> tuple[int, int, list[str]]:
     return parsed, wire, names
 
 
-def first_chart(browser, url: str, network: str) -> float:
-    """Seconds from navigation start to the first drawn chart on the emulated phone."""
+# when plotly.js has run (it sets window.Plotly), marked for the phases of a run
+PLOTLY_RUN = """(() => { let plotly;
+  Object.defineProperty(window, "Plotly", { configurable: true, get: () => plotly,
+    set(value) { if (!plotly) performance.mark("plotly.js run"); plotly = value; } }); })();"""
+PHASES = {"html": "HTML", "paint": "first paint", "parsed": "parsed", "plotly": "plotly.js run", "dcl": "DOMContentLoaded"}
+
+
+def phases(page) -> dict:
+    """Seconds from navigation start to each step of the load before the chart (PHASES)."""
+    ms = page.evaluate("""() => { const n = performance.getEntriesByType("navigation")[0];
+      const at = (name) => (performance.getEntriesByName(name)[0] || {}).startTime;
+      return { html: n.responseEnd, paint: at("first-contentful-paint"), parsed: n.domInteractive,
+               plotly: at("plotly.js run"), dcl: n.domContentLoadedEventStart || undefined }; }""")
+    return {key: value / 1000 for key, value in ms.items() if value}
+
+
+def first_chart(browser, url: str, network: str, steps: dict | None = None) -> float:
+    """Seconds from navigation start to the first drawn chart on the emulated phone (and, into
+    steps, the phases of the load at that moment)."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True, has_touch=True)
+    context.add_init_script(PLOTLY_RUN)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -119,6 +142,8 @@ def first_chart(browser, url: str, network: str) -> float:
         page.goto(url, wait_until="commit", timeout=TIMEOUT)
         took = page.wait_for_function(f"() => document.querySelector({DRAWN!r}) && performance.now()", polling=50,
                                       timeout=TIMEOUT).json_value() / 1000
+        if steps is not None:
+            steps.update(phases(page))
     except Timeout:
         took = None
     context.close()
@@ -127,6 +152,12 @@ def first_chart(browser, url: str, network: str) -> float:
 
 def seconds(took: float | None) -> str:
     return "timed out" if took is None else f"{took:.2f} s"
+
+
+def steps_said(steps: list[dict]) -> str:
+    """The median of each phase over the runs that reached it: 'HTML 0.24, first paint 1.40, ...'."""
+    return ", ".join(f"{name} {statistics.median(s[key] for s in steps if key in s):.2f}"
+                     for key, name in PHASES.items() if any(key in s for s in steps))
 
 
 def main() -> None:
@@ -167,17 +198,26 @@ def main() -> None:
         if heaviest:
             print(f"heaviest chart page: {heaviest}, {chart_pages[heaviest] / 1e6:.2f} MB of script (target <= 1.5 MB); "
                   f"{args.page}'s largest scripts: {', '.join(largest)}")
+        for base in (now_base, before_base):  # each server compresses its files once, as for a reader before
+            warm = browser.new_page()
+            warm.goto(f"{base}/{args.page}", wait_until="load")
+            warm.close()
         for network, runs in (("Fast 4G", args.runs), ("Slow 4G", args.slow)):
-            now, old = [], []
+            now, old, now_steps, old_steps = [], [], [], []
             for _ in range(runs):  # alternating, so both see the same load
-                now.append(first_chart(browser, f"{now_base}/{args.page}", network))
-                old.append(first_chart(browser, f"{before_base}/{args.page}", network))
-                print(f"  {network}: now {seconds(now[-1])}, before {seconds(old[-1])}", flush=True)
+                now_steps.append({})
+                old_steps.append({})
+                now.append(first_chart(browser, f"{now_base}/{args.page}", network, now_steps[-1]))
+                old.append(first_chart(browser, f"{before_base}/{args.page}", network, old_steps[-1]))
+                print(f"  {network}: now {seconds(now[-1])} ({steps_said(now_steps[-1:])}), before {seconds(old[-1])}"
+                      f" (load average {os.getloadavg()[0]:.1f})", flush=True)
             now, old = [t for t in now if t is not None], [t for t in old if t is not None]
             if now and old:
                 print(f"first chart of {args.page}, phone on {network}, CPU / {CPU_SLOWDOWN}: median {med(now):.2f} s now, "
                       f"{med(old):.2f} s before ({len(now)} and {len(old)} runs): {med(old) / med(now):.1f} times sooner"
                       f"{'; target <= 3 s' if network == 'Fast 4G' else ''}", flush=True)
+                print(f"  before the chart, now: {steps_said(now_steps)}; before: {steps_said(old_steps)} (medians, s)",
+                      flush=True)
         browser.close()
     print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 

@@ -18,13 +18,19 @@
 //   into chart pages by edition/book/apparatus.py.
 (() => {
   "use strict";
-  const HOUSE = window.EDITION_TEMPLATES || {};
+  let HOUSE = {}; // window.EDITION_TEMPLATES, once edition-template.js has run
   const NARROW = 600; // px of chart width under which the phone layout applies
   const MIN_PLOT = 200; // px of plot a narrow chart keeps (tests/test_reading.py checks it)
   const TOOLBAR_BUTTONS_OFF = ["select2d", "lasso2d", "autoScale2d"];
   const TOOLBAR_STRIP = 34; // px at the top of a chart for plotly's toolbar (about 28 px tall)
 
-  const mode = () => (document.documentElement.dataset.theme === "dark" ? "dark" : "light");
+  // the theme's own script resolves "auto" later (pydata-sphinx-theme.js): the same answer here,
+  // so a chart drawn before it runs is not drawn twice on a dark phone
+  const DARK = window.matchMedia("(prefers-color-scheme: dark)");
+  const mode = () => {
+    const theme = document.documentElement.dataset.theme;
+    return theme === "dark" || (theme !== "light" && DARK.matches) ? "dark" : "light";
+  };
   const copy = (value) => JSON.parse(JSON.stringify(value));
   const blank = (v) => v === null || v === undefined || v === "" || (typeof v === "number" && Number.isNaN(v));
 
@@ -249,10 +255,9 @@
       for (let squeeze = 0; squeeze < 4; squeeze++) {
         const fig = adapt(spec, width, theme, toolbar, squeeze);
         await Plotly.react(gd, fig.data, fig.layout, chart.config);
-        const fix = settle(gd, fig.base);
-        if (fix) await Plotly.relayout(gd, fix);
-        const ticks = yearTicks(gd, width);
-        if (ticks) await Plotly.relayout(gd, ticks);
+        // one redraw for both (neither changes what the other measured: the plot's width, the axis range)
+        const fix = { ...settle(gd, fig.base), ...yearTicks(gd, width) };
+        if (Object.keys(fix).length) await Plotly.relayout(gd, fix);
         if (width >= NARROW || width < MIN_PLOT * 1.4 || gd._fullLayout._size.w >= MIN_PLOT + 4) break;
       }
       name(gd, chart.alt);
@@ -361,7 +366,19 @@
     if (chart.picked) figure.scrollIntoView();
   }
 
-  document.addEventListener("DOMContentLoaded", () => {
+  // The charts nearest what the reader sees first: the figure the address names (#fig-..., a
+  // ?mark= link), else the place the address points to or the top of the page; then the others
+  // by distance from there.
+  function byNearness(charts) {
+    const target = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    const from = target ? target.getBoundingClientRect().top + window.scrollY : window.scrollY;
+    const place = (chart) => (target && target.contains(chart.gd) ? -1 : Math.abs(chart.gd.getBoundingClientRect().top + window.scrollY - from));
+    const distance = new Map(charts.map((chart) => [chart, place(chart)]));
+    return [...charts].sort((a, b) => distance.get(a) - distance.get(b));
+  }
+
+  function start() {
+    HOUSE = window.EDITION_TEMPLATES || {};
     const indexNode = document.getElementById("paragraph-index");
     const paragraphs = indexNode ? JSON.parse(indexNode.textContent) : {};
     const resized = new ResizeObserver((entries) => {
@@ -370,24 +387,46 @@
         if (chart && chart.drawn && Math.round(entry.contentRect.width) !== chart.width && entry.contentRect.width > 0) draw(chart);
       }
     });
-    // One chart at a time, in page order, each in a task of its own: the browser shows the first
-    // chart when it is drawn, not after every chart of the page (issue 29: a phone drew all six
-    // of the repression page before showing one).
-    let turn = Promise.resolve();
     document.querySelectorAll("div.plotly-figure").forEach((gd) => {
+      // its figure and the boxes around it take a phone's width for it (edition.css: .holds-chart)
+      if (gd.parentElement.tagName === "FIGURE") gd.parentElement.classList.add("holds-chart");
+      for (let box = gd.closest("div.admonition"); box; box = box.parentElement.closest("div.admonition")) box.classList.add("holds-chart");
       const spec = JSON.parse(gd.querySelector("script.plotly-json").textContent);
       const config = { ...spec.config, responsive: false, modeBarButtonsToRemove: TOOLBAR_BUTTONS_OFF };
-      const chart = { gd, spec, config, paragraphs, alt: gd.getAttribute("aria-label") || "", queue: Promise.resolve() };
-      charts.push(chart);
-      turn = turn.then(() => new Promise((next) => setTimeout(next))).then(() => draw(chart));
+      charts.push({ gd, spec, config, paragraphs, alt: gd.getAttribute("aria-label") || "", queue: Promise.resolve() });
+    });
+    // One chart at a time, each in a task of its own (the first in this one): the browser shows
+    // the first chart when it is drawn, not after every chart of the page (issue 29: a phone drew
+    // all six of the repression page before showing one).
+    let turn = null;
+    for (const chart of byNearness(charts)) {
+      turn = turn ? turn.then(() => new Promise((next) => setTimeout(next))).then(() => draw(chart)) : draw(chart);
       turn.then(() => {
         linkMarks(chart);
         markFromAddress(chart);
-        resized.observe(gd);
+        resized.observe(chart.gd);
       });
-    });
-    // the reader (theme switch) or the system (mode "auto") changes light/dark
-    new MutationObserver(() => charts.forEach(draw)).observe(document.documentElement,
+    }
+    // the reader (theme switch) or the system (mode "auto") changes light/dark: charts drawn or
+    // being drawn are drawn again if their mode changed (the others are drawn in their turn)
+    new MutationObserver(() => charts.forEach((chart) => chart.theme && draw(chart))).observe(document.documentElement,
       { attributes: true, attributeFilter: ["data-theme"] });
+  }
+
+  // plotly.js, the house templates and this script load async, first in the queue (edition/book/
+  // plotly_outputs.py): plotly.js runs while the page still waits for the theme's scripts, and the
+  // charts start once the page is parsed (its styles loaded: the blocking scripts of <head> waited
+  // for them), not at DOMContentLoaded, which waits for the theme's deferred scripts.
+  const loaded = (name, present) => present() ? Promise.resolve() : new Promise((resolve, reject) => {
+    const script = document.querySelector(`script[src*="_static/${name}"]`);
+    if (!script) return reject(new Error(`${name} is not on the page`));
+    script.addEventListener("load", resolve);
+    script.addEventListener("error", () => reject(new Error(`${name} did not load`)));
   });
+  const parsed = new Promise((resolve) => {
+    if (document.readyState !== "loading") resolve();
+    else document.addEventListener("readystatechange", resolve, { once: true });
+  });
+  Promise.all([parsed, loaded("plotly.min.js", () => window.Plotly), loaded("edition-template.js", () => window.EDITION_TEMPLATES)])
+    .then(start).catch((error) => console.error("edition chart:", error));
 })();
