@@ -200,3 +200,17 @@ def test_every_author_note_a_chart_draws_has_its_box(html_dir):
         if figure not in links:
             missing.append((label, figure))
     assert not missing, f"chart -> note pairs without the way back: {missing}"
+
+
+def test_the_map_has_no_empty_bands_on_a_phone(site):
+    """The map keeps its shape (equal scale) on a narrow screen by drawing shorter, not by leaving
+    empty bands above and below it (at 390 px they were about 150 px each)."""
+    base, b = site
+    context = b.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{base}/chapters/repression.html")
+    gd = drawn(page, "fig-repression-map")
+    page.wait_for_timeout(500)  # the settling relayout
+    band = gd.evaluate("(gd) => gd._fullLayout._size.h - gd._fullLayout.yaxis._length")
+    assert band < 5, f"{band:.0f} px of the map's plot area is empty"
+    context.close()

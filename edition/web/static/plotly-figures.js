@@ -203,8 +203,14 @@
 
   // Once drawn: the legend (at the foot, edition/charts.py) and a wrapped title take their room
   // from the plot; the chart grows by that much, so the plot keeps the height its notebook gave it.
+  // A map (its y axis anchored to x: equal scale, edition/maps.py) on a narrow screen keeps its shape
+  // by drawing shorter than its plot area: the chart loses the empty bands above and below instead.
   function settle(gd, base) {
     const L = gd._fullLayout;
+    if (L.yaxis && L.yaxis.scaleanchor) {
+      const band = Math.round(L._size.h - L.yaxis._length);
+      return band > 3 ? { height: L.height - band } : null;
+    }
     const wanted = base - 90; // the plot's height with the template's margins (t=50, b=40)
     const grow = Math.round(wanted - L._size.h);
     return grow > 3 ? { height: L.height + grow } : null;
