@@ -143,3 +143,4 @@ def texts(chapters: Path = CHAPTERS) -> dict[str, str]:
 def note_pages(chapters: Path = CHAPTERS) -> dict[str, str]:
     """note-N -> the essay chapter (file stem) that holds the author's note N."""
     return {f"note-{n.number}": c.name for c in read(chapters) for n in c.notes}
+

@@ -121,3 +121,27 @@ def test_every_reader_of_a_chapter_caught_mid_save_goes_on(tmp_path, cut):
     with pytest.raises(OSError):
         essay.texts(tmp_path)
     assert validate.paragraph_labels(tmp_path) == {k for k in whole if not k.startswith(("wg-", "note-2", "note-3", "note-4", "note-5"))}
+
+
+def test_the_essays_facts_come_from_its_row_in_the_data(tmp_path):
+    """Title pages, the EPUB's cover, the notebooks' introduction and the citations name the essay's
+    author, publisher and French edition as data/sources.csv's row `essay` gives them."""
+    import shutil
+
+    from edition.data import essay_facts
+
+    facts = essay_facts(readlog.ROOT / "data")
+    assert (facts["author"], facts["publisher"], facts["periodical"]) == ("C. D. Ward", "International Communist Current",
+                                                                        "International Review")
+    assert facts["first_published"] == ("first published by the International Communist Current in its International "
+                                        "Review (in French in Revue Internationale no. 9; the copy this edition follows "
+                                        "gives no date)")
+    shutil.copytree(readlog.ROOT / "data", tmp_path / "data")
+    shutil.copytree(readlog.ROOT / "chapters", tmp_path / "chapters")
+    sources = tmp_path / "data" / "sources.csv"
+    sources.write_text(sources.read_text(encoding="utf-8").replace(
+        "essay,essay,C. D. Ward,The Communist Left in Russia 1918-1930 Part 2,International Communist Current; French "
+        "edition in Revue Internationale no. 9,,", "essay,essay,A. N. Other,Another Title,Some Publisher,1977,"), encoding="utf-8")
+    other = essay_facts(tmp_path / "data")
+    assert (other["author"], other["title"], other["publisher"]) == ("A. N. Other", "Another Title", "Some Publisher")
+    assert other["first_published"] == "first published by the Some Publisher in its International Review (1977)"
