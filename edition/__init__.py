@@ -3,7 +3,7 @@ imports only from its own layer or the ones above it in this list (tests/test_la
 
 1. paths.py          where this repository's parts are (for the notebooks, the zips, build.py),
                      and the patterns of paragraph and note labels
-2. essay.py          the essay's labelled paragraphs as a table        (notebooks, plug-ins, tests)
+2. essay.py          the one parser of the essay's chapter files      (notebooks, plug-ins, validator)
    readlog.py        what a notebook's kernel reads, for the freshness check
    derived.py        derived files rewritten only when their inputs changed, atomically
 3. data/             the dataset: `load("events")`, `make validate` (`python -m edition.data`)

@@ -20,9 +20,7 @@ PARAGRAPH = r"(?:cr|wt|wg|lo|end)-\d+"
 NOTE = r"note-\d+"
 LABEL = re.compile(rf"^{PARAGRAPH}$")
 NOTE_LABEL = re.compile(r"^note-(\d+)$")
-# in a chapter's MyST: a label line "(wg-4)=" (before a quotation: "> (wg-4)=") and a note "[^3]: ..."
-LABEL_LINE = re.compile(rf"^[>\s]*\(({PARAGRAPH})\)=\s*$", re.MULTILINE)
-NOTE_DEFINITION = re.compile(r"^\[\^(\d+)\]:\s*(.*)$", re.MULTILINE)
+# (the label lines and note definitions of a chapter file: edition/essay.py, the one parser of them)
 
 
 

@@ -88,7 +88,7 @@ def test_citation_files_give_back_a_hostile_title(title):
 
     from edition.book.bibliography import decode
 
-    essay = {"family": "Ward", "given": "C. D.", "title": title, "year": 2026}
+    essay = ESSAY | {"title": title}
     paragraphs = [("wg-4", "2. " + title, "https://example.org/book/chapters/workers-group.html#wg-4")]
     # BibTeX reads any run of spaces, tabs and line breaks as one space; RIS has one line per value
     bibtex_title = " ".join(re.split(r"[ \t\n\r\f\v]+", title)).strip(" ")

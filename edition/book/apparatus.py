@@ -32,8 +32,8 @@ from sphinx.util.docutils import SphinxDirective
 from edition.book.labels import paragraph_labels
 from edition.charts import source_names, when
 from edition.data import load, references
-from edition.essay import ESSAY
-from edition.paths import LABEL, NOTE_DEFINITION, NOTE_LABEL
+from edition.essay import ESSAY, note_pages
+from edition.paths import LABEL, NOTE_LABEL
 from edition.book.figures import main_figures
 from edition.book.folders import chapters_dir, data_dir
 from edition.book import register
@@ -445,10 +445,8 @@ def _paragraph_index(app: Sphinx, pagename, templatename, context, doctree) -> N
     labels = app.env.get_domain("std").anonlabels  # paragraph targets are anonymous labels
     index = {label: f"{context['pathto'](doc)}#{anchor}" for label, (doc, anchor) in labels.items()
              if LABEL.match(label)}
-    for name in ESSAY:  # the author's notes: anchors note-N (edition.book.labels.NoteAnchors)
-        source = (chapters_dir(app) / f"{name}.md").read_text(encoding="utf-8")
-        for number in [m.group(1) for m in NOTE_DEFINITION.finditer(source)]:
-            index[f"note-{number}"] = f"{context['pathto'](f'chapters/{name}')}#note-{number}"
+    for note, page in note_pages(chapters_dir(app)).items():  # anchors note-N (edition.book.labels.NoteAnchors)
+        index[note] = f"{context['pathto'](f'chapters/{page}')}#{note}"
     app.add_js_file(None, body=json.dumps(index, sort_keys=True), type="application/json",
                     id="paragraph-index")
 

@@ -310,14 +310,9 @@ class ChartTables(SphinxPostTransform):
 
 def note_docs(chapters: Path) -> dict[str, str]:
     """note-N -> the essay page that holds the author's note N."""
-    from edition.essay import ESSAY
-    from edition.paths import NOTE_DEFINITION
+    from edition.essay import note_pages
 
-    found = {}
-    for name in ESSAY:
-        source = (chapters / f"{name}.md").read_text(encoding="utf-8")
-        found.update({f"note-{m.group(1)}": f"chapters/{name}" for m in NOTE_DEFINITION.finditer(source)})
-    return found
+    return {note: f"chapters/{page}" for note, page in note_pages(chapters).items()}
 
 
 def paragraph_link(app: Sphinx, docname: str, label: str, query: str = "") -> nodes.Node:

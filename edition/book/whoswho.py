@@ -20,8 +20,7 @@ from edition.data import load, table_path
 from edition.book.datanodes import DataDirective, para, strong, text
 from edition.book.folders import chapters_dir, data_dir
 from edition.derived import fingerprint, write_atomic
-from edition.essay import ESSAY, paragraphs, paragraphs_digest, plain
-from edition.paths import NOTE_DEFINITION
+from edition.essay import paragraphs_digest, read
 from edition.book import register
 
 
@@ -50,19 +49,9 @@ def mentions(spellings: list[str], chapters: Path) -> list[tuple[str, str]]:
     if not spellings:
         return []
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in spellings) + r")(?![\w-])")
-    found = [(r.chapter, r.label) for r in paragraphs(chapters).itertuples() if pattern.search(r.text)]
-    return found + [(chapter, f"note-{number}") for chapter, number, words in notes(chapters) if pattern.search(words)]
-
-
-def notes(chapters: Path) -> list[tuple[str, str, str]]:
-    """(chapter, number, plain words) of each of the author's notes, as mentions() searches them."""
-    found = []
-    for chapter in ESSAY:
-        for line in (chapters / f"{chapter}.md").read_text(encoding="utf-8").splitlines():
-            m = NOTE_DEFINITION.match(line)
-            if m:
-                found.append((chapter, m.group(1), plain(m.group(2))))
-    return found
+    essay = read(chapters)
+    found = [(c.name, p.label) for c in essay for p in c.paragraphs if pattern.search(p.text)]
+    return found + [(c.name, f"note-{n.number}") for c in essay for n in c.notes if pattern.search(n.text)]
 
 
 def _split(value) -> list[str]:
@@ -156,7 +145,8 @@ def essay_words(app) -> None:
     chapter files, so an editors' objective or note edited in a chapter does not make Sphinx read
     and write the who's who again."""
     path, chapters = Path(app.env.doctreedir) / WORDS, chapters_dir(app)
-    write_atomic(path, fingerprint(paragraphs_digest(chapters), [" ".join(note) for note in notes(chapters)]).encode())  # only if it differs
+    notes = [" ".join((c.name, n.number, n.text)) for c in read(chapters) for n in c.notes]
+    write_atomic(path, fingerprint(paragraphs_digest(chapters), notes).encode())  # only if it differs
 
 
 def setup(app):

@@ -26,7 +26,7 @@ import jupytext
 import nbformat
 
 from edition.checks.exercises import EXERCISES, WRITTEN
-from edition.data import references
+from edition.data import essay_facts, references
 from edition.paths import CHAPTERS
 
 
@@ -49,8 +49,9 @@ HAND_IN = ("# Hand in: write your name between the quotes, save the notebook (Ct
            "from edition.checks import hand_in\n"
            "hand_in(\"{notebook}\", \"\")\n")
 
-INTRO = ("*This notebook comes from the teaching edition of C. D. Ward's essay \"The Communist Left in "
-         "Russia 1918-1930 Part 2\". Run it from the folder that holds `edition/` and `data/` (the "
+# {author} and {title}: the essay's (edition.data.essay_facts), from the data: escaped as a citation's are
+INTRO = ("*This notebook comes from the teaching edition of {author}'s essay \"{title}\". Run it from "
+         "the folder that holds `edition/` and `data/` (the "
          "folder you unzipped, or the book's repository): run the cells from top to bottom "
          "(**Run > Run All Cells**). Words marked as glossary terms in the book are explained on its "
          "Glossary page; the worked solutions to the exercises are in the book's teacher edition. "
@@ -175,7 +176,7 @@ def student_notebook(path: Path, chapters: Path | None = None, data: Path | None
         cells.append(nbformat.v4.new_markdown_cell("**Hand in your work**"))
         cells.append(nbformat.v4.new_code_cell(HAND_IN.format(notebook=path.stem), metadata={"tags": ["hand-in"]}))
     if cells and cells[0].cell_type == "markdown":
-        cells.insert(1, nbformat.v4.new_markdown_cell(INTRO))
+        cells.insert(1, nbformat.v4.new_markdown_cell(INTRO.format(**{k: _literal(v) for k, v in essay_facts(data).items()})))
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
                    "language_info": {"name": "python"}}

@@ -280,3 +280,24 @@ def references(data_dir: Path | str | None = None) -> pd.Series:
     text = (sources["author"].fillna("") + ", " + sources["title"]).str.strip(", ")
     text = text.mask(sources["source_id"] == "essay", "the essay")
     return pd.Series(text.values, index=sources["source_id"], name="reference")
+
+
+# The one fact about the essay that no data file gives: the name of the ICC's English periodical in
+# which it first appeared (chapters/index.md; no source seen gives its issue number or year).
+PERIODICAL = "International Review"
+
+
+def essay_facts(data_dir: Path | str | None = None) -> dict[str, str]:
+    """The essay's author, title, publisher and first publication, from its row in the data
+    (sources.csv, source_id `essay`: the container reads "<publisher>; French edition in <issue>"),
+    for every title page, cover and citation. `first_published` is the words the title pages use."""
+    row = load("sources", data_dir).set_index("source_id").loc["essay"]
+    author, container = str(row["author"]), str(row["container"])
+    publisher, _, french = (part.strip() for part in container.partition(";"))
+    french = french.removeprefix("French edition in ")
+    date = row["date_text"] if isinstance(row["date_text"], str) else "the copy this edition follows gives no date"
+    given, _, family = author.rpartition(" ")
+    return {"author": author, "given": given, "family": family, "title": str(row["title"]),
+            "publisher": publisher, "periodical": PERIODICAL, "french_edition": french,
+            "first_published": f"first published by the {publisher} in its {PERIODICAL} ("
+                               + (f"in French in {french}; " if french else "") + f"{date})"}

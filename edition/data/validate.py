@@ -55,7 +55,6 @@ try:
     from edition.data import claims
 except ImportError:  # a copy of the package without it: the classroom zips list their modules (edition/grade/sandbox.py)
     claims = None
-from edition.paths import LABEL_LINE, NOTE_DEFINITION
 
 PERIOD = (dt.date(1917, 1, 1), dt.date(1946, 12, 31))
 PERIOD_TABLES = {"size_estimates"}  # attestations are checked against their happening's outside_period
@@ -920,18 +919,12 @@ def foreign_key_problems(tables: dict[str, Table]) -> list[Problem]:
 # ---------------------------------------------------------------------------------------------
 
 def paragraph_labels(chapters: Path) -> set[str] | None:
-    """Every paragraph label `(wt-3)=` and note `[^3]:` (as note-3) in the chapter files."""
+    """Every paragraph label `(wt-3)=` and note `[^3]:` (as note-3) in the essay's chapter files (a
+    missing one has none: the rows that cite it are reported)."""
     if not chapters.is_dir():
         return None
-    labels: set[str] = set()
-    for page in sorted(chapters.glob("*.md")):
-        try:
-            text = page.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        labels.update(LABEL_LINE.findall(text))
-        labels.update(f"note-{m.group(1)}" for m in NOTE_DEFINITION.finditer(text))
-    return labels
+    essay_read = essay.read(chapters, missing_ok=True)
+    return {p.label for c in essay_read for p in c.paragraphs} | {f"note-{n.number}" for c in essay_read for n in c.notes}
 
 
 def parse_date(text: str) -> dt.date | None:

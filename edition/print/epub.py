@@ -30,7 +30,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 
-from edition.book.folders import PACKAGE
+from edition.book.folders import PACKAGE, data_dir
+from edition.data import essay_facts
 from edition.book import register
 
 HERE = PACKAGE / "print" / "assets" / "epub"
@@ -55,21 +56,22 @@ h1 {{ font-weight: normal; font-size: 118px; line-height: 1.22; margin: 0; }}
 <div class="rule"></div>
 <div class="edition">A teaching edition</div>
 <div class="what">with editor's notes, a companion dataset and data notebooks</div>
-<div class="source">The essay's text: International Communist Current,<br>first published in its <i>International Review</i></div>
+<div class="source">The essay's text: {publisher},<br>first published in its <i>{periodical}</i></div>
 </body></html>
 """
 
 
-def draw_cover(title: str, author: str, png: Path) -> None:
-    """The cover as a PNG: COVER filled in, saved by headless Chromium at COVER_SIZE."""
+def draw_cover(title: str, author: str, essay: dict, png: Path) -> None:
+    """The cover as a PNG: COVER filled in (`essay`: edition.data.essay_facts), saved by headless Chromium at COVER_SIZE."""
     browser = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not browser:
         raise RuntimeError("The EPUB's cover is drawn by Chromium, which is not installed (make epub installs it).")
     png.parent.mkdir(parents=True, exist_ok=True)
     page = png.parent.parent / "cover.html"  # beside the static folder, whose files all go in the EPUB
     width, height = COVER_SIZE
-    page.write_text(COVER.format(title=html.escape(title).replace(" Part ", "<br>Part "),
-                                 author=html.escape(author), width=width, height=height), encoding="utf-8")
+    page.write_text(COVER.format(title=html.escape(title).replace(" Part ", "<br>Part "), author=html.escape(author),
+                                 publisher=html.escape(essay["publisher"]), periodical=html.escape(essay["periodical"]),
+                                 width=width, height=height), encoding="utf-8")
     png.unlink(missing_ok=True)
     run = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                           f"--window-size={width},{height}", f"--screenshot={png}", page.as_uri()],
@@ -123,7 +125,7 @@ def _setup_epub(app: Sphinx) -> None:
     if app.config.epub_cover:
         # Drawn beside the build (not in the sources), then copied to _static/ with the static files.
         covers = Path(app.doctreedir).parent / "epub-cover" / "static"
-        draw_cover(app.config.project, app.config.epub_author, covers / Path(app.config.epub_cover[0]).name)
+        draw_cover(app.config.project, app.config.epub_author, essay_facts(data_dir(app)), covers / Path(app.config.epub_cover[0]).name)
         app.config.html_static_path.append(str(covers))
     if not app.config.version:  # EPUB 3 metadata needs a version: the edition package's own
         app.config.version = app.config.release = version("edition")

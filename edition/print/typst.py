@@ -41,6 +41,7 @@ from edition.paths import LABEL
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from html.parser import HTMLParser
 from edition.essay import ESSAY
+from edition.data import essay_facts
 from edition.book import register
 from edition.book.freshness import notebook_pages
 
@@ -443,11 +444,10 @@ class TypstBuilder(Builder):
         """The whole edition as one tagged PDF: every page of _toc.yml under its part (H1), each
         page a chapter (H2), the editors' boxes in place as on the web, worked solutions left out
         as in every printed edition. Its document info is the EPUB's library card (_config.yml)."""
-        title = self.config.project
+        title, essay = self.config.project, self.essay()
         lines = [
-            "C. D. Ward. A teaching edition.",
-            "The essay: first published by the International Communist Current in its International Review "
-            "(in French in Revue Internationale no. 9; the copy this edition follows gives no date).",
+            f"{essay['author']}. A teaching edition.",
+            f"The essay: {essay['first_published']}.",
             "This edition: notes, companion dataset and notebooks by its editors. The PDF is tagged "
             "(PDF/UA-1), with the charts described in words.",
         ]
@@ -468,19 +468,24 @@ class TypstBuilder(Builder):
             source += "".join(self.page(doc, level_offset=1) for doc in pages)
         self.compile("book", source)
 
+    def essay(self) -> dict:
+        """The essay's author, publisher and first publication, from the book's data (edition.data.essay_facts)."""
+        from edition.book.folders import data_dir
+
+        return essay_facts(data_dir(self.env))
+
     def write_reading(self) -> None:
-        title = self.config.project
+        title, essay = self.config.project, self.essay()
         lines = [
-            "C. D. Ward",
+            essay["author"],
             "The reading edition: the essay alone, every word in its order, with the author's notes. "
             "The labels in the margin (cr-1, wt-3, wg-14, ...) are the ones by which the teaching edition, "
             "its data and its exercises cite each paragraph.",
-            "The essay was first published by the International Communist Current in its International Review "
-            "(in French in Revue Internationale no. 9; the copy this edition follows gives no date).",
+            f"The essay was {essay['first_published']}.",
             "The teaching edition, with the editors' notes, the companion data, the notebooks and the exercises, "
             "is a separate book made from the same sources.",
         ]
-        source = preamble(f"{title}: reading edition", "C. D. Ward", "Reading edition")
+        source = preamble(f"{title}: reading edition", essay["author"], "Reading edition")
         source += front_matter(title, "Reading edition", lines)
         source += "".join(self.essay_page(f"chapters/{doc}") for doc in ESSAY)
         self.compile("reading", source)
@@ -490,7 +495,7 @@ class TypstBuilder(Builder):
         for doc in self.handout_docs():
             docname = f"chapters/{doc}"
             title = self.env.titles[docname].astext()
-            source = preamble(f"{title} (handout)", "C. D. Ward", f"Handout: {title}")
+            source = preamble(f"{title} (handout)", self.essay()["author"], f"Handout: {title}")
             source += self.page(docname, lead=self.handout_head(title))
             if docname in notebook_pages(self.app):
                 source += self.paragraphs_cited(docname)

@@ -9,12 +9,12 @@
   writer: pybtex's for BibTeX (values escaped as references.bib's are), json's for CSL-JSON, and
   `ris_record()` for RIS (no library here: one tag per line, no line break inside a value).
 
-The essay's facts come from data/sources.csv (row `essay`): author and title. It was first published
-by the International Communist Current in its International Review; the French edition is Revue
-Internationale no. 9 (seeds/README.md, ../shared/research/gaps.md). No source seen gives the English
-issue number or the year (no. 8, with Part 1, is dated January 1977; the year of no. 9 would be a
-guess), so a citation names the issue and no year for it (FIRST_PUBLISHED), and is dated by the
-year of this edition (CITATION.cff, date-released), never "n.d.".
+The essay's facts come from data/sources.csv (row `essay`, edition.data.essay_facts()): author, title,
+publisher (the International Communist Current) and the French edition (Revue Internationale no. 9;
+seeds/README.md, ../shared/research/gaps.md); it first appeared in the ICC's International Review.
+No source seen gives the English issue number or the year (no. 8, with Part 1, is dated January
+1977; the year of no. 9 would be a guess), so a citation names the issue and no year for it
+(first_published()), and is dated by the year of this edition (CITATION.cff, date-released), never "n.d.".
 
 citeproc-py does not apply the en-US locale's `punctuation-in-quote="true"` (the three styles'
 locale): it writes `Part 2”,`. `in_quotes()` moves a comma or full stop inside the closing quotation
@@ -43,10 +43,6 @@ from edition.book import register
 from edition.book.folders import book_dir, chapters_dir, data_dir
 
 EDITION_TITLE = "The Communist Left in Russia 1918-1930 Part 2: A Teaching Edition"
-PERIODICAL = "International Review"
-PUBLISHER = "International Communist Current"
-# where the essay first appeared, as far as the sources say (see the module's docstring)
-FIRST_PUBLISHED = "International Review [French edition: Revue Internationale, no. 9]"
 STYLES = [("Chicago", "chicago", "chicago-notes-bibliography"),
           ("MLA", "mla", "modern-language-association"),
           ("APA", "apa", "apa")]
@@ -71,14 +67,17 @@ def in_quotes(text: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def essay_source(data: Path, citation_file: Path) -> dict:
-    """The essay's author and title (the sources table's row "essay") and this edition's year."""
-    from edition.data import load
+    """The essay's facts (edition.data.essay_facts: author, title, publisher ...) and this edition's year."""
+    from edition.data import essay_facts
 
-    row = load("sources", data).set_index("source_id").loc["essay"]
-    author = str(row["author"])  # "C. D. Ward"
-    given, _, family = author.rpartition(" ")
-    return {"author": author, "given": given, "family": family, "title": str(row["title"]),
-            "year": edition_year(citation_file)}
+    return essay_facts(data) | {"year": edition_year(citation_file)}
+
+
+def first_published(essay: dict) -> str:
+    """Where the essay first appeared, as a citation names it: "International Review [French
+    edition: Revue Internationale, no. 9]" (see the module's docstring)."""
+    french = re.sub(r" (no\. )", r", \1", essay["french_edition"])
+    return essay["periodical"] + (f" [French edition: {french}]" if french else "")
 
 
 def book_essay(app: Sphinx) -> dict:
@@ -103,12 +102,12 @@ def csl_item(label: str, url: str, essay: dict, style: str = "") -> dict:
     item = {"id": f"ward-{label}", "type": "chapter",
             "author": [{"family": essay["family"], "given": essay["given"]}],
             "title": essay["title"], "container-title": EDITION_TITLE,
-            "issued": {"date-parts": [[essay["year"]]]}, "original-publisher": PUBLISHER,
+            "issued": {"date-parts": [[essay["year"]]]}, "original-publisher": essay["publisher"],
             "section": f"paragraph {label}", "note": f"Paragraph {label}", "language": "en"}
     if style == "apa":
-        item["references"] = f"Original work published by the {PUBLISHER} in {FIRST_PUBLISHED}"
+        item["references"] = f"Original work published by the {essay['publisher']} in {first_published(essay)}"
     else:
-        item["original-date"] = {"literal": FIRST_PUBLISHED}
+        item["original-date"] = {"literal": first_published(essay)}
     return {**item, "URL": url} if url else item
 
 
@@ -181,9 +180,9 @@ def _meta(app: Sphinx, pagename, templatename, context, doctree) -> None:
     essay = book_essay(app)
     tags = [("citation_title", essay["title"] if is_essay(pagename) else f"{context.get('title', '')}"),
             ("citation_inbook_title" if is_essay(pagename) else "citation_book_title", EDITION_TITLE),
-            ("citation_publisher", PUBLISHER), ("citation_language", "en")]
+            ("citation_publisher", essay["publisher"]), ("citation_language", "en")]
     if is_essay(pagename):
-        tags += [("citation_author", f"{essay['family']}, {essay['given']}"), ("citation_journal_title", PERIODICAL)]
+        tags += [("citation_author", f"{essay['family']}, {essay['given']}"), ("citation_journal_title", essay["periodical"])]
     base = _base(app)
     if base:
         tags.append(("citation_public_url", f"{base}{pagename}.html"))
@@ -224,7 +223,7 @@ def bibtex_text(paragraphs: list[tuple[str, str, str]], essay: dict) -> str:
     entries = {f"ward-{label}": Entry("incollection", [
         ("author", f"{essay['family']}, {essay['given']}"), ("title", essay["title"]),
         ("booktitle", EDITION_TITLE), ("year", str(essay["year"])), ("chapter", section),
-        ("note", f"Paragraph {label}. First published by the {PUBLISHER} in {FIRST_PUBLISHED}")]
+        ("note", f"Paragraph {label}. First published by the {essay['publisher']} in {first_published(essay)}")]
         + ([("url", url)] if url else []))
         for label, section, url in paragraphs}
     return _bibtex_writer().to_string(BibliographyData(entries))
@@ -258,7 +257,7 @@ def ris_text(paragraphs: list[tuple[str, str, str]], essay: dict) -> str:
     return "\r\n".join(ris_record([
         ("TY", "CHAP"), ("AU", f"{essay['family']}, {essay['given']}"), ("TI", essay["title"]),
         ("T2", EDITION_TITLE), ("PY", str(essay["year"])), ("SE", section),
-        ("N1", f"Paragraph {label}. First published by the {PUBLISHER} in {FIRST_PUBLISHED}")]
+        ("N1", f"Paragraph {label}. First published by the {essay['publisher']} in {first_published(essay)}")]
         + ([("UR", url)] if url else []) + [("LA", "en")])
         for label, section, url in paragraphs)
 
