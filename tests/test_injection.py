@@ -254,7 +254,7 @@ def test_student_notebooks_escape_the_sources_text(monkeypatch):
     """A downloaded notebook's Markdown names a citation's source (author, title from sources.csv):
     rendered by Jupyter it must show the text, with no HTML, link or math made from it."""
     from edition.classroom import student_notebook
-    monkeypatch.setattr(student_notebook, "_sources", lambda: {"evil": hostile("sources.title")})
+    monkeypatch.setattr(student_notebook, "_sources", lambda data=None: {"evil": hostile("sources.title")})
     markdown = student_notebook.plain_markdown("As said {cite:p}`evil`.")
     html = MarkdownIt("commonmark").render(markdown)  # raw HTML on, as in Jupyter (before its sanitizer)
     assert "<script" not in html and "<pre" not in html, html
