@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
+from edition.book.internals import run_exit_handlers  # imported now: nothing is imported while a build ends
 from edition.derived import fingerprint, write_atomic
 from edition.paths import BUILD, ROOT
 
@@ -280,8 +281,6 @@ def sphinx_child(builder: str, folder: str, log_path: str, verbose: bool, orders
 def finish(code: int) -> None:
     """End the child: every file is written and closed; run the exit handlers (no kernel outlives
     the build), then skip tearing down a build's 300,000 objects one by one (half a second)."""
-    from edition.book.internals import run_exit_handlers
-
     run_exit_handlers()
     sys.stdout.flush()
     sys.stderr.flush()
