@@ -79,3 +79,12 @@ def front_door(book: Path, *args: str, env: dict | None = None) -> subprocess.Co
     env = {**os.environ, **(env or {}), "PYTHONPATH": str(book)}
     return subprocess.run([sys.executable, "-m", "edition.build", *args], cwd=book, env=env,
                           capture_output=True, text=True)
+
+
+def as_from_a_terminal() -> None:
+    """In a process the tests start and then press Ctrl-C on (Popen's preexec_fn): SIGINT at its
+    default, as a terminal starts a command. A shell starts background jobs with SIGINT ignored and
+    children inherit that, so in a CI script run with `&` the builds never saw the key and ran on."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from edition.book.freshness import is_notebook
-from notebooks import append_to_cell, build, built_copy, front_door
+from notebooks import append_to_cell, as_from_a_terminal, build, built_copy, front_door
 
 pytestmark = pytest.mark.book
 
@@ -199,7 +199,8 @@ class Watcher:
         # PORT=0: its live server (edition/web/serve.py --live) on a free port, said in its output
         self.process = subprocess.Popen([sys.executable, "-u", "-m", "edition.build", "html", "--watch"], cwd=book,
                                         env={**os.environ, "PYTHONPATH": str(book), "PORT": "0"}, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                                        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                                        preexec_fn=as_from_a_terminal)
         self.lines: queue.Queue = queue.Queue()
         threading.Thread(target=lambda: [self.lines.put(line) for line in self.process.stdout], daemon=True).start()
         self.seen: list[str] = []

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from notebooks import build, copy_book, front_door
+from notebooks import as_from_a_terminal, build, copy_book, front_door
 
 pytestmark = pytest.mark.book
 
@@ -107,7 +107,8 @@ def test_a_failing_cell_is_named_and_nothing_is_published(book):
 def _start(book, *args):
     env = {**os.environ, "PYTHONPATH": str(book)}
     return subprocess.Popen([sys.executable, "-m", "edition.build", "html", *args], cwd=book, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                            preexec_fn=as_from_a_terminal)
 
 
 def test_ctrl_c_while_executing_then_the_next_build_catches_up(book):
