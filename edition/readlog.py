@@ -109,7 +109,7 @@ def current(rel: str) -> str:
             return "unknown"
         try:
             return getattr(importlib.import_module(module), function)()
-        except Exception:  # an input caught mid-save (an editor's write truncates first): changed, read again
+        except OSError:  # a chapter gone (or renamed) mid-save: changed, read again (essay.read reads a cut file as it is)
             return "unknown"
     return digest(ROOT / rel)
 

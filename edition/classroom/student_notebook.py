@@ -194,14 +194,17 @@ def write(path: Path, target: Path) -> Path:
 
 GATED_SOLUTION = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-start\}.*?^(?P=fence)\{solution-end\}[^\n]*\n(?:.*?\n)??(?P=fence)[ \t]*$\n?",
                             re.M | re.S)
-LEFT_OUT = "**Worked solution:** not in this edition; it is in the teacher's edition of the book.\n"
+# What stands where something was left out, as (bold words, the rest): written as Markdown in a page's
+# source copy here, and as the page's own nodes by edition/classroom/teaching.py.
+SOLUTION_LEFT_OUT = ("Worked solution:", " not in this edition; it is in the teacher's edition of the book.")
+SECTION_LEFT_OUT = ("Answers and marking notes:", " not in this edition; they are in the teacher's edition of the book.")
+LEFT_OUT = f"**{SOLUTION_LEFT_OUT[0]}**{SOLUTION_LEFT_OUT[1]}\n"
 
 
 # A section the teacher's guide marks `{.teachers-only}` (its answers and marking notes) goes where
 # the worked solutions go (edition/classroom/teaching.py): from the mark to the next heading of its
 # level or above outside a code fence, or to the end of the page.
 TEACHERS_ONLY = "teachers-only"
-SECTION_LEFT_OUT = "**Answers and marking notes:** not in this edition; they are in the teacher's edition of the book.\n"
 HEADING = re.compile(r"^(#{1,6})[ \t]")
 
 
@@ -230,7 +233,8 @@ def without_solutions(text: str) -> str:
     (edition/classroom/teaching.py)."""
     lines = text.splitlines(keepends=True)
     for start, end in reversed(_teachers_sections(lines)):
-        lines[start:end] = [SECTION_LEFT_OUT, "\n"] if end < len(lines) else [SECTION_LEFT_OUT]
+        said = f"**{SECTION_LEFT_OUT[0]}**{SECTION_LEFT_OUT[1]}\n"
+        lines[start:end] = [said, "\n"] if end < len(lines) else [said]
     text = "".join(lines)
     text = GATED_SOLUTION.sub(LEFT_OUT, text)
     return FENCE.sub(lambda m: LEFT_OUT if m["name"] == "solution" else m[0], text)

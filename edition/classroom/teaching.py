@@ -41,7 +41,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from edition.classroom.student_notebook import SECTION_LEFT_OUT, TEACHERS_ONLY
+from edition.classroom.student_notebook import SECTION_LEFT_OUT, SOLUTION_LEFT_OUT, TEACHERS_ONLY
 from edition.derived import write_atomic
 from edition.essay import ESSAY
 
@@ -55,7 +55,6 @@ MODES = ("hide", "show", "omit")
 PRINTED_NOTE = "The worked solutions are in the web edition of the book."
 OMITTED_NOTE = ("This is the students' edition of the book: it has no worked solutions. "
                 "They are in the teacher's edition.")
-OMITTED_HERE = ("Worked solution:", " not in this edition; it is in the teacher's edition of the book.")
 JB_DEFAULT_REPOSITORY = "https://github.com/executablebooks/jupyter-book"
 
 
@@ -103,6 +102,11 @@ def solutions_left_out(app: Sphinx) -> bool:
     return is_print(app) or app.config.edition_solutions == "omit"
 
 
+def _left_out(head: str, rest: str) -> nodes.paragraph:
+    """The editors' line standing where a solution or a teachers-only section was."""
+    return nodes.paragraph("", "", nodes.strong("", head), nodes.Text(rest), classes=["editorial", "solution-omitted"])
+
+
 class SolutionsLeftOut(SphinxTransform):
     """Print and `omit`: each worked solution taken out of the page as it is read, its words, code
     and outputs (charts included) with it, and a line of the editors' saying where the solutions are.
@@ -124,14 +128,11 @@ class SolutionsLeftOut(SphinxTransform):
             if printed:
                 node.parent.remove(node)
             else:
-                node.replace_self(nodes.paragraph("", "", nodes.strong("", OMITTED_HERE[0]), nodes.Text(OMITTED_HERE[1]),
-                                                  classes=["editorial", "solution-omitted"]))
+                node.replace_self(_left_out(*SOLUTION_LEFT_OUT))
         for section in list(self.document.findall(nodes.section)):
             if TEACHERS_ONLY in section["classes"]:  # the teacher's guide's answers and marking notes
-                words = SECTION_LEFT_OUT.replace("the teacher's edition", "the web edition") if printed else SECTION_LEFT_OUT
-                head, _, rest = words.strip().partition(":** ")
-                section.replace_self(nodes.paragraph("", "", nodes.strong("", head.strip("*") + ":"), nodes.Text(" " + rest),
-                                                     classes=["editorial", "solution-omitted"]))
+                head, rest = SECTION_LEFT_OUT
+                section.replace_self(_left_out(head, rest.replace("the teacher's edition", "the web edition") if printed else rest))
         for node in list(self.document.findall(nodes.Element)):
             if "exercises-intro" in node.get("classes", []):
                 note = nodes.paragraph("", PRINTED_NOTE if printed else OMITTED_NOTE,
