@@ -72,7 +72,7 @@ BUILD_BOOK = $(BIN)/python -m edition.build $(if $(V),--verbose)
 # plotly.js: the basic bundle (bar, pie, scatter: every trace type the book draws, which
 # tests/test_bundle.py checks), 1.2 MB of script where plotly's full plotly.min.js is 4.8 MB; the
 # same version as the pinned plotly (Python) emits figures for. Font Awesome: its core and the few
-# icons the pages use (edition/web/icons.py) instead of the theme's 1.5 MB of every icon.
+# icons the pages use (edition/sphinx/web/icons.py) instead of the theme's 1.5 MB of every icon.
 # Set here, before the targets that need them: make expands a rule's prerequisites as it reads it.
 VENDOR := $(VENV)/vendor
 PLOTLY_JS_NPM := plotly.js-basic-dist-min 4.1.1 sha512-1oNF8PeQx2hv/y7tqEVWKD3JGwn/MGEMQ8mL9HUwsaqG9FGy/OU5FHUHvzqbqxN4mnwZGI9abTiE775C4kkjMQ==
@@ -90,7 +90,7 @@ book: $(READY) $(VENDORED)
 
 # The editors' loop: one process imports Sphinx and the plug-ins once and forks each build from
 # itself (edition/build.py, watch()): an edited paragraph is published in about 3 s, and the page
-# open at http://127.0.0.1:$(PORT)/ reloads (edition/web/serve.py --live).
+# open at http://127.0.0.1:$(PORT)/ reloads (edition/serve.py --live).
 watch: $(READY) $(VENDORED)
 	@$(BUILD_BOOK) html --watch
 
@@ -214,7 +214,7 @@ student-matrix: $(READY)
 
 serve:
 	@test -f $(BUILD)/html/index.html || { echo "Run 'make book' first."; exit 1; }
-	@$(BIN)/python -m edition.web.serve "$$PORT" $(BUILD)/html
+	@$(BIN)/python -m edition.serve "$$PORT" $(BUILD)/html
 
 # The set-up installs these pins with --no-deps, so they must agree (pip check) and include what
 # plain `pip freeze` hides (wheel); setuptools is fetched to build the edition package, and uv, the

@@ -1,6 +1,13 @@
-"""The edition's helper package. Its folders are named for whom they serve, in layers: a module
-imports only from its own layer or the ones above it in this list (tests/test_layout.py checks it).
+"""The edition's package, in two sides that a folder name tells apart.
 
+The plain side (this folder, but sphinx/) is what the notebooks, the classroom zips and the grader
+import: no Sphinx in it, so it runs in a student's kernel with pandas and plotly alone. The Sphinx
+side (sphinx/) is the book's one Sphinx extension (`extra_extensions: [edition.sphinx]` in
+_config.yml): the plug-ins that build the web book, the PDFs and the EPUB; its __init__.py lists
+them. The plain side never imports the Sphinx side, and within each a module imports only from its
+own layer or a lower one (tests/test_layout.py checks both).
+
+The plain side
 1. paths.py          where this repository's parts are (for the notebooks, the zips, build.py),
                      and the patterns of paragraph and note labels
 2. essay.py          the one parser of the essay's chapter files      (notebooks, plug-ins, validator)
@@ -10,52 +17,26 @@ imports only from its own layer or the ones above it in this list (tests/test_la
    charts.py         the house chart style: `charts.use()`, one colour per category (notebooks)
    maps.py           maps that carry their own coastlines (coastline-110m.json; no request)
    checks/           "Check your answer" cells (public.py), hand_in (handin.py); hidden.py grades
-4. book/             the Sphinx plug-ins every edition shares: the book's folders as settings read
+4. classroom/        the students' notebooks (no solutions), the zips (`make classroom`), the kit's
+                     notes (HOWTO.md, GRADING.md, requirements.txt)
+   grade/            `make grade SUBMISSIONS=folder`: each hand-in run in a sandbox, the checks run
+                     here on its answers as data: grades.csv, gradebook exports, feedback, marking sheet
+
+The Sphinx side: sphinx/
+5. sphinx/book/      the plug-ins every edition shares: the book's folders as settings read
                      against app.srcdir (folders.py: no plug-in takes a folder from paths.py),
                      paragraph labels, chart outputs and the figure record (what each chart
                      draws), the apparatus linking text and data, the who's who and data
                      dictionary, the bibliography, notebook freshness, notebooks executed side by side
-5. web/              the HTML book as read: reading layers, previews of every link, citations of
-                     every paragraph, search with every spelling, static scripts, `make serve`
-   print/            the EPUB, the Typst editions (the PDF, the reading edition, the handouts);
+6. sphinx/web/       the HTML book as read: reading layers, previews of every link, citations of
+                     every paragraph, search with every spelling, static scripts, the page template
+   sphinx/print/     the EPUB, the Typst editions (the PDF, the reading edition, the handouts);
                      assets/ for their styles
-   classroom/        exercises and solutions in the book, the students' notebooks, the zips
-   grade/            `make grade SUBMISSIONS=folder`: each hand-in run in a sandbox, the checks run
-                     here on its answers as data: grades.csv, gradebook exports, feedback, marking sheet
-6. build.py          the front door: `python -m edition.build html|pdf|epub|...` (make book, pdf, ...)
+   sphinx/classroom/ exercises and solutions in the book (hidden, shown or left out), each
+                     notebook page's download, the Colab and JupyterHub launch buttons
 
-This package is also the book's one Sphinx extension (`extra_extensions: [edition]` in
-_config.yml): `setup` below registers every plug-in, once, in this order.
+The commands, which use both sides
+7. build.py          the front door: `python -m edition.build html|pdf|epub|...` (make book, pdf, ...):
+                     checks the data with the plain side, then runs Sphinx with the extension
+   serve.py          `make serve` and `make watch`'s web server (compressed, live reload): no Sphinx
 """
-
-PLUG_INS = [
-    "edition.book.folders",         # where the data and chapters are: settings, from the book's folder
-    "edition.book.labels",          # paragraph labels, note anchors, editorial titles
-    "edition.book.bibliography",    # the list of works (its own page in print)
-    "edition.print.epub",           # the EPUB: no scripts, its own CSS, a table of contents in parts
-    "edition.print.typst",          # the Typst editions: tagged PDF/UA-1
-    "edition.book.figures",         # the figure record: what each chart draws
-    "edition.book.print_wording",   # print says where to look, never "hover"
-    "edition.book.apparatus",       # text and data linked both ways
-    "edition.web.reading",          # reading layers, quiet glossary links
-    "edition.web.cite",             # cite any paragraph: CSL citations, citation_* meta tags, files
-    "edition.web.address",          # the public address: canonical links, OpenGraph, sitemap.xml
-    "edition.web.search",           # search with every spelling of a name, snippets from disk
-    "edition.web.previews",         # previews of every internal link (hover, focus, tap)
-    "edition.book.plotly_outputs",  # charts: plotly JSON on the web, PNGs in print
-    "edition.web.vendored",         # plotly.js's basic bundle and Font Awesome's used icons, from npm
-    "edition.book.freshness",       # a notebook runs again when what it read changes
-    "edition.book.datadict",        # the data dictionary
-    "edition.book.marking",         # the teacher's guide's table of exercises and points
-    "sphinx_exercise",              # exercises and solutions
-    "edition.classroom.teaching",   # solutions hidden, shown or left out; students' notebooks
-    "edition.classroom.launch",     # Colab and JupyterHub (nbgitpuller) buttons; the kit they open
-    "edition.book.whoswho",         # the who's who
-    "edition.book.templates",       # the theme's templates compiled once, not in every build
-]
-
-
-def setup(app):
-    for name in PLUG_INS:
-        app.setup_extension(name)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

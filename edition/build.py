@@ -29,13 +29,13 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
-from edition.book.internals import run_exit_handlers  # imported now: nothing is imported while a build ends
+from edition.sphinx.book.internals import run_exit_handlers  # imported now: nothing is imported while a build ends
 from edition.derived import fingerprint, write_atomic
 from edition.paths import BUILD, ROOT
 
 STAGE = BUILD / ".stage"
 EDITIONS = {"html": ("html", "html"), "epub": ("epub", "epub"),  # name: (builder, folder)
-            "pdf": ("typst", "pdf"), "reading": ("typst", "reading"), "handouts": ("typst", "handouts")}  # edition/print/typst.py
+            "pdf": ("typst", "pdf"), "reading": ("typst", "reading"), "handouts": ("typst", "handouts")}  # edition/sphinx/print/typst.py
 EXECUTED = re.compile(r"([\w./-]+)\.md: Executed notebook")
 
 
@@ -76,7 +76,7 @@ def check_data() -> bool:
 
 def refresh_bibliography() -> None:
     """references.bib is made from data/sources.csv; rewritten (atomically) only when it differs."""
-    from edition.book.bibliography import BIB, render
+    from edition.sphinx.book.bibliography import BIB, render
 
     if write_atomic(ROOT / BIB, render(ROOT / "data").encode("utf-8")):
         say(f"{BIB} updated from data/sources.csv.")
@@ -262,7 +262,7 @@ WARM = ["jupyter_book.sphinx", "jupyter_book.config", "sphinx.application", "sph
 def warm_up() -> None:
     import importlib
 
-    from edition import PLUG_INS
+    from edition.sphinx import PLUG_INS
 
     for name in WARM + PLUG_INS:
         importlib.import_module(name)
@@ -321,7 +321,7 @@ PAPERS = ("a4", "letter")  # PAPER=... of make
 
 
 def paper_overrides(paper: str) -> dict:
-    """The paper size of every printed edition (A4 unless PAPER=letter); edition.print.typst reads
+    """The paper size of every printed edition (A4 unless PAPER=letter); edition.sphinx.print.typst reads
     `edition_paper`. main() has checked the name."""
     return {"edition_paper": paper.lower() or "a4"}
 
@@ -447,7 +447,7 @@ def build(edition: str, verbose: bool, fork: bool = False, report=lambda inputs:
     builder, folder = EDITIONS[edition]
     started = time.monotonic()
     if edition == "html":
-        from edition.web.vendored import problem
+        from edition.sphinx.web.vendored import problem
 
         if missing := problem():  # plotly.js and the icons, from npm: one line, not Sphinx's traceback
             say(f"Stopped: {missing}")
@@ -582,12 +582,12 @@ def watch(edition: str, verbose: bool) -> int:
 
 def live_server(edition: str) -> subprocess.Popen | None:
     """The HTML book served on PORT (8000) as `make serve` serves it, with the open page reloaded
-    when a build is published (edition/web/serve.py --live). It says its address or why not."""
+    when a build is published (edition/serve.py --live). It says its address or why not."""
     if edition != "html":
         return None
     port = os.environ.get("PORT") or "8000"
     parent = os.getpid()
-    return subprocess.Popen([sys.executable, "-m", "edition.web.serve", port, str(BUILD / "html"), "--live"], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "edition.serve", port, str(BUILD / "html"), "--live"], cwd=ROOT,
                             preexec_fn=lambda: die_with_parent(parent))
 
 

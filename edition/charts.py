@@ -6,7 +6,7 @@ hover labels that show the source, room for long titles) and gives every categor
 (kinds of repression, groups, event categories, kinds of text) its one colour, from COLOURS,
 in every chart that colours by it.
 It also registers "edition_dark", the same style on a dark page: the web book draws its charts
-with whichever of the two matches the reader's light or dark mode (edition/web/static/plotly-figures.js,
+with whichever of the two matches the reader's light or dark mode (edition/sphinx/web/static/plotly-figures.js,
 which also fits each chart to the width it is given: legend below, short row labels, fewer ticks).
 """
 from __future__ import annotations
@@ -40,7 +40,7 @@ pio.templates["edition"] = go.layout.Template(
     )
 )
 STYLE = "plotly_white+edition"
-# The web build (edition/book/plotly_outputs.py, house_template) still reads the house style as plotly's
+# The web build (edition/sphinx/book/plotly_outputs.py, house_template) still reads the house style as plotly's
 # default after importing this module, so the import keeps setting it; notebooks call use().
 pio.templates.default = STYLE
 

@@ -5,7 +5,7 @@ and section titles, for the notebooks, the validator and the plug-ins alike.
     paras = paragraphs()          # label, chapter, section, quotation (bool), text
 
 `read(chapters)` gives each essay chapter as a `Chapter` (title, paragraphs, notes); the plug-ins
-pass their configured folder (edition/book/folders.py, chapters_dir). `paragraphs()` is the table the
+pass their configured folder (edition/sphinx/book/folders.py, chapters_dir). `paragraphs()` is the table the
 notebooks read to tie quotations to publications; `texts()` gives the same words, notes included,
 without pandas: the validator checks with it that every essay attestation quotes its paragraph word
 for word. A chapter caught mid-save (an editor's save truncates first, then writes) reads as what is

@@ -1,6 +1,6 @@
 """What a notebook read, recorded by its own kernel while the book builds it.
 
-The build (edition/book/freshness.py) starts every notebook kernel with `EDITION_READS` naming a log
+The build (edition/sphinx/book/freshness.py) starts every notebook kernel with `EDITION_READS` naming a log
 file and an IPython startup file that calls `install()`. From then on, Python's audit hook sees
 every file the kernel opens and every folder it lists: each one inside the book (data/,
 chapters/, ...) is written to the log with a hash of its content at that moment. The next build

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from edition.book.freshness import STATE, is_notebook
+from edition.sphinx.book.freshness import STATE, is_notebook
 from fidelity import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))  # the scratch-copy helpers, shared with tools/bench.py
@@ -36,7 +36,7 @@ def copy_book(target: Path, warm: bool = True) -> Path:
 
 def seed_notebook_cache(book: Path) -> None:
     """The main build's jupyter-cache in the copy, with each notebook's record of what it read
-    (edition/book/freshness.py, keyed by the notebook's path) moved to the copy's paths; with no
+    (edition/sphinx/book/freshness.py, keyed by the notebook's path) moved to the copy's paths; with no
     main build, nothing (the copy builds cold)."""
     source = ROOT / NOTEBOOK_CACHE
     if not (source / STATE).is_file():

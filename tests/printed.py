@@ -1,7 +1,7 @@
 """Read the PDF edition back as words: essay body and author's notes, apart, in reading order.
 
 `pdftohtml -xml` gives every run of text with its position, size and font. The PDF's look
-(edition/print/typst.py, preamble) makes the parts tell apart:
+(edition/sphinx/print/typst.py, preamble) makes the parts tell apart:
 - page furniture (running heads, page numbers) sits above or below the text block, whose top
   is the highest line of body type (the serif size that carries the most text);
 - whatever the editors add (paragraph labels in the margin, boxed notes, remarks) is sans serif;
@@ -23,7 +23,7 @@ import yaml
 
 from fidelity import ROOT, words
 
-PDF = ROOT / "_build" / "pdf" / "book.pdf"  # make pdf: the whole edition (edition/print/typst.py)
+PDF = ROOT / "_build" / "pdf" / "book.pdf"  # make pdf: the whole edition (edition/sphinx/print/typst.py)
 
 
 @dataclass
@@ -102,7 +102,7 @@ def classify(all_runs: list[Run]):
 
 
 def serif_words(pdf: Path) -> tuple[list[str], list[str]]:
-    """(body words, notes words) of a PDF of the Typst editions (edition/print/typst.py), in page order:
+    """(body words, notes words) of a PDF of the Typst editions (edition/sphinx/print/typst.py), in page order:
     the look tells the author's words (serif) from the editors' (sans),
     the notes (smaller serif) from the body; furniture is left out."""
     pages = classify(runs(pdf))
@@ -240,7 +240,7 @@ def source_figures() -> list[tuple[str, str, str, bool]]:
 
 def figure_captions() -> list[str]:
     """Captions of the notebooks' printed figures (not those in worked solutions, which the
-    printed editions leave out: edition/classroom/teaching.py)."""
+    printed editions leave out: edition/sphinx/classroom/teaching.py)."""
     return [caption for _, _, caption, solution in source_figures() if not solution]
 
 
@@ -267,7 +267,7 @@ def bibliography_entry(source: dict) -> str:
 
 def body_texts(pdf: Path = PDF) -> list[str]:
     """The text of every page's text block, as pdftotext reads it: the page numbers and running
-    heads, in the margins above and below it (edition/print/typst.py, preamble: 26 mm and 30 mm
+    heads, in the margins above and below it (edition/sphinx/print/typst.py, preamble: 26 mm and 30 mm
     of the page, A4 or Letter), are cut off."""
     top, bottom = 26 / 25.4 * 72, 30 / 25.4 * 72
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-x", "0", "-y", str(round(top)), "-W", "1000",

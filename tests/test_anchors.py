@@ -26,7 +26,7 @@ def public_address() -> str:
     """The book's public address as _config.yml sets it (`html: baseurl:`), "" when none is."""
     import yaml
 
-    from edition.web.address import base_url
+    from edition.sphinx.web.address import base_url
 
     config = yaml.safe_load((HTML.parent.parent / "_config.yml").read_text(encoding="utf-8"))
     return base_url((config.get("html") or {}).get("baseurl"))

@@ -10,7 +10,7 @@ import pytest
 from docutils import nodes
 
 from edition import maps
-from edition.web import cite, previews, search
+from edition.sphinx.web import cite, previews, search
 from edition.data.validate import validate
 from fidelity import ROOT
 
@@ -86,7 +86,7 @@ HOSTILE_TITLES = [
 def test_citation_files_give_back_a_hostile_title(title):
     from pybtex.database import parse_string
 
-    from edition.book.bibliography import decode
+    from edition.sphinx.book.bibliography import decode
 
     essay = ESSAY | {"title": title}
     paragraphs = [("wg-4", "2. " + title, "https://example.org/book/chapters/workers-group.html#wg-4")]

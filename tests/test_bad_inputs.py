@@ -850,7 +850,7 @@ def test_a_descriptor_at_the_limits_costs_time_in_proportion(copy):
 def test_every_reader_reads_the_file_the_descriptor_names(copy):
     """The descriptor points two tables at checked copies; the files it no longer names hold what
     would break the loader and the bibliography. Everything reads the checked files."""
-    from edition.book.bibliography import render
+    from edition.sphinx.book.bibliography import render
 
     for table in ("sources", "attestations"):
         shutil.copyfile(copy / f"{table}.csv", copy / f"{table}-checked.csv")
@@ -864,7 +864,7 @@ def test_every_reader_reads_the_file_the_descriptor_names(copy):
 
 def test_the_bibliography_names_file_row_and_column(copy):
     """Data the validator refuses, given to the bibliography anyway: one line, not a traceback."""
-    from edition.book.bibliography import render
+    from edition.sphinx.book.bibliography import render
 
     set_cell(copy, "sources", 5, "source_id", "not a {key}")
     with pytest.raises(ValueError) as caught:

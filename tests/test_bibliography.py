@@ -4,7 +4,7 @@ import re
 
 from bs4 import BeautifulSoup
 
-from edition.book.bibliography import entry, render
+from edition.sphinx.book.bibliography import entry, render
 from edition.data import DATA_DIR
 from fidelity import ROOT
 

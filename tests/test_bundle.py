@@ -1,5 +1,5 @@
 """The web book's plotly.js is a small bundle (issue 29: plotly.js's basic bundle, bar, pie and
-scatter, from npm; edition/web/vendored.py): it must draw every chart the book has. Each figure of
+scatter, from npm; edition/sphinx/web/vendored.py): it must draw every chart the book has. Each figure of
 every page is drawn with it in Chromium; a trace type the bundle has not registered fails, and so
 does a chart drawn as something else or with a console error. The pages load the small bundle and
 the cut Font Awesome, and every icon of the pages is still drawn."""

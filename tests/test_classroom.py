@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from pybtex.database import parse_file
 
 import edition.classroom.zip as classroom
-from edition.book import bibliography
+from edition.sphinx.book import bibliography
 from edition.checks import exercises
 from edition.data import load
 from edition.essay import ESSAY
@@ -59,7 +59,7 @@ def test_every_glossary_term_is_used_outside_the_glossary():
 
 def test_bibliography_matches_sources_and_every_citation_resolves():
     assert (ROOT / bibliography.BIB).read_text(encoding="utf-8") == bibliography.render(ROOT / "data"), \
-        "references.bib is stale: run `python -m edition.book.bibliography`"
+        "references.bib is stale: run `python -m edition.sphinx.book.bibliography`"
     keys = set(parse_file(str(ROOT / bibliography.BIB)).entries)
     assert keys == set(load("sources")["source_id"])
     cited = roles("cite")
@@ -148,7 +148,7 @@ def test_whos_who_lists_everyone_with_dates_groups_and_chapters(html_dir):
 
 
 def test_teachers_solutions_mode_is_configurable():
-    from edition.classroom import teaching
+    from edition.sphinx.classroom import teaching
     config = type("C", (), {"edition_solutions": "hide"})()
     os.environ["EDITION_SOLUTIONS"] = "show"
     try:

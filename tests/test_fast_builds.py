@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from edition.book.freshness import is_notebook
+from edition.sphinx.book.freshness import is_notebook
 from notebooks import append_to_cell, as_from_a_terminal, build, built_copy, front_door
 
 pytestmark = pytest.mark.book
@@ -108,7 +108,7 @@ def test_a_csv_edit_reruns_exactly_the_notebooks_that_read_it(book):
     append_to_cell(book / "data" / "size_estimates.csv", "note", " (edited in a test copy)")
     bib = (book / "references.bib").stat().st_mtime_ns
     assert build(book) == expected
-    # each ran once, side by side (edition/book/parallel.py), and myst-nb took it from the cache:
+    # each ran once, side by side (edition/sphinx/book/parallel.py), and myst-nb took it from the cache:
     # a cache key of ours unlike myst-nb's would make myst-nb execute it a second time
     log = (book / "_build/.stage/html.log").read_text(encoding="utf-8")
     for name in expected:
@@ -140,7 +140,7 @@ def test_editing_a_csv_reexecutes_its_readers_and_updates_the_chart(book):
 
 
 def previews(book: Path) -> dict[str, str]:
-    """Each published page's embedded previews (edition/web/previews.py), as written."""
+    """Each published page's embedded previews (edition/sphinx/web/previews.py), as written."""
     html = book / "_build/html"
     found = {}
     for page in sorted(html.rglob("*.html")):
@@ -196,7 +196,7 @@ class Watcher:
     """`make watch` on the copy (python -m edition.build html --watch), its output line by line."""
 
     def __init__(self, book: Path):
-        # PORT=0: its live server (edition/web/serve.py --live) on a free port, said in its output
+        # PORT=0: its live server (edition/serve.py --live) on a free port, said in its output
         self.process = subprocess.Popen([sys.executable, "-u", "-m", "edition.build", "html", "--watch"], cwd=book,
                                         env={**os.environ, "PYTHONPATH": str(book), "PORT": "0"}, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, start_new_session=True,
@@ -275,7 +275,7 @@ def test_make_watch_publishes_the_last_of_ten_saves_in_two_seconds(book):
 
 
 def test_make_watch_reloads_the_open_page_with_the_edit(book):
-    """`make watch` serves the book (edition/web/serve.py --live): a page open in the browser
+    """`make watch` serves the book (edition/serve.py --live): a page open in the browser
     reloads by itself once an edit of it is published, and shows the new words. How long that
     takes is measured by tools/bench.py (edit to browser), never here."""
     from browser import browser

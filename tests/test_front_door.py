@@ -16,7 +16,7 @@ def test_serve_on_a_taken_port_says_so_and_suggests_another(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        run = subprocess.run([sys.executable, "-m", "edition.web.serve", str(port), str(tmp_path)],
+        run = subprocess.run([sys.executable, "-m", "edition.serve", str(port), str(tmp_path)],
                              capture_output=True, text=True, timeout=30)
     assert run.returncode == 1
     assert "Traceback" not in run.stdout + run.stderr

@@ -1,4 +1,4 @@
-"""What edition/book/internals.py (and grade/runner.py's nbclient hook) rely on in other packages,
+"""What edition/sphinx/book/internals.py (and grade/runner.py's nbclient hook) rely on in other packages,
 exercised against the installed versions. requirements.txt pins each exactly; when an upgrade
 changes one of these behaviours, its test fails with a message naming the pin to look at, instead
 of the build failing somewhere far away (or, worse, quietly doing the wrong thing)."""
@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from edition.book import internals
+from edition.sphinx.book import internals
 
 pytestmark = pytest.mark.check
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.check
 def pin(package: str, relies: str) -> str:
     from importlib.metadata import version
 
-    return (f"{package} {version(package)} no longer {relies}: see edition/book/internals.py, "
+    return (f"{package} {version(package)} no longer {relies}: see edition/sphinx/book/internals.py, "
             f"and pin {package} back in requirements.txt or change the code that relies on it.")
 
 
@@ -34,12 +34,12 @@ def test_exit_handlers_run_before_os_exit(tmp_path):
     code = textwrap.dedent(f"""
         import atexit, os
         atexit.register(lambda: open({str(mark)!r}, "w").close())
-        from edition.book.internals import run_exit_handlers
+        from edition.sphinx.book.internals import run_exit_handlers
         run_exit_handlers()
         os._exit(0)
     """)
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parent.parent)
-    assert mark.is_file(), f"Python {sys.version.split()[0]}'s atexit._run_exitfuncs no longer runs the exit handlers: see edition/book/internals.py."
+    assert mark.is_file(), f"Python {sys.version.split()[0]}'s atexit._run_exitfuncs no longer runs the exit handlers: see edition/sphinx/book/internals.py."
 
 
 def _client(source: str, **settings):
@@ -154,10 +154,10 @@ def test_sphinx_exercise_keeps_its_exercises_on_the_environment(tmp_path):
 def test_smarten_matches_sphinx_epub_toc_text():
     from sphinx.builders._epub_base import ssp
 
-    from edition.print.epub import smarten
+    from edition.sphinx.print.epub import smarten
 
     for text in ['&quot;Left&quot; -- and "right"', "Sapranov's 1918--1930 group", "it's --- done"]:
-        assert smarten(text) == ssp(text), pin("Sphinx", f"writes EPUB toc text {text!r} as edition.print.epub.smarten does")
+        assert smarten(text) == ssp(text), pin("Sphinx", f"writes EPUB toc text {text!r} as edition.sphinx.print.epub.smarten does")
 
 
 def test_nbclient_calls_the_graders_timeout_hook():

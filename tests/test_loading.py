@@ -1,4 +1,4 @@
-"""When a chart page's scripts run (issue 29; edition/book/plotly_outputs.py, _static/plotly-figures.js):
+"""When a chart page's scripts run (issue 29; edition/sphinx/book/plotly_outputs.py, _static/plotly-figures.js):
 plotly.js and the chart scripts load async and are fetched first; the chart the address names is
 drawn before the others, and every chart is drawn; the page's other scripts still do their work."""
 from __future__ import annotations

@@ -3,7 +3,7 @@ EPUB, and the teacher's guide cites them by reference, so that its numbers are t
 
 Each edition is read as its reader sees it: the web pages' and the EPUB's caption numbers
 ("Fig. 5", "Exercise 16"), the PDF's text as pdftotext gives it ("Fig. 5: The groups' ...").
-A worked solution's chart has no number (edition/classroom/teaching.py): the printed editions leave the
+A worked solution's chart has no number (edition/sphinx/classroom/teaching.py): the printed editions leave the
 solutions out, so a number for it on the web would shift every later figure's number there.
 """
 import re

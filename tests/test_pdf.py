@@ -10,7 +10,7 @@ import yaml
 from edition.data import load
 from edition.essay import CHAPTERS
 from fidelity import essay_pages, first_difference, seed_parts, words
-from edition.book.print_wording import print_wording
+from edition.sphinx.book.print_wording import print_wording
 from edition.essay import paragraphs
 from printed import (PDF, chapter_texts, dehyphenate, essay_words_from_pdf, figure_captions, bibliography_entry,
                      body_texts, page_texts, page_title, prints, serif_words, source_figures, toc_parts)
@@ -63,7 +63,7 @@ def test_every_chapter_title(pdf_words):
 
 
 def test_every_figure_caption(pdf_words):
-    """Every caption, in its print wording (edition/book/print_wording.py: no "hover" on paper)."""
+    """Every caption, in its print wording (edition/sphinx/book/print_wording.py: no "hover" on paper)."""
     for caption in figure_captions():
         assert contains(pdf_words, words(print_wording(caption))), f"figure caption {caption!r} is missing"
 
@@ -151,7 +151,7 @@ def test_a_character_no_font_has_stops_the_pdf(tmp_path):
     character (the data would otherwise print as empty boxes)."""
     import typst
 
-    from edition.print.typst import UNPRINTABLE, compile_pdf, describe, escape, preamble
+    from edition.sphinx.print.typst import UNPRINTABLE, compile_pdf, describe, escape, preamble
 
     typ = tmp_path / "t.typ"
     text = escape("Private use \U00013000 character")
@@ -326,7 +326,7 @@ def test_no_blank_page(pdf):
 
 def test_charts_drawn_at_print_width(pdf):
     """Each chart is drawn for the page: at PRINT_WIDTH x PRINT_SCALE pixels across, not a phone's width."""
-    from edition.book.plotly_outputs import PRINT_SCALE, PRINT_WIDTH
+    from edition.sphinx.book.plotly_outputs import PRINT_SCALE, PRINT_WIDTH
 
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True,
                              text=True).stdout.splitlines()[2:]

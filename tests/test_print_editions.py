@@ -1,6 +1,6 @@
 """Every print output (the PDF, the reading edition, each handout, the EPUB) is a print edition,
-decided in one place (edition/book/editions.py): no "Check your answer" cell nor the cell that
-imports `check`, and no sentence asking the reader to hover (edition/book/print_wording.py).
+decided in one place (edition/sphinx/book/editions.py): no "Check your answer" cell nor the cell that
+imports `check`, and no sentence asking the reader to hover (edition/sphinx/book/print_wording.py).
 """
 import re
 import zipfile
@@ -10,7 +10,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from edition.book.print_wording import PRINT_WORDING, SCREEN_ONLY, print_wording
+from edition.sphinx.book.print_wording import PRINT_WORDING, SCREEN_ONLY, print_wording
 from edition.essay import ESSAY
 from notebooks import notebooks
 from fidelity import ROOT
@@ -23,7 +23,7 @@ PDFS = [BUILD / "pdf" / "book.pdf", BUILD / "reading" / "reading.pdf"] + [
 EPUB = BUILD / "epub" / "book.epub"
 MAKE = {"pdf": "make pdf", "reading": "make pdf EDITION=reading", "handouts": "make handouts", "epub": "make epub"}
 CHECK_CALL = re.compile(r"^\s*check\(\"[\w-]+\"\)\s*$", re.M)  # a check cell's one line
-CHECK_LABEL = "In the downloaded notebook, run this cell after your answer"  # edition/classroom/teaching.py
+CHECK_LABEL = "In the downloaded notebook, run this cell after your answer"  # edition/sphinx/classroom/teaching.py
 
 
 def built(path: Path) -> Path:
@@ -148,7 +148,7 @@ def test_every_caption_and_exercise_that_says_hover_has_a_print_wording():
 
 @pytest.mark.check
 def test_print_charts_are_page_wide_with_two_year_marks_over_decades():
-    from edition.book.plotly_outputs import PRINT_WIDTH, for_print
+    from edition.sphinx.book.plotly_outputs import PRINT_WIDTH, for_print
 
     def chart(x, **axis):
         return {"data": [{"type": "bar", "x": x}], "layout": {"xaxis": {"type": "date", **axis}}}

@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup
 from pybtex.database.input.bibtex import Parser
 from pybtex.plugin import find_plugin
 
-from edition.book import bibliography
+from edition.sphinx.book import bibliography
 from edition.data import load
 from fidelity import ROOT
 from notebooks import build, copy_book
@@ -176,7 +176,7 @@ def nasty_book(tmp_path_factory):
     book = copy_book(tmp_path_factory.mktemp("print-text"))
     (book / ".venv").symlink_to(ROOT / ".venv")  # make pdf uses the work tree's environment
     _set_cell(book, SOURCE, "title", TITLE)
-    run = _run(book, sys.executable, "-m", "edition.book.bibliography")
+    run = _run(book, sys.executable, "-m", "edition.sphinx.book.bibliography")
     assert run.returncode == 0, run.stdout + run.stderr
     assert bibliography.encode(TITLE) in (book / "references.bib").read_text(encoding="utf-8")
     return book
@@ -206,7 +206,7 @@ def test_nasty_title_in_the_pdf_then_an_unprintable_character_stops_make_pdf(nas
     assert "NotoSerifCJKsc" in fonts.replace("-", "") and "CJKjp" not in fonts, fonts
 
     _set_cell(nasty_book, SOURCE, "container", f"Private use {UNPRINTABLE} character")
-    assert _run(nasty_book, sys.executable, "-m", "edition.book.bibliography").returncode == 0
+    assert _run(nasty_book, sys.executable, "-m", "edition.sphinx.book.bibliography").returncode == 0
     run = _run(nasty_book, "make", "pdf")
     assert run.returncode != 0, "make pdf must fail on a character the PDF cannot print"
     assert "book.pdf was not written: the PDF's fonts cannot print U+13000 \U00013000 (EGYPTIAN HIEROGLYPH A001)" \

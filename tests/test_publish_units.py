@@ -1,6 +1,6 @@
-"""Issue 28's pure functions, no book build: the one public address (edition/web/address.py) and
+"""Issue 28's pure functions, no book build: the one public address (edition/sphinx/web/address.py) and
 what claims it (citations, sitemap, robots.txt, CNAME, OpenGraph), the release metadata, and the
-Colab and JupyterHub (nbgitpuller) launch links and the kit they open (edition/classroom/launch.py)."""
+Colab and JupyterHub (nbgitpuller) launch links and the kit they open (edition/sphinx/classroom/launch.py)."""
 from __future__ import annotations
 
 import io
@@ -18,8 +18,8 @@ import pytest
 import yaml
 from docutils import nodes
 
-from edition.classroom import launch
-from edition.web import address, cite
+from edition.sphinx.classroom import launch
+from edition.sphinx.web import address, cite
 from fidelity import ROOT
 
 # The book's essay facts (author, title, year), as the plug-ins give them to the citation writers.
@@ -120,7 +120,7 @@ def test_release_metadata_agrees_between_citation_cff_and_zenodo():
     assert zenodo["upload_type"] in {"dataset", "publication", "software", "other"}
 
 
-# --- launch buttons (edition/classroom/launch.py) ------------------------------------------------------
+# --- launch buttons (edition/sphinx/classroom/launch.py) ------------------------------------------------------
 REPO = "https://github.com/example/ward-edition"
 
 

@@ -3,9 +3,9 @@ import pandas as pd
 import pytest
 from docutils import nodes
 
-from edition.book import figures
+from edition.sphinx.book import figures
 from edition.classroom.student_notebook import LEFT_OUT, plain_markdown, without_solutions
-from edition.book.whoswho import when
+from edition.sphinx.book.whoswho import when
 
 pytestmark = pytest.mark.check
 day = pd.Timestamp
@@ -26,7 +26,7 @@ def test_when(start, end, precision, words):
     assert when(start, end, precision) == words
 
 
-# --- what a chart draws (edition/book/figures.py) ----------------------------------------------------
+# --- what a chart draws (edition/sphinx/book/figures.py) ----------------------------------------------------
 def scatter(customdata, hovertemplate="kind=%{customdata[2]}<br>date=%{x}<extra></extra>", **more):
     return {"type": "scatter", "x": ["1923-05-25T00:00:00", "1927-01-01"], "customdata": customdata,
             "hovertemplate": hovertemplate, **more}
@@ -102,7 +102,7 @@ def test_spreadsheet_safe_is_one_helper_for_every_csv():
 def test_a_dataframe_prints_as_a_table_with_its_cells():
     import pandas as pd
 
-    from edition.print.typst import DataFrameTables, _DataFrameHTML
+    from edition.sphinx.print.typst import DataFrameTables, _DataFrameHTML
 
     frame = pd.DataFrame({"kind": ["arrest", "<b>exile</b>"], "n": [3, 12]})
     parsed = _DataFrameHTML()
@@ -134,7 +134,7 @@ def test_without_solutions_leaves_the_exercise_and_its_check_and_says_where_the_
 
 
 def test_the_solutions_modes(monkeypatch):
-    from edition.classroom import teaching
+    from edition.sphinx.classroom import teaching
 
     monkeypatch.delenv("EDITION_SOLUTIONS", raising=False)
     config = type("C", (), {"edition_solutions": "omit"})()

@@ -51,7 +51,7 @@ def test_no_repository_on_reader_pages(html_dir):
     assert "ICC" in front and "CC BY 4.0" in front
     assert re.search(r"does not\s+cover the essay's text", front)
     editors = " ".join(article_text(html_dir / "chapters" / "for-editors.html").split())
-    assert all(w in editors for w in ["seeds/", "make validate", "python -m edition.book.bibliography", "CITATION.cff"])
+    assert all(w in editors for w in ["seeds/", "make validate", "python -m edition.sphinx.book.bibliography", "CITATION.cff"])
 
 
 def test_download_menu_offers_what_runs(html_dir):
@@ -258,7 +258,7 @@ def test_search_index_holds_words_not_ids(html_dir):
     """The search's passages say "Fig. 3" as the pages do, never a figure's or a row's id."""
     import json
 
-    from edition.web.search import row_ids
+    from edition.sphinx.web.search import row_ids
 
     text = (html_dir / "_static" / "edition-search-index.js").read_text(encoding="utf-8")
     index = json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))

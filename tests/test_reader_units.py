@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from edition.print import epub
-from edition.web import cite, search
+from edition.sphinx.print import epub
+from edition.sphinx.web import cite, search
 from fidelity import ROOT
 
 # The book's essay facts (author, title, year), as the plug-ins give them to the citation writers.
@@ -75,7 +75,7 @@ def test_citations_are_dated_and_name_the_first_publication():
 
 
 def test_one_title_form():
-    from edition.web import address
+    from edition.sphinx.web import address
 
     title = ESSAY["title"]
     assert title == "The Communist Left in Russia 1918-1930 Part 2"  # as the ICC's page gives it

@@ -281,7 +281,7 @@ def test_reading_layers_switch_and_are_remembered_from_file(chromium, html_dir):
     page = context.new_page()
     chapters = (html_dir / "chapters").resolve()
     page.goto((chapters / "workers-truth.html").as_uri())
-    from edition.web.reading import DEFAULT_LAYER, LAYERS
+    from edition.sphinx.web.reading import DEFAULT_LAYER, LAYERS
     assert page.evaluate("document.documentElement.dataset.readingLayer") == DEFAULT_LAYER
     switch = page.locator("fieldset.reading-layers")
     assert switch.is_visible()

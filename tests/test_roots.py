@@ -4,7 +4,7 @@ application with the settings Jupyter Book makes of its _config.yml, as `make bo
 of the repository and no kernel: the notebook's cells are read, not run (execute_notebooks: off).
 
 Its data package is in dataset/, not data/ (edition_data_dir: dataset), so every test here also
-shows that the plug-ins take their folders from the build's settings (edition/book/folders.py).
+shows that the plug-ins take their folders from the build's settings (edition/sphinx/book/folders.py).
 Its rows follow the book's own schema: data/datapackage.json is copied in at each build, so a
 change of schema reaches the fixture (and a column the fixture lacks fails its validation).
 """
@@ -29,7 +29,7 @@ def build(tmp: Path, builder: str = "html", root: str = "test-book", **settings)
     from jupyter_book.config import get_final_config
     from sphinx.testing.util import SphinxTestApp
 
-    from edition.book.bibliography import render
+    from edition.sphinx.book.bibliography import render
 
     src = tmp / root
     shutil.copytree(ROOTS / root, src)

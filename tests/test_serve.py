@@ -1,4 +1,4 @@
-"""`make serve` (edition/web/serve.py) on a small folder: text is sent gzip-compressed to a browser
+"""`make serve` (edition/serve.py) on a small folder: text is sent gzip-compressed to a browser
 that asks for it and as it is otherwise; --live (make watch) adds the reload script to pages and
 says "reload" when the folder is replaced, as a build publishes it. The browser side is tested
 with the real book in tests/test_fast_builds.py."""
@@ -29,7 +29,7 @@ def site(tmp_path):
 
 
 def start(folder: Path, *flags: str):
-    server = subprocess.Popen([sys.executable, "-m", "edition.web.serve", "0", str(folder), *flags], cwd=ROOT,
+    server = subprocess.Popen([sys.executable, "-m", "edition.serve", "0", str(folder), *flags], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     line = server.stdout.readline()
     return server, line.split("at ")[1].split()[0]

@@ -1,4 +1,4 @@
-"""The one theme block the edition overrides (edition/web/templates/layout.html) is the pinned
+"""The one theme block the edition overrides (edition/sphinx/web/templates/layout.html) is the pinned
 pydata theme's, less Sphinx's search tools: when a new theme version changes the block, this fails
 and says so, instead of the pages silently losing what the theme added."""
 import re
@@ -9,7 +9,7 @@ import pytest
 
 pytestmark = pytest.mark.check
 
-OURS = Path(__file__).resolve().parents[1] / "edition" / "web" / "templates" / "layout.html"
+OURS = Path(__file__).resolve().parents[1] / "edition" / "sphinx" / "web" / "templates" / "layout.html"
 THEIRS = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "layout.html"
 SEARCH_TOOLS = ("searchtools.js", "language_data.js", "searchindex.js")
 

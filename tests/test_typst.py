@@ -1,4 +1,4 @@
-"""The print editions of edition/print/typst.py: `make pdf EDITION=reading` and `make handouts`
+"""The print editions of edition/sphinx/print/typst.py: `make pdf EDITION=reading` and `make handouts`
 (the whole edition, `make pdf`, in tests/test_pdf.py).
 
 Every PDF is checked the same ways: tagged (pdfinfo "Tagged: yes"), with its title, its language,
@@ -15,9 +15,9 @@ import pikepdf
 import pytest
 import yaml
 
-from edition.book.print_wording import print_wording
+from edition.sphinx.book.print_wording import print_wording
 from edition.essay import ESSAY, paragraphs
-from edition.print.typst import compile_pdf
+from edition.sphinx.print.typst import compile_pdf
 from notebooks import notebooks
 from fidelity import ROOT, first_difference, seed_parts, words
 from printed import dehyphenate, page_title, serif_words, source_figures
@@ -238,7 +238,7 @@ HOSTILE = ['#set page(width: 1cm) *bold* _em_ $x^2$ `raw` <label> @ref', "// not
 def test_text_prints_as_written(text, tmp_path):
     """Text from the essay or the data is never Typst code or markup: it prints as written,
     dashes, dots and quotes unchanged (the essay's own punctuation)."""
-    from edition.print.typst import escape, preamble
+    from edition.sphinx.print.typst import escape, preamble
 
     typ = tmp_path / "t.typ"
     typ.write_text(preamble("t", "t", "t") + f"#par[{escape(text)}]\n", encoding="utf-8")
@@ -256,7 +256,7 @@ def test_paper_names_checked():
 
     from sphinx.errors import ConfigError
 
-    from edition.print.typst import _paper
+    from edition.sphinx.print.typst import _paper
 
     for paper in ("a4", "letter"):
         _paper(None, SimpleNamespace(edition_paper=paper))

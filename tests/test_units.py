@@ -3,8 +3,8 @@
 import pytest
 
 from edition import readlog
-from edition.book.freshness import failed_cell, is_fresh, last_error_line
-from edition.book.plotly_outputs import plain_text
+from edition.sphinx.book.freshness import failed_cell, is_fresh, last_error_line
+from edition.sphinx.book.plotly_outputs import plain_text
 
 pytestmark = pytest.mark.check
 
@@ -101,7 +101,7 @@ def test_every_reader_of_a_chapter_caught_mid_save_goes_on(tmp_path, cut):
     from importlib import import_module
 
     from edition import essay
-    from edition.book import figures, whoswho
+    from edition.sphinx.book import figures, whoswho
 
     validate = import_module("edition.data.validate")
     source = (readlog.ROOT / "chapters" / "workers-group.md").read_bytes()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from edition import build as front_door
-from edition.book import freshness
+from edition.sphinx.book import freshness
 
 pytestmark = pytest.mark.check
 ROOT = Path(__file__).resolve().parent.parent

@@ -71,7 +71,7 @@ def build(copy: Path, edition: str = "html") -> tuple[float, list[str]]:
 def watch_edits(copy: Path, runs: int) -> list[tuple[float, float, list[str]]]:
     """(seconds from saving to "Built in", seconds from saving to the open page reloaded with the
     edit in the browser, notebooks executed) for `runs` edits under one `make watch`, whose live
-    server (edition/web/serve.py --live) reloads the page open in Chromium."""
+    server (edition/serve.py --live) reloads the page open in Chromium."""
     sys.path.insert(0, str(ROOT / "tests"))
     from browser import browser
 
@@ -134,7 +134,7 @@ def floor_conf(copy: Path) -> str:
     config["extensions"] = [e for e in config["extensions"] if not e.startswith("edition")]
     config = {k: v for k, v in config.items() if not k.startswith("edition") and k != "bibtex_default_style"}
     config.update(nb_execution_mode="off", external_toc_path=str(copy / "_toc.yml"))
-    config.get("html_theme_options", {}).pop("launch_buttons", None)  # as edition.classroom.teaching does with no repository
+    config.get("html_theme_options", {}).pop("launch_buttons", None)  # as edition.sphinx.classroom.teaching does with no repository
     return "".join(f"{key} = {value!r}\n" for key, value in sorted(config.items()))
 
 
@@ -167,7 +167,7 @@ def edit_paragraph(path: Path, run: int, essay: bool) -> None:
 
 
 def readers(copy: Path, rel: str) -> list[str]:
-    """The notebooks whose last run read `rel` (their kernels' own record, edition/book/freshness.py)."""
+    """The notebooks whose last run read `rel` (their kernels' own record, edition/sphinx/book/freshness.py)."""
     state = json.loads((copy / "_build/.stage/.jupyter_cache/edition-notebook-inputs.json").read_text(encoding="utf-8"))
     return sorted(Path(path).stem for path, record in state.items() if rel in record.get("reads", {}))
 

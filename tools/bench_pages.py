@@ -2,7 +2,7 @@
 
     python tools/bench_pages.py [--html _build/html] [--runs 5] [--page chapters/repression.html]
 
-The built book is served by `make serve`'s own server (edition/web/serve.py, which compresses)
+The built book is served by `make serve`'s own server (edition/serve.py, which compresses)
 and opened in Debian's Chromium (Playwright). Beside it, "before": the same pages with the scripts
 the book had before issue 29 (plotly's full plotly.min.js, the theme's Font Awesome with every
 icon) served uncompressed as `make serve` did then (Python's http.server). Runs alternate between
@@ -60,7 +60,7 @@ def served(html: Path, plain: bool = False):
     http.server, uncompressed, as `make serve` was before."""
     port = free_port()
     command = (["-m", "http.server", "--bind", "127.0.0.1", "--directory", str(html), str(port)] if plain
-               else ["-m", "edition.web.serve", str(port), str(html)])
+               else ["-m", "edition.serve", str(port), str(html)])
     server = subprocess.Popen([sys.executable, "-u", *command], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:

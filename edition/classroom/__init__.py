@@ -1,1 +1,1 @@
-"""The classroom: exercises and solutions in the book, the students' notebooks, `make classroom`."""
+"""The classroom kit: the students' notebooks (no solutions), `make classroom`'s zips and the notes they carry (no Sphinx)."""

@@ -12,7 +12,7 @@ worked solution is replaced by an empty code cell for the student's answer, and 
 solutions are in the book's teacher edition). Each "Check your answer" cell (a code cell tagged
 `check-answer`, which the book shows inside its exercise) follows the student's answer cell, and the notebook ends with
 a hand-in cell (edition/checks/handin.py). Used by the book build (the notebook downloads,
-edition/classroom/teaching.py) and by the classroom zips (edition/classroom/zip.py).
+edition/sphinx/classroom/teaching.py) and by the classroom zips (edition/classroom/zip.py).
 
 A pure function of its inputs: the chapter file, the other chapters' titles and data/sources.csv
 (for citations); no time or machine in the output.
@@ -195,14 +195,14 @@ def write(path: Path, target: Path) -> Path:
 GATED_SOLUTION = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-start\}.*?^(?P=fence)\{solution-end\}[^\n]*\n(?:.*?\n)??(?P=fence)[ \t]*$\n?",
                             re.M | re.S)
 # What stands where something was left out, as (bold words, the rest): written as Markdown in a page's
-# source copy here, and as the page's own nodes by edition/classroom/teaching.py.
+# source copy here, and as the page's own nodes by edition/sphinx/classroom/teaching.py.
 SOLUTION_LEFT_OUT = ("Worked solution:", " not in this edition; it is in the teacher's edition of the book.")
 SECTION_LEFT_OUT = ("Answers and marking notes:", " not in this edition; they are in the teacher's edition of the book.")
 LEFT_OUT = f"**{SOLUTION_LEFT_OUT[0]}**{SOLUTION_LEFT_OUT[1]}\n"
 
 
 # A section the teacher's guide marks `{.teachers-only}` (its answers and marking notes) goes where
-# the worked solutions go (edition/classroom/teaching.py): from the mark to the next heading of its
+# the worked solutions go (edition/sphinx/classroom/teaching.py): from the mark to the next heading of its
 # level or above outside a code fence, or to the end of the page.
 TEACHERS_ONLY = "teachers-only"
 HEADING = re.compile(r"^(#{1,6})[ \t]")
@@ -230,7 +230,7 @@ def without_solutions(text: str) -> str:
     """A book page's MyST text with each worked solution (gated, `solution-start` to `solution-end`,
     or one `solution` directive) replaced by a line saying where it is, and each section marked
     `{.teachers-only}` too: the students' edition's copy of the page's source
-    (edition/classroom/teaching.py)."""
+    (edition/sphinx/classroom/teaching.py)."""
     lines = text.splitlines(keepends=True)
     for start, end in reversed(_teachers_sections(lines)):
         said = f"**{SECTION_LEFT_OUT[0]}**{SECTION_LEFT_OUT[1]}\n"

@@ -14,7 +14,7 @@ Every zip holds one folder that runs where it is unzipped, with no network: the 
     HOWTO.md                  one page: set up, run, check, hand in (edition/classroom/HOWTO.md)
     THIRD-PARTY.md            the notices of the files that are not the editors' (the coastlines)
 
-- `<notebook>.zip` (one per notebook page, linked under its title; edition/classroom/teaching.py): that
+- `<notebook>.zip` (one per notebook page, linked under its title; edition/sphinx/classroom/teaching.py): that
   notebook alone.
 - `communist-left-classroom.zip`: the four notebooks, for lab machines (`--wheels`: plus
   `wheels/`, every package's wheel, for installing with no internet).

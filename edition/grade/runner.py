@@ -42,7 +42,7 @@ class Runner(NotebookClient):
 
     # nbclient 0.11 has no public hook for a cell running out of time: it calls this private method
     # (tests/test_internals.py fails if it stops doing so). The one reach into a package's internals
-    # kept outside edition/book/internals.py: this file runs in the sandbox, without the edition package.
+    # kept outside edition/sphinx/book/internals.py: this file runs in the sandbox, without the edition package.
     async def _async_handle_timeout(self, timeout, cell=None):
         self.emit(event="timeout", cell=self.running, seconds=timeout)  # interrupted; a cell that ignores it is killed by the grader
         return await super()._async_handle_timeout(timeout, cell)

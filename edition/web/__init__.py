@@ -1,1 +1,0 @@
-"""The web book as read: reading layers, static scripts, `make serve`."""
