@@ -72,7 +72,7 @@ BUILD_BOOK = $(BIN)/python -m edition.build $(if $(V),--verbose)
 # plotly.js: the basic bundle (bar, pie, scatter: every trace type the book draws, which
 # tests/test_bundle.py checks), 1.2 MB of script where plotly's full plotly.min.js is 4.8 MB; the
 # same version as the pinned plotly (Python) emits figures for. Font Awesome: its core and the few
-# icons the pages use (edition/sphinx/web/icons.py) instead of the theme's 1.5 MB of every icon.
+# icons the pages use (edition/sphinx/web/vendored.py) instead of the theme's 1.5 MB of every icon.
 # Set here, before the targets that need them: make expands a rule's prerequisites as it reads it.
 VENDOR := $(VENV)/vendor
 PLOTLY_JS_NPM := plotly.js-basic-dist-min 4.1.1 sha512-1oNF8PeQx2hv/y7tqEVWKD3JGwn/MGEMQ8mL9HUwsaqG9FGy/OU5FHUHvzqbqxN4mnwZGI9abTiE775C4kkjMQ==
