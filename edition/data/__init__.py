@@ -251,11 +251,6 @@ def _read_table(name: str, data_dir: Path) -> pd.DataFrame:
     return frame
 
 
-def load_all(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
-    """Every table and view, by name."""
-    return {name: load(name, data_dir) for name in [*tables(data_dir), "consensus", *VIEWS]}
-
-
 def _typed(column: pd.Series, field: dict) -> pd.Series:
     empty = column == ""
     kind = field["type"]
