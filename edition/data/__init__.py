@@ -30,7 +30,8 @@ from pathlib import Path
 import pandas as pd
 
 from edition import readlog
-from edition.data.validate import disagreements, state_digest as _digest_of, table_path, uncertain, validate, validation_state
+from edition.data.claims import disagreements, uncertain
+from edition.data.validate import state_digest as _digest_of, table_path, validate, validation_state
 from edition.paths import DATA_DIR
 
 
