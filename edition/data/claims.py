@@ -231,9 +231,9 @@ def duplicate_problems(tables: dict) -> list[Problem]:
         key = (cells["happening_id"], cells["source_id"], cells["locator"])
         if key in seen:
             problems.append(Problem(attestations.resource.file, number, "locator", cells["locator"],
-                                      f"is the same statement as row {seen[key]} (same happening, source and words): "
-                                      f"keep one row (move what this row adds, a place, a note, into row {seen[key]}) "
-                                      "and delete this one"))
+                                    f"is the same statement as row {seen[key]} (same happening, source and words): "
+                                    f"keep one row (move what this row adds, a place, a note, into row {seen[key]}) "
+                                    "and delete this one"))
         else:
             seen[key] = number
     distinct = tables.get("distinctions")
@@ -247,9 +247,9 @@ def duplicate_problems(tables: dict) -> list[Problem]:
         if where[a] > where[b]:  # the later row is the one to merge away (often the one just added)
             a, b = b, a
         problems.append(Problem(happenings.resource.file, where[b], "happening_id", b,
-                                  f"looks like the same happening as {a!r} (row {where[a]}): {why}. Merge them (point "
-                                  f"{b!r}'s attestations in attestations.csv at {a!r}, then delete this row), or, if they "
-                                  f"are two happenings, add the row '{a}-vs-{b},{a},{b},<why they are two>' to distinctions.csv"))
+                                f"looks like the same happening as {a!r} (row {where[a]}): {why}. Merge them (point "
+                                f"{b!r}'s attestations in attestations.csv at {a!r}, then delete this row), or, if they "
+                                f"are two happenings, add the row '{a}-vs-{b},{a},{b},<why they are two>' to distinctions.csv"))
     return problems
 
 
@@ -261,8 +261,8 @@ def kind_problems(tables: dict) -> list[Problem]:
         return []
     listed = {c["kind"] for _, c in kinds.rows}
     return [Problem(happenings.resource.file, n, "kind", c["kind"],
-                      f"is the kind of a repression event but is not in {kinds.resource.file_name}: add it there, with "
-                      "counted true or false and the words of the essay (or of a source) that use it")
+                    f"is the kind of a repression event but is not in {kinds.resource.file_name}: add it there, with "
+                    "counted true or false and the words of the essay (or of a source) that use it")
             for n, c in happenings.rows
             if c.get("category") == "repression" and c.get("kind") not in NOT_A_KIND and c["kind"] not in listed
             and happenings.good(n, "kind", "category")]
@@ -286,9 +286,9 @@ def source_date_problems(tables: dict) -> list[Problem]:
         if year and row["date_start"][:4].isdigit() and int(row["date_start"][:4]) > year \
                 and attestations.good(number, "date_start", "source_id"):
             problems.append(Problem(attestations.resource.file, number, "date_start", row["date_start"],
-                                      f"is after its source was written ({row['source_id']}: {quote(said)}): a source "
-                                      "cannot attest what happened after it; if a later layer of the document (an editors' "
-                                      "note, an introduction) says it, give that layer a row of its own in sources.csv and cite it"))
+                                    f"is after its source was written ({row['source_id']}: {quote(said)}): a source "
+                                    "cannot attest what happened after it; if a later layer of the document (an editors' "
+                                    "note, an introduction) says it, give that layer a row of its own in sources.csv and cite it"))
     return problems
 
 
@@ -363,31 +363,31 @@ def essay_claim_problems(tables: dict, chapters) -> list[Problem]:
             for place in filter(None, (p.strip() for p in row.get("place", "").split(";"))):
                 if not _said(place, words):
                     problems.append(Problem(file, number, "place", place, f"is not in the words of {where}: the essay "
-                                              f"does not say it; {move}"))
+                                            f"does not say it; {move}"))
             if row["date_start"] and not row["date_text"]:
                 problems.append(Problem(file, number, "date_text", "", f"is empty, but the row gives a date "
-                                          f"({row['date_start']}): write the date as {where} words it (or, if the date "
-                                          f"comes from elsewhere, {move})"))
+                                        f"({row['date_start']}): write the date as {where} words it (or, if the date "
+                                        f"comes from elsewhere, {move})"))
             if row["date_text"] and _words(row["date_text"]) not in words:
                 problems.append(Problem(file, number, "date_text", row["date_text"], f"is not in the words of {where}: "
-                                          f"write the date as the essay words it, or {move}"))
+                                        f"write the date as the essay words it, or {move}"))
             after = re.fullmatch(r"(?:after|since) (\d{4})", row["date_text"].strip(), re.IGNORECASE)
             if after and row["date_start"] and row["date_start"] <= f"{after.group(1)}-12-31":
                 problems.append(Problem(file, number, "date_start", row["date_start"], f"is within {after.group(1)}, but "
-                                          f"the essay says {quote(row['date_text'])}: an open-ended date begins on "
-                                          f"{int(after.group(1)) + 1}-01-01 (and runs to the latest date the essay allows)"))
+                                        f"the essay says {quote(row['date_text'])}: an open-ended date begins on "
+                                        f"{int(after.group(1)) + 1}-01-01 (and runs to the latest date the essay allows)"))
             for column in ("low", "high"):
                 if row[column] and int(row[column]) not in numbers_in(said):
                     problems.append(Problem(file, number, column, row[column], f"is not a number {where} gives (in "
-                                              f"figures or words): {move}"))
+                                            f"figures or words): {move}"))
             hedge = HEDGES.search(row["locator"])
             flagged = row.get("hedge") if name == "attestations" else (row.get("uncertain") == "true")
             if hedge and not flagged and table.good(number, "hedge" if name == "attestations" else "uncertain"):
                 column = "hedge" if name == "attestations" else "uncertain"
                 problems.append(Problem(file, number, column, row.get(column, ""),
-                                          f"does not mark the row uncertain, but the essay hedges ({quote(hedge.group())} "
-                                          f"in the locator): " + ("copy the hedge word into hedge" if column == "hedge"
-                                                                  else "set uncertain to true")))
+                                        f"does not mark the row uncertain, but the essay hedges ({quote(hedge.group())} "
+                                        f"in the locator): " + ("copy the hedge word into hedge" if column == "hedge"
+                                                                else "set uncertain to true")))
     return problems
 
 
@@ -403,8 +403,8 @@ def hedge_problems(tables: dict) -> list[Problem]:
     if table is None or not {"source_id", "locator", "hedge"} <= set(table.resource.names):
         return []
     return [Problem(table.resource.file, n, "hedge", row["hedge"],
-                      f"is not in the locator (the words of {row['source_id']}): a hedge is the source's own word, "
-                      "copied from its words; if the doubt is the editors', write it as 'editors: <why>'")
+                    f"is not in the locator (the words of {row['source_id']}): a hedge is the source's own word, "
+                    "copied from its words; if the doubt is the editors', write it as 'editors: <why>'")
             for n, row in table.rows
             if row["source_id"] not in ("essay", "editors") and row["hedge"] and not row["hedge"].startswith("editors:")
             and row["locator"] and table.good(n, "hedge", "locator", "source_id")
@@ -484,8 +484,8 @@ def description_problems(tables: dict, chapters) -> list[Problem]:
             missing = unsaid(row["description"], " ".join(texts[label] for label in labels), places)
             if missing:
                 problems.append(Problem(table.resource.file, number, "description", row["description"],
-                                          f"gives {', '.join(missing)}, which paragraph {row['paragraph']} does not: "
-                                          f"add the paragraph that says it to paragraph, or {move}"))
+                                        f"gives {', '.join(missing)}, which paragraph {row['paragraph']} does not: "
+                                        f"add the paragraph that says it to paragraph, or {move}"))
     happenings, attestations = tables.get("happenings"), tables.get("attestations")
     if happenings is None or attestations is None or "role" not in happenings.resource.names:
         return problems
@@ -503,8 +503,8 @@ def description_problems(tables: dict, chapters) -> list[Problem]:
         missing = unsaid(row["role"], said, places)
         if missing:
             problems.append(Problem(happenings.resource.file, number, "role", row["role"],
-                                      f"gives {', '.join(missing)}, which the words of its attestations (the essay's "
-                                      f"paragraphs, the other sources' locators) do not: {move}"))
+                                    f"gives {', '.join(missing)}, which the words of its attestations (the essay's "
+                                    f"paragraphs, the other sources' locators) do not: {move}"))
     return problems
 
 
@@ -544,15 +544,15 @@ def dispute_problems(tables: dict) -> list[Problem]:
                 stated = stated and (r["date_precision"] == "month" or start.day in numbers)
             if not (r["date_text"] and _words(r["date_text"]) in words) and not stated:
                 problems.append(Problem(file, n, "date_text", r["date_text"] or r["date_start"],
-                                          f"is a version of the disputed {row['happening_id']}, but dispute "
-                                          f"{row['dispute_id']!r} does not state it (neither these words nor its "
-                                          f"{ {'day': 'day, month and year', 'month': 'month and year'}.get(r['date_precision'], 'years')}): "
-                                          "state every version in the dispute's essay_says or others_say as the attestations give it"))
+                                        f"is a version of the disputed {row['happening_id']}, but dispute "
+                                        f"{row['dispute_id']!r} does not state it (neither these words nor its "
+                                        f"{ {'day': 'day, month and year', 'month': 'month and year'}.get(r['date_precision'], 'years')}): "
+                                        "state every version in the dispute's essay_says or others_say as the attestations give it"))
             for column in ("low", "high"):
                 if counted and r[column] and int(r[column]) not in numbers:
                     problems.append(Problem(file, n, column, r[column], f"is a version of the disputed count of "
-                                              f"{row['happening_id']}, but dispute {row['dispute_id']!r} does not state "
-                                              "it: state every version in essay_says or others_say"))
+                                            f"{row['happening_id']}, but dispute {row['dispute_id']!r} does not state "
+                                            "it: state every version in essay_says or others_say"))
     estimates = tables.get("size_estimates")
     if estimates is None or not {"group_id", "measure", "low", "high", "dispute_id"} <= set(estimates.resource.names):
         return problems
@@ -566,8 +566,8 @@ def dispute_problems(tables: dict) -> list[Problem]:
         if not disagreements([a, b], "estimate") or (a["dispute_id"] and a["dispute_id"] == b["dispute_id"]):
             continue
         problems.append(Problem(estimates.resource.file, n2, "dispute_id", b["dispute_id"],
-                                  f"does not join this estimate to row {n1} ({a['estimate_id']}), which counts the same "
-                                  f"{a['measure']} of {a['group_id']} at overlapping dates differently ({a['low']}-"
-                                  f"{a['high']} against {b['low']}-{b['high']}): name one dispute in both rows, whose words "
-                                  "state both counts"))
+                                f"does not join this estimate to row {n1} ({a['estimate_id']}), which counts the same "
+                                f"{a['measure']} of {a['group_id']} at overlapping dates differently ({a['low']}-"
+                                f"{a['high']} against {b['low']}-{b['high']}): name one dispute in both rows, whose words "
+                                "state both counts"))
     return problems
