@@ -203,27 +203,22 @@ LEFT_OUT = f"**{SOLUTION_LEFT_OUT[0]}**{SOLUTION_LEFT_OUT[1]}\n"
 
 # A section the teacher's guide marks `{.teachers-only}` (its answers and marking notes) goes where
 # the worked solutions go (edition/classroom/teaching.py): from the mark to the next heading of its
-# level or above outside a code fence, or to the end of the page.
+# level or above, or to the end of the page. Headings are found by MyST's own parser (markdown-it
+# tokens, with the book's block attributes and colon fences), so a '#' line in a code fence is none.
 TEACHERS_ONLY = "teachers-only"
-HEADING = re.compile(r"^(#{1,6})[ \t]")
 
 
-def _teachers_sections(lines: list[str]) -> list[tuple[int, int]]:
-    """(first line, line after the last) of each `{.teachers-only}` section."""
-    found, fence, start, level = [], None, None, 0
-    for i, line in enumerate(lines + ["# end\n"]):
-        opening = re.match(r"^(`{3,}|:{3,})", line)
-        if fence and opening and line.strip() == fence:
-            fence = None
-        elif not fence and opening:
-            fence = opening.group(1)
-        heading = HEADING.match(line) if not fence else None
-        if start is not None and heading and len(heading.group(1)) <= level and i > start + 1:
-            found.append((start, i))
-            start = None
-        if not fence and line.strip() == "{." + TEACHERS_ONLY + "}" and i + 1 < len(lines) and HEADING.match(lines[i + 1]):
-            start, level = i, len(HEADING.match(lines[i + 1]).group(1))
-    return found
+def _teachers_sections(text: str) -> list[tuple[int, int | None]]:
+    """(first line, line after the last, None at the end of the page) of each `{.teachers-only}` section."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    parser = create_md_parser(MdParserConfig(enable_extensions={"attrs_block", "colon_fence"}), RendererHTML)
+    headings = [(t.map[0], int(t.tag[1:]), TEACHERS_ONLY in str(t.attrs.get("class", "")).split())
+                for t in parser.parse(text) if t.type == "heading_open" and t.map]
+    return [(line - 1, next((later for later, up, _ in headings[i + 1:] if up <= level), None))
+            for i, (line, level, marked) in enumerate(headings) if marked]
 
 
 def without_solutions(text: str) -> str:
@@ -231,10 +226,10 @@ def without_solutions(text: str) -> str:
     or one `solution` directive) replaced by a line saying where it is, and each section marked
     `{.teachers-only}` too: the students' edition's copy of the page's source
     (edition/classroom/teaching.py)."""
-    lines = text.splitlines(keepends=True)
-    for start, end in reversed(_teachers_sections(lines)):
+    lines = [line for line in re.split(r"(?<=\n)|(?<=\r)(?!\n)", text) if line]  # as markdown-it counts them
+    for start, end in reversed(_teachers_sections(text)):
         said = f"**{SECTION_LEFT_OUT[0]}**{SECTION_LEFT_OUT[1]}\n"
-        lines[start:end] = [said, "\n"] if end < len(lines) else [said]
+        lines[start:end] = [said] if end is None else [said, "\n"]
     text = "".join(lines)
     text = GATED_SOLUTION.sub(LEFT_OUT, text)
     return FENCE.sub(lambda m: LEFT_OUT if m["name"] == "solution" else m[0], text)
