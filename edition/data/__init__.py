@@ -8,7 +8,7 @@ The data follow the factoid model: `load("happenings")` (one row per thing that 
 `events`, `memberships` and `publications` (and the birth and death dates on `people`) show one row
 per happening, with the range of attested dates: date_start is the earliest any source allows,
 date_end the latest; `attestations` counts the statements, `source_ids` lists their sources,
-`disputed` says whether they disagree (see the factoid rules in edition/data/validate.py) and `uncertain` whether they
+`disputed` says whether they disagree (see the factoid rules in edition/data/claims.py) and `uncertain` whether they
 disagree or a source hedges. `load("consensus")` is the same view for every happening at once.
 
 The package in data/ is checked first (see edition/data/validate.py); if anything is wrong, a DataError

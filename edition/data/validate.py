@@ -20,10 +20,10 @@ and never raises. The checks, in order:
    outside_period is true; low <= high; every ';'-listed person id exists; every paragraph label
    (paragraph, quote_paragraph, ...) exists in chapters/ (found beside data/); a row from the essay
    names its paragraph.
-6. The factoid rules (edition/py): every happening has an attestation; a happening whose
-   attestations disagree names the editors' words on it (dispute_id); an essay attestation quotes
-   its paragraph word for word, and its hedge words are in that quotation; attested dates lie in
-   1917-1946 unless the happening's outside_period is true.
+6. The factoid rules (what a disagreement is: edition/data/claims.py): every happening has an
+   attestation; a happening whose attestations disagree names the editors' words on it
+   (dispute_id); an essay attestation quotes its paragraph word for word, and its hedge words are
+   in that quotation; attested dates lie in 1917-1946 unless the happening's outside_period is true.
 
 `frictionless validate data/datapackage.json` checks the same schema (tests/test_data.py runs it),
 but it is not the check (issue 27; tools/frictionless_compare.py gives the evidence): its types are
