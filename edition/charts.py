@@ -130,9 +130,6 @@ def colours() -> dict:
     return found | group_colours(load("groups"))
 
 
-CATEGORY_COLOURS = FAMILIES["event category"]
-
-
 def joined(values) -> str:
     """The distinct labels or ids in a column of ';'-lists, ';'-joined: what one bar or mark that
     stands for several rows carries in its custom_data (`.agg(ids=("event_id", charts.joined))`)."""
@@ -146,26 +143,6 @@ def use() -> None:
     pio.templates.default = STYLE
     px.defaults.template = STYLE
     px.defaults.color_discrete_map = colours()
-
-
-def add_date_ranges(fig: go.Figure, frame, y: str, color: str | None = None) -> go.Figure:
-    """Draw each row's recorded date range (date_start to date_end) as a pale bar behind its mark.
-
-    A date known to the year then shows as a year-long bar, a date known to the day as a point:
-    the chart never looks more exact than its sources. Bars take the colour of their marks.
-    """
-    marks = {t.name: t.marker.color for t in fig.data}
-    parts = frame.groupby(color, observed=True) if color else [("", frame)]
-    bars = [
-        go.Bar(base=rows["date_start"], x=(rows["date_end"] - rows["date_start"]).dt.total_seconds() * 1000,
-               y=rows[y], orientation="h", width=0.3, opacity=0.3, hoverinfo="skip", showlegend=False,
-               marker_color=marks.get(name, "#888888"))
-        for name, rows in parts
-    ]
-    fig.add_traces(bars)
-    fig.data = fig.data[-len(bars):] + fig.data[: -len(bars)]  # bars behind the marks
-    fig.update_xaxes(type="date")  # the bars' lengths are milliseconds on a date axis
-    return fig.update_layout(barmode="overlay")
 
 
 def mark_disputed(fig: go.Figure, frame, x: str, y: str) -> go.Figure:

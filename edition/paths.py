@@ -17,7 +17,6 @@ BUILD = ROOT / "_build"
 # Paragraph labels of the essay: cr-1, wt-3, wg-14, lo-2, end-5 (see chapters/editing.md), and the
 # author's numbered notes, cited as note-1 ... note-5.
 PARAGRAPH = r"(?:cr|wt|wg|lo|end)-\d+"
-NOTE = r"note-\d+"
 LABEL = re.compile(rf"^{PARAGRAPH}$")
 NOTE_LABEL = re.compile(r"^note-(\d+)$")
 # (the label lines and note definitions of a chapter file: edition/essay.py, the one parser of them)

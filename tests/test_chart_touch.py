@@ -67,26 +67,32 @@ def site(html_dir):
         yield base, b
 
 
-def test_toolbar_never_over_the_title_on_a_phone(site):
+def phone_charts(site):
+    """(page name, page, figure id) for every main chart of the chart pages, on a phone."""
     base, b = site
     context = b.new_context(**PHONE)
     page = context.new_page()
-    checked = 0
     for name in CHART_PAGES:
         page.goto(f"{base}/chapters/{name}.html")
         for figure in main_charts(page):
-            gd = drawn(page, figure)
-            gd.hover()  # the toolbar shows while the chart is hovered or touched
-            bar = gd.locator(".modebar").first
-            bar.wait_for(state="attached")
-            page.wait_for_function("(id) => getComputedStyle(document.querySelector(`figure#${id} .modebar`)).opacity === '1'",
-                                   arg=figure, timeout=5000)
-            title = gd.locator(".gtitle").first
-            assert title.count() and bar.bounding_box(), figure
-            assert not overlap(bar.bounding_box(), title.bounding_box()), f"{name}: the toolbar covers the title of {figure}"
-            checked += 1
-    assert checked >= 10
+            yield name, page, figure
     context.close()
+
+
+def test_toolbar_never_over_the_title_on_a_phone(site):
+    checked = 0
+    for name, page, figure in phone_charts(site):
+        gd = drawn(page, figure)
+        gd.hover()  # the toolbar shows while the chart is hovered or touched
+        bar = gd.locator(".modebar").first
+        bar.wait_for(state="attached")
+        page.wait_for_function("(id) => getComputedStyle(document.querySelector(`figure#${id} .modebar`)).opacity === '1'",
+                               arg=figure, timeout=5000)
+        title = gd.locator(".gtitle").first
+        assert title.count() and bar.bounding_box(), figure
+        assert not overlap(bar.bounding_box(), title.bounding_box()), f"{name}: the toolbar covers the title of {figure}"
+        checked += 1
+    assert checked >= 10
 
 
 def test_a_first_tap_shows_a_label_with_a_link_and_stays(site):
@@ -119,29 +125,23 @@ def test_a_first_tap_shows_a_label_with_a_link_and_stays(site):
 
 
 def test_the_tables_under_the_charts_fit_a_phone(site):
-    base, b = site
-    context = b.new_context(**PHONE)
-    page = context.new_page()
     tables = 0
-    for name in CHART_PAGES:
-        page.goto(f"{base}/chapters/{name}.html")
-        for figure in main_charts(page):
-            box = page.locator(f"figure#{figure} + div.chart-data")
-            if not box.count():
-                continue
-            box.locator(".admonition-title, summary, button").first.click()
-            table = box.locator("table.chart-data-table")
-            table.wait_for(state="visible")
-            wide = table.evaluate("""(t) => {
-                const page = document.documentElement.clientWidth;
-                const r = t.getBoundingClientRect();
-                const cells = [...t.querySelectorAll('td')].filter((c) => c.getBoundingClientRect().right > page + 1);
-                return {right: r.right, scroll: t.scrollWidth, client: t.clientWidth, page, cells: cells.length}; }""")
-            assert wide["right"] <= wide["page"] + 1 and wide["cells"] == 0, (figure, wide)
-            assert wide["scroll"] <= wide["client"] + 1, (figure, wide)
-            tables += 1
+    for _, page, figure in phone_charts(site):
+        box = page.locator(f"figure#{figure} + div.chart-data")
+        if not box.count():
+            continue
+        box.locator(".admonition-title, summary, button").first.click()
+        table = box.locator("table.chart-data-table")
+        table.wait_for(state="visible")
+        wide = table.evaluate("""(t) => {
+            const page = document.documentElement.clientWidth;
+            const r = t.getBoundingClientRect();
+            const cells = [...t.querySelectorAll('td')].filter((c) => c.getBoundingClientRect().right > page + 1);
+            return {right: r.right, scroll: t.scrollWidth, client: t.clientWidth, page, cells: cells.length}; }""")
+        assert wide["right"] <= wide["page"] + 1 and wide["cells"] == 0, (figure, wide)
+        assert wide["scroll"] <= wide["client"] + 1, (figure, wide)
+        tables += 1
     assert tables >= 10
-    context.close()
 
 
 def test_the_tables_read_like_the_chart(html_dir):

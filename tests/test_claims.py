@@ -350,7 +350,7 @@ def test_the_politburos_decision_and_the_arrests_are_two_happenings():
 
 def test_every_disagreement_has_a_dispute_that_states_its_versions():
     from edition.data.claims import dispute_problems
-    from edition.data.validate import disagreements
+    from edition.data.claims import disagreements
     tables = tables_of(DATA_DIR)
     told: dict[str, list[dict]] = {}
     for _, row in tables["attestations"].rows:

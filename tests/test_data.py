@@ -10,7 +10,7 @@ import frictionless
 import pandas as pd
 import pytest
 
-from edition.data import DATA_DIR, DataError, load, load_all, package, tables
+from edition.data import DATA_DIR, DataError, load, package, tables
 from edition.data.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,8 +65,10 @@ def test_unknown_table_is_a_data_error():
         load("no_such_table")
 
 
-def test_load_all_returns_every_table():
-    assert list(load_all()) == NAMES + ["consensus", "events", "memberships", "publications"]
+def test_every_table_and_view_loads():
+    assert list(tables()) == NAMES
+    for name in [*NAMES, "consensus", "events", "memberships", "publications"]:
+        assert len(load(name)), name
 
 
 # ---- the same checks over every table ---------------------------------------------------------

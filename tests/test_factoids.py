@@ -9,7 +9,8 @@ import pytest
 
 from edition import charts
 from edition.data import DATA_DIR, load
-from edition.data.validate import disagreements, uncertain, validate
+from edition.data.claims import disagreements, uncertain
+from edition.data.validate import validate
 
 pytestmark = pytest.mark.check
 CHAPTERS = DATA_DIR.parent / "chapters"

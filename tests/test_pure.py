@@ -4,7 +4,8 @@ import pytest
 from docutils import nodes
 
 from edition.sphinx.book import figures
-from edition.classroom.student_notebook import LEFT_OUT, plain_markdown, without_solutions
+from edition.classroom.student_notebook import LEFT_OUT, SECTION_LEFT_OUT, plain_markdown
+from edition.sphinx.classroom.teaching import without_solutions
 from edition.sphinx.book.whoswho import when
 
 pytestmark = pytest.mark.check
@@ -131,6 +132,18 @@ def test_without_solutions_leaves_the_exercise_and_its_check_and_says_where_the_
     assert without_solutions(exercise + gated + after) == exercise + LEFT_OUT + after
     assert without_solutions(exercise + "````{solution} ex-1\nanswer = 42\n````\n" + after) == exercise + LEFT_OUT + after
     assert "teacher's edition" in LEFT_OUT
+
+
+@pytest.mark.parametrize("page, kept", [
+    ("# A\n\n{.teachers-only}\n## Answers\nsecret\n```\n# a comment, no heading\n```\n### Sub\nsecret\n## Next\nx\n",
+     "# A\n\nSAID\n## Next\nx\n"),
+    ("{.teachers-only}\n## Answers\n:::{note}\n# inside a colon fence\n:::\nsecret\n", "SAID"),
+    ("a\r\n\r\n{.teachers-only}\r\n## Answers\r\nsecret\r\n# Top\r\n", "a\r\n\r\nSAID\n# Top\r\n"),
+    ("a\n{.teachers-only}\n## Answers\nshown\n", None),  # a paragraph's last line, no mark: MyST shows the section, so do we
+])
+def test_without_solutions_leaves_out_a_teachers_only_section_as_myst_reads_it(page, kept):
+    said = f"**{SECTION_LEFT_OUT[0]}**{SECTION_LEFT_OUT[1]}\n"
+    assert without_solutions(page) == (page if kept is None else kept.replace("SAID", said))
 
 
 def test_the_solutions_modes(monkeypatch):

@@ -27,7 +27,8 @@ import jupytext
 import pytest
 from bs4 import BeautifulSoup
 
-from edition.classroom.student_notebook import GATED_SOLUTION, solutions, without_solutions
+from edition.classroom.student_notebook import GATED_SOLUTION, solutions
+from edition.sphinx.classroom.teaching import without_solutions
 from fidelity import ROOT
 from notebooks import build, copy_book, front_door, notebooks
 from test_numbering import numbers_in_markup

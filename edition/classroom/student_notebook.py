@@ -201,43 +201,7 @@ SECTION_LEFT_OUT = ("Answers and marking notes:", " not in this edition; they ar
 LEFT_OUT = f"**{SOLUTION_LEFT_OUT[0]}**{SOLUTION_LEFT_OUT[1]}\n"
 
 
-# A section the teacher's guide marks `{.teachers-only}` (its answers and marking notes) goes where
-# the worked solutions go (edition/sphinx/classroom/teaching.py): from the mark to the next heading of its
-# level or above outside a code fence, or to the end of the page.
-TEACHERS_ONLY = "teachers-only"
-HEADING = re.compile(r"^(#{1,6})[ \t]")
-
-
-def _teachers_sections(lines: list[str]) -> list[tuple[int, int]]:
-    """(first line, line after the last) of each `{.teachers-only}` section."""
-    found, fence, start, level = [], None, None, 0
-    for i, line in enumerate(lines + ["# end\n"]):
-        opening = re.match(r"^(`{3,}|:{3,})", line)
-        if fence and opening and line.strip() == fence:
-            fence = None
-        elif not fence and opening:
-            fence = opening.group(1)
-        heading = HEADING.match(line) if not fence else None
-        if start is not None and heading and len(heading.group(1)) <= level and i > start + 1:
-            found.append((start, i))
-            start = None
-        if not fence and line.strip() == "{." + TEACHERS_ONLY + "}" and i + 1 < len(lines) and HEADING.match(lines[i + 1]):
-            start, level = i, len(HEADING.match(lines[i + 1]).group(1))
-    return found
-
-
-def without_solutions(text: str) -> str:
-    """A book page's MyST text with each worked solution (gated, `solution-start` to `solution-end`,
-    or one `solution` directive) replaced by a line saying where it is, and each section marked
-    `{.teachers-only}` too: the students' edition's copy of the page's source
-    (edition/sphinx/classroom/teaching.py)."""
-    lines = text.splitlines(keepends=True)
-    for start, end in reversed(_teachers_sections(lines)):
-        said = f"**{SECTION_LEFT_OUT[0]}**{SECTION_LEFT_OUT[1]}\n"
-        lines[start:end] = [said, "\n"] if end < len(lines) else [said]
-    text = "".join(lines)
-    text = GATED_SOLUTION.sub(LEFT_OUT, text)
-    return FENCE.sub(lambda m: LEFT_OUT if m["name"] == "solution" else m[0], text)
+TEACHERS_ONLY = "teachers-only"  # the class of a teacher's guide section the students' edition leaves out
 
 
 def solutions(path: Path) -> dict[str, str]:

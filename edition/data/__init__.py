@@ -8,7 +8,7 @@ The data follow the factoid model: `load("happenings")` (one row per thing that 
 `events`, `memberships` and `publications` (and the birth and death dates on `people`) show one row
 per happening, with the range of attested dates: date_start is the earliest any source allows,
 date_end the latest; `attestations` counts the statements, `source_ids` lists their sources,
-`disputed` says whether they disagree (see the factoid rules in edition/data/validate.py) and `uncertain` whether they
+`disputed` says whether they disagree (see the factoid rules in edition/data/claims.py) and `uncertain` whether they
 disagree or a source hedges. `load("consensus")` is the same view for every happening at once.
 
 The package in data/ is checked first (see edition/data/validate.py); if anything is wrong, a DataError
@@ -30,7 +30,8 @@ from pathlib import Path
 import pandas as pd
 
 from edition import readlog
-from edition.data.validate import disagreements, state_digest as _digest_of, table_path, uncertain, validate, validation_state
+from edition.data.claims import disagreements, uncertain
+from edition.data.validate import state_digest as _digest_of, table_path, validate, validation_state
 from edition.paths import DATA_DIR
 
 
@@ -249,11 +250,6 @@ def _read_table(name: str, data_dir: Path) -> pd.DataFrame:
     for field in resource["schema"]["fields"]:
         frame[field["name"]] = _typed(frame[field["name"]], field)
     return frame
-
-
-def load_all(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
-    """Every table and view, by name."""
-    return {name: load(name, data_dir) for name in [*tables(data_dir), "consensus", *VIEWS]}
 
 
 def _typed(column: pd.Series, field: dict) -> pd.Series:

@@ -35,13 +35,12 @@ attestations allows to the latest: the charts may draw nothing outside it (tests
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from collections import defaultdict
 from itertools import combinations
 
-
-v = importlib.import_module("edition.data.validate")  # the module, which imports this one (its package's name 'validate' is a function)
+from edition import essay
+from edition.data.problem import Problem, quote
 
 MONTH = dt.timedelta(days=31)
 DEATHS = {"death", "execution"}
@@ -50,8 +49,93 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "December")
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(text: str) -> dt.date | None:
+    if not ISO_DATE.match(text or ""):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+# The factoid rules, in plain Python (the validator runs them on every load, without pandas).
+#
+# A happening is one thing that happened; an attestation is what one source says about it. Whether a
+# happening is disputed is derived from its attestations, never set by hand:
+#
+# - dates: two attestations whose date ranges do not overlap (one says 17 January, another 18 January);
+# - numbers: two attestations whose low-high ranges do not overlap ("about 30" against "fifty-two");
+# - places, for births and deaths only (a person dies in one place; an event may be reported for a
+#   city by one source and for the country by another without contradiction).
+#
+# A happening is uncertain when it is disputed or a source hedges ("about", "appeared", "most likely").
+
+DATE_PAIRS = (("date_start", "date_end", "dates"), ("until_start", "until_end", "end dates"))
+ONE_PLACE = {"birth", "death", "execution"}
+FIELDS = ("date_start", "date_end", "until_start", "until_end", "low", "high", "place")  # what they compare
+
+
+def _overlap(ranges: list[tuple]) -> bool:
+    """Whether some value lies in every (low, high) range (None: open at that end)."""
+    lows = [lo for lo, _ in ranges if lo is not None]
+    highs = [hi for _, hi in ranges if hi is not None]
+    return not lows or not highs or max(lows) <= min(highs)
+
+
+def _integer(value: str):
+    return int(value) if value and value.isdigit() else None
+
+
+def disagreements(statements: list[dict], kind: str = "") -> list[str]:
+    """What the attestations of one happening disagree on, in words (empty: they agree).
+
+    `statements` are attestation rows as dicts of strings (ISO dates compare as text);
+    `kind` is the happening's type (birth, death, event, ...)."""
+    found = []
+    for start, end, words in DATE_PAIRS:
+        dated = [(s[start], s[end]) for s in statements if s.get(start) and s.get(end)]
+        if len(dated) > 1 and not _overlap(dated):
+            found.append(f"{words} (" + ", ".join(sorted({a if a == b else f"{a}..{b}" for a, b in dated})) + ")")
+    counted = [(_integer(s.get("low", "")), _integer(s.get("high", ""))) for s in statements
+               if s.get("low") or s.get("high")]
+    if len(counted) > 1 and not _overlap([(lo if lo is not None else 0, hi) for lo, hi in counted]):
+        found.append("numbers (" + ", ".join(f"{lo or ''}-{hi or ''}".strip("-") for lo, hi in counted) + ")")
+    if kind in ONE_PLACE:
+        places = [frozenset(p.strip() for p in s["place"].split(";")) for s in statements if s.get("place")]
+        if len(places) > 1 and not frozenset.intersection(*places):
+            found.append("place (" + ", ".join(sorted({"; ".join(sorted(p)) for p in places})) + ")")
+    return found
+
+
+def uncertain(statements: list[dict], kind: str = "") -> bool:
+    """Disputed, or hedged by a source."""
+    return bool(disagreements(statements, kind)) or any(s.get("hedge") for s in statements)
+
+
+def normalised(text: str) -> str:
+    """Text as compared for 'word for word': typographic quotes as plain ones, spaces collapsed."""
+    for fancy, plain in (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"), ("…", "...")):
+        text = text.replace(fancy, plain)
+    return " ".join(text.split())
+
+
+def quoted_in(locator: str, paragraph: str) -> bool:
+    """Whether a locator is word for word in a paragraph; ' ... ' in a locator marks words left out,
+    and its parts must appear in order."""
+    at, text = 0, normalised(paragraph)
+    for part in normalised(locator).split(" ... "):
+        found = text.find(part.strip(), at)
+        if found < 0:
+            return False
+        at = found + len(part.strip())
+    return True
+
+
 def _date(text: str) -> dt.date | None:
-    return v.parse_date(text) if text else None
+    return parse_date(text) if text else None
 
 
 def interval(statements: list[dict]) -> tuple[dt.date, dt.date] | None:
@@ -124,11 +208,11 @@ def duplicates(happenings: list[tuple[int, dict]], attestations: list[tuple[int,
     index = {cells["happening_id"]: cells for cells in rows}
     for (source, words), ids in by_words.items():
         for x, y in combinations(sorted(ids), 2):
-            flag(index[x], index[y], f"the same words of {source} attest both ({v.quote(words)})")
+            flag(index[x], index[y], f"the same words of {source} attest both ({quote(words)})")
     return list(found.values())
 
 
-def duplicate_problems(tables: dict) -> list[v.Problem]:
+def duplicate_problems(tables: dict) -> list[Problem]:
     happenings, attestations = tables.get("happenings"), tables.get("attestations")
     if happenings is None or attestations is None:
         return []
@@ -146,10 +230,10 @@ def duplicate_problems(tables: dict) -> list[v.Problem]:
             continue
         key = (cells["happening_id"], cells["source_id"], cells["locator"])
         if key in seen:
-            problems.append(v.Problem(attestations.resource.file, number, "locator", cells["locator"],
-                                      f"is the same statement as row {seen[key]} (same happening, source and words): "
-                                      f"keep one row (move what this row adds, a place, a note, into row {seen[key]}) "
-                                      "and delete this one"))
+            problems.append(Problem(attestations.resource.file, number, "locator", cells["locator"],
+                                    f"is the same statement as row {seen[key]} (same happening, source and words): "
+                                    f"keep one row (move what this row adds, a place, a note, into row {seen[key]}) "
+                                    "and delete this one"))
         else:
             seen[key] = number
     distinct = tables.get("distinctions")
@@ -162,29 +246,29 @@ def duplicate_problems(tables: dict) -> list[v.Problem]:
             continue
         if where[a] > where[b]:  # the later row is the one to merge away (often the one just added)
             a, b = b, a
-        problems.append(v.Problem(happenings.resource.file, where[b], "happening_id", b,
-                                  f"looks like the same happening as {a!r} (row {where[a]}): {why}. Merge them (point "
-                                  f"{b!r}'s attestations in attestations.csv at {a!r}, then delete this row), or, if they "
-                                  f"are two happenings, add the row '{a}-vs-{b},{a},{b},<why they are two>' to distinctions.csv"))
+        problems.append(Problem(happenings.resource.file, where[b], "happening_id", b,
+                                f"looks like the same happening as {a!r} (row {where[a]}): {why}. Merge them (point "
+                                f"{b!r}'s attestations in attestations.csv at {a!r}, then delete this row), or, if they "
+                                f"are two happenings, add the row '{a}-vs-{b},{a},{b},<why they are two>' to distinctions.csv"))
     return problems
 
 
-def kind_problems(tables: dict) -> list[v.Problem]:
+def kind_problems(tables: dict) -> list[Problem]:
     """What counts as repression is one table (repression_kinds.csv): every kind a repression event
     has is in it, counted or drawn as what it is ('other' is drawn as other and never counted)."""
     happenings, kinds = tables.get("happenings"), tables.get("repression_kinds")
     if happenings is None or kinds is None or "kind" not in kinds.resource.names:
         return []
     listed = {c["kind"] for _, c in kinds.rows}
-    return [v.Problem(happenings.resource.file, n, "kind", c["kind"],
-                      f"is the kind of a repression event but is not in {kinds.resource.file_name}: add it there, with "
-                      "counted true or false and the words of the essay (or of a source) that use it")
+    return [Problem(happenings.resource.file, n, "kind", c["kind"],
+                    f"is the kind of a repression event but is not in {kinds.resource.file_name}: add it there, with "
+                    "counted true or false and the words of the essay (or of a source) that use it")
             for n, c in happenings.rows
             if c.get("category") == "repression" and c.get("kind") not in NOT_A_KIND and c["kind"] not in listed
             and happenings.good(n, "kind", "category")]
 
 
-def source_date_problems(tables: dict) -> list[v.Problem]:
+def source_date_problems(tables: dict) -> list[Problem]:
     """A source cannot attest what happened after it was written: an attestation dated after the last year
     its source's date_text gives is a later layer of the document (an editors' note, an introduction),
     which is a source of its own."""
@@ -201,14 +285,14 @@ def source_date_problems(tables: dict) -> list[v.Problem]:
         year, said = written.get(row["source_id"], (None, ""))
         if year and row["date_start"][:4].isdigit() and int(row["date_start"][:4]) > year \
                 and attestations.good(number, "date_start", "source_id"):
-            problems.append(v.Problem(attestations.resource.file, number, "date_start", row["date_start"],
-                                      f"is after its source was written ({row['source_id']}: {v.quote(said)}): a source "
-                                      "cannot attest what happened after it; if a later layer of the document (an editors' "
-                                      "note, an introduction) says it, give that layer a row of its own in sources.csv and cite it"))
+            problems.append(Problem(attestations.resource.file, number, "date_start", row["date_start"],
+                                    f"is after its source was written ({row['source_id']}: {quote(said)}): a source "
+                                    "cannot attest what happened after it; if a later layer of the document (an editors' "
+                                    "note, an introduction) says it, give that layer a row of its own in sources.csv and cite it"))
     return problems
 
 
-def problems(tables: dict, chapters) -> list[v.Problem]:
+def problems(tables: dict, chapters) -> list[Problem]:
     """Every rule of this module, over the tables the validator read."""
     return (duplicate_problems(tables) + kind_problems(tables) + essay_claim_problems(tables, chapters)
             + source_date_problems(tables) + hedge_problems(tables) + description_problems(tables, chapters)
@@ -231,7 +315,7 @@ NUMBER_WORDS |= {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy":
 
 
 def _words(text: str) -> str:
-    return v.normalised(text).casefold()
+    return normalised(text).casefold()
 
 
 def numbers_in(text: str) -> set[int]:
@@ -253,11 +337,11 @@ def _said(phrase: str, words: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(_words(phrase)) + r"(?!\w)", words) is not None
 
 
-def essay_claim_problems(tables: dict, chapters) -> list[v.Problem]:
+def essay_claim_problems(tables: dict, chapters) -> list[Problem]:
     """For every row that cites the essay: each place, date text and count it carries is in the words of
     the paragraphs it cites, and a hedge in its locator ('is reported', 'seems') makes it uncertain."""
     try:
-        texts = v.essay.texts(chapters)
+        texts = essay.texts(chapters)
     except (OSError, ValueError, IndexError):
         return []  # reported with the paragraph labels
     problems = []
@@ -278,32 +362,32 @@ def essay_claim_problems(tables: dict, chapters) -> list[v.Problem]:
             words, where = _words(said), f"paragraph {row['paragraph']}"
             for place in filter(None, (p.strip() for p in row.get("place", "").split(";"))):
                 if not _said(place, words):
-                    problems.append(v.Problem(file, number, "place", place, f"is not in the words of {where}: the essay "
-                                              f"does not say it; {move}"))
+                    problems.append(Problem(file, number, "place", place, f"is not in the words of {where}: the essay "
+                                            f"does not say it; {move}"))
             if row["date_start"] and not row["date_text"]:
-                problems.append(v.Problem(file, number, "date_text", "", f"is empty, but the row gives a date "
-                                          f"({row['date_start']}): write the date as {where} words it (or, if the date "
-                                          f"comes from elsewhere, {move})"))
+                problems.append(Problem(file, number, "date_text", "", f"is empty, but the row gives a date "
+                                        f"({row['date_start']}): write the date as {where} words it (or, if the date "
+                                        f"comes from elsewhere, {move})"))
             if row["date_text"] and _words(row["date_text"]) not in words:
-                problems.append(v.Problem(file, number, "date_text", row["date_text"], f"is not in the words of {where}: "
-                                          f"write the date as the essay words it, or {move}"))
+                problems.append(Problem(file, number, "date_text", row["date_text"], f"is not in the words of {where}: "
+                                        f"write the date as the essay words it, or {move}"))
             after = re.fullmatch(r"(?:after|since) (\d{4})", row["date_text"].strip(), re.IGNORECASE)
             if after and row["date_start"] and row["date_start"] <= f"{after.group(1)}-12-31":
-                problems.append(v.Problem(file, number, "date_start", row["date_start"], f"is within {after.group(1)}, but "
-                                          f"the essay says {v.quote(row['date_text'])}: an open-ended date begins on "
-                                          f"{int(after.group(1)) + 1}-01-01 (and runs to the latest date the essay allows)"))
+                problems.append(Problem(file, number, "date_start", row["date_start"], f"is within {after.group(1)}, but "
+                                        f"the essay says {quote(row['date_text'])}: an open-ended date begins on "
+                                        f"{int(after.group(1)) + 1}-01-01 (and runs to the latest date the essay allows)"))
             for column in ("low", "high"):
                 if row[column] and int(row[column]) not in numbers_in(said):
-                    problems.append(v.Problem(file, number, column, row[column], f"is not a number {where} gives (in "
-                                              f"figures or words): {move}"))
+                    problems.append(Problem(file, number, column, row[column], f"is not a number {where} gives (in "
+                                            f"figures or words): {move}"))
             hedge = HEDGES.search(row["locator"])
             flagged = row.get("hedge") if name == "attestations" else (row.get("uncertain") == "true")
             if hedge and not flagged and table.good(number, "hedge" if name == "attestations" else "uncertain"):
                 column = "hedge" if name == "attestations" else "uncertain"
-                problems.append(v.Problem(file, number, column, row.get(column, ""),
-                                          f"does not mark the row uncertain, but the essay hedges ({v.quote(hedge.group())} "
-                                          f"in the locator): " + ("copy the hedge word into hedge" if column == "hedge"
-                                                                  else "set uncertain to true")))
+                problems.append(Problem(file, number, column, row.get(column, ""),
+                                        f"does not mark the row uncertain, but the essay hedges ({quote(hedge.group())} "
+                                        f"in the locator): " + ("copy the hedge word into hedge" if column == "hedge"
+                                                                else "set uncertain to true")))
     return problems
 
 
@@ -311,20 +395,20 @@ def essay_claim_problems(tables: dict, chapters) -> list[v.Problem]:
 # Hedges, descriptions and roles, disputes
 # ---------------------------------------------------------------------------------------------
 
-def hedge_problems(tables: dict) -> list[v.Problem]:
+def hedge_problems(tables: dict) -> list[Problem]:
     """A hedge is the source's own word, inside its quoted words (the locator), or the editors' doubt,
     which starts 'editors:'. The essay's rows are checked with the essay's words (validate.py); this
     checks every other source: the editors' doubt must not pass for the author's."""
     table = tables.get("attestations")
     if table is None or not {"source_id", "locator", "hedge"} <= set(table.resource.names):
         return []
-    return [v.Problem(table.resource.file, n, "hedge", row["hedge"],
-                      f"is not in the locator (the words of {row['source_id']}): a hedge is the source's own word, "
-                      "copied from its words; if the doubt is the editors', write it as 'editors: <why>'")
+    return [Problem(table.resource.file, n, "hedge", row["hedge"],
+                    f"is not in the locator (the words of {row['source_id']}): a hedge is the source's own word, "
+                    "copied from its words; if the doubt is the editors', write it as 'editors: <why>'")
             for n, row in table.rows
             if row["source_id"] not in ("essay", "editors") and row["hedge"] and not row["hedge"].startswith("editors:")
             and row["locator"] and table.good(n, "hedge", "locator", "source_id")
-            and not v.quoted_in(row["hedge"], row["locator"])]
+            and not quoted_in(row["hedge"], row["locator"])]
 
 
 # Roles and offices a description or a membership can give a person or a group; each is said when one
@@ -363,7 +447,7 @@ def unsaid(text: str, said: str, places: set[str]) -> list[str]:
     words = _words(said)
     numbers, quotes, roles = claims_in(LABEL.sub("", text))
     found = [f"the number {n}" for n in sorted(numbers - numbers_in(said))]
-    found += [f"the quotation {v.quote(q)}" for q in quotes if _words(q).strip(" .,;") not in words]
+    found += [f"the quotation {quote(q)}" for q in quotes if _words(q).strip(" .,;") not in words]
     found += [f"the role {r!r}" for r in roles if not any(re.search(r"(?<!\w)" + stem, words) for stem in ROLES[r])]
     found += [f"the place {p!r}" for p in sorted(places) if _said(p, _words(text)) and not _said(p, words)]
     return found
@@ -376,12 +460,12 @@ def _places(tables: dict) -> set[str]:
     return {name for _, row in table.rows for name in (row["place"], row["name_en"]) if name and len(name) > 2}
 
 
-def description_problems(tables: dict, chapters) -> list[v.Problem]:
+def description_problems(tables: dict, chapters) -> list[Problem]:
     """The description of a person or group that cites the essay, and the role of a membership that an
     essay row attests, say only what the cited words say: every number, quotation, role or office and
     place in them is in the cited paragraphs (for a membership, in the words of its attestations)."""
     try:
-        texts = v.essay.texts(chapters)
+        texts = essay.texts(chapters)
     except (OSError, ValueError, IndexError):
         return []
     places, problems = _places(tables), []
@@ -399,9 +483,9 @@ def description_problems(tables: dict, chapters) -> list[v.Problem]:
                 continue
             missing = unsaid(row["description"], " ".join(texts[label] for label in labels), places)
             if missing:
-                problems.append(v.Problem(table.resource.file, number, "description", row["description"],
-                                          f"gives {', '.join(missing)}, which paragraph {row['paragraph']} does not: "
-                                          f"add the paragraph that says it to paragraph, or {move}"))
+                problems.append(Problem(table.resource.file, number, "description", row["description"],
+                                        f"gives {', '.join(missing)}, which paragraph {row['paragraph']} does not: "
+                                        f"add the paragraph that says it to paragraph, or {move}"))
     happenings, attestations = tables.get("happenings"), tables.get("attestations")
     if happenings is None or attestations is None or "role" not in happenings.resource.names:
         return problems
@@ -418,13 +502,13 @@ def description_problems(tables: dict, chapters) -> list[v.Problem]:
                         else r["locator"] for r in rows)
         missing = unsaid(row["role"], said, places)
         if missing:
-            problems.append(v.Problem(happenings.resource.file, number, "role", row["role"],
-                                      f"gives {', '.join(missing)}, which the words of its attestations (the essay's "
-                                      f"paragraphs, the other sources' locators) do not: {move}"))
+            problems.append(Problem(happenings.resource.file, number, "role", row["role"],
+                                    f"gives {', '.join(missing)}, which the words of its attestations (the essay's "
+                                    f"paragraphs, the other sources' locators) do not: {move}"))
     return problems
 
 
-def dispute_problems(tables: dict) -> list[v.Problem]:
+def dispute_problems(tables: dict) -> list[Problem]:
     """Where the attestations of a happening disagree, its dispute states each version as they give it:
     each disagreeing attestation's date (its date_text or its years) and count are in the dispute's words
     (topic, essay_says, others_say). Two size estimates of one group and measure whose dates overlap and
@@ -439,16 +523,16 @@ def dispute_problems(tables: dict) -> list[v.Problem]:
              if ids.count(row["dispute_id"]) == 1}  # an id used twice is reported as a duplicate key
     told = defaultdict(list)
     for n, row in attestations.rows:
-        if attestations.good(n, *v.FIELDS, "date_text", "source_id"):
+        if attestations.good(n, *FIELDS, "date_text", "source_id"):
             told[row["happening_id"]].append((n, row))
     problems, file = [], attestations.resource.file
     for _number, row in happenings.rows:
         rows = [r for _, r in told.get(row["happening_id"], [])]
         text = texts.get(row.get("dispute_id", ""))
-        if text is None or not v.disagreements(rows, row["kind"] or row["type"]):
+        if text is None or not disagreements(rows, row["kind"] or row["type"]):
             continue
         words, numbers = _words(text), numbers_in(text)
-        counted = any("numbers" in d for d in v.disagreements(rows, row["kind"] or row["type"]))
+        counted = any("numbers" in d for d in disagreements(rows, row["kind"] or row["type"]))
         for n, r in told[row["happening_id"]]:
             if r["source_id"] == "editors" or not r["date_start"]:
                 continue
@@ -459,16 +543,16 @@ def dispute_problems(tables: dict) -> list[v.Problem]:
                 stated = stated and _said(MONTHS[start.month - 1], words)
                 stated = stated and (r["date_precision"] == "month" or start.day in numbers)
             if not (r["date_text"] and _words(r["date_text"]) in words) and not stated:
-                problems.append(v.Problem(file, n, "date_text", r["date_text"] or r["date_start"],
-                                          f"is a version of the disputed {row['happening_id']}, but dispute "
-                                          f"{row['dispute_id']!r} does not state it (neither these words nor its "
-                                          f"{ {'day': 'day, month and year', 'month': 'month and year'}.get(r['date_precision'], 'years')}): "
-                                          "state every version in the dispute's essay_says or others_say as the attestations give it"))
+                problems.append(Problem(file, n, "date_text", r["date_text"] or r["date_start"],
+                                        f"is a version of the disputed {row['happening_id']}, but dispute "
+                                        f"{row['dispute_id']!r} does not state it (neither these words nor its "
+                                        f"{ {'day': 'day, month and year', 'month': 'month and year'}.get(r['date_precision'], 'years')}): "
+                                        "state every version in the dispute's essay_says or others_say as the attestations give it"))
             for column in ("low", "high"):
                 if counted and r[column] and int(r[column]) not in numbers:
-                    problems.append(v.Problem(file, n, column, r[column], f"is a version of the disputed count of "
-                                              f"{row['happening_id']}, but dispute {row['dispute_id']!r} does not state "
-                                              "it: state every version in essay_says or others_say"))
+                    problems.append(Problem(file, n, column, r[column], f"is a version of the disputed count of "
+                                            f"{row['happening_id']}, but dispute {row['dispute_id']!r} does not state "
+                                            "it: state every version in essay_says or others_say"))
     estimates = tables.get("size_estimates")
     if estimates is None or not {"group_id", "measure", "low", "high", "dispute_id"} <= set(estimates.resource.names):
         return problems
@@ -479,11 +563,11 @@ def dispute_problems(tables: dict) -> list[v.Problem]:
             continue
         if max(a["date_start"], b["date_start"]) > min(a["date_end"], b["date_end"]):
             continue
-        if not v.disagreements([a, b], "estimate") or (a["dispute_id"] and a["dispute_id"] == b["dispute_id"]):
+        if not disagreements([a, b], "estimate") or (a["dispute_id"] and a["dispute_id"] == b["dispute_id"]):
             continue
-        problems.append(v.Problem(estimates.resource.file, n2, "dispute_id", b["dispute_id"],
-                                  f"does not join this estimate to row {n1} ({a['estimate_id']}), which counts the same "
-                                  f"{a['measure']} of {a['group_id']} at overlapping dates differently ({a['low']}-"
-                                  f"{a['high']} against {b['low']}-{b['high']}): name one dispute in both rows, whose words "
-                                  "state both counts"))
+        problems.append(Problem(estimates.resource.file, n2, "dispute_id", b["dispute_id"],
+                                f"does not join this estimate to row {n1} ({a['estimate_id']}), which counts the same "
+                                f"{a['measure']} of {a['group_id']} at overlapping dates differently ({a['low']}-"
+                                f"{a['high']} against {b['low']}-{b['high']}): name one dispute in both rows, whose words "
+                                "state both counts"))
     return problems

@@ -20,10 +20,10 @@ and never raises. The checks, in order:
    outside_period is true; low <= high; every ';'-listed person id exists; every paragraph label
    (paragraph, quote_paragraph, ...) exists in chapters/ (found beside data/); a row from the essay
    names its paragraph.
-6. The factoid rules (edition/py): every happening has an attestation; a happening whose
-   attestations disagree names the editors' words on it (dispute_id); an essay attestation quotes
-   its paragraph word for word, and its hedge words are in that quotation; attested dates lie in
-   1917-1946 unless the happening's outside_period is true.
+6. The factoid rules (what a disagreement is: edition/data/claims.py): every happening has an
+   attestation; a happening whose attestations disagree names the editors' words on it
+   (dispute_id); an essay attestation quotes its paragraph word for word, and its hedge words are
+   in that quotation; attested dates lie in 1917-1946 unless the happening's outside_period is true.
 
 `frictionless validate data/datapackage.json` checks the same schema (tests/test_data.py runs it),
 but it is not the check (issue 27; tools/frictionless_compare.py gives the evidence): its types are
@@ -51,15 +51,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from edition import essay
-try:
-    from edition.data import claims
-except ImportError:  # a copy of the package without it: the classroom zips list their modules (edition/grade/sandbox.py)
-    claims = None
+from edition.data import claims
+from edition.data.claims import FIELDS, disagreements, parse_date, quoted_in
+from edition.data.problem import FILLERS, Problem, quote
 
 PERIOD = (dt.date(1917, 1, 1), dt.date(1946, 12, 31))
 PERIOD_TABLES = {"size_estimates"}  # attestations are checked against their happening's outside_period
 RANGE_PAIRS = [("low", "high"), ("people_low", "people_high")]
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INTEGER = re.compile(r"^-?[0-9]+$")
 NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 
@@ -124,42 +122,6 @@ C1 = ("PAD HOP BPH NBH IND NEL SSA ESA HTS HTJ VTS PLD PLU RI SS2 SS3 DCS PU1 PU
       "CSI ST OSC PM APC").split()
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing to fix: where it is (file, row, column), the bad value, and what was expected."""
-
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
-        what = self.message if self.value is None else f"{quote(self.value)} {self.message}"
-        return one_line(f"{', '.join(where)}: {what}")
-
-
-def one_line(text: str) -> str:
-    """Text with every invisible or line-breaking character written as an escape (\\n, \\x00, \\u200b)."""
-    if text.isprintable() and (text.isascii() or not FILLERS.search(text)):
-        return text
-    return "".join(ch if ch.isprintable() and not FILLERS.match(ch) else ch.encode("unicode_escape").decode("ascii")
-                   for ch in text)
-
-
-def quote(value: str) -> str:
-    """A value as the reader should look for it: in single quotes, invisible characters shown, shortened if long."""
-    value = one_line(str(value))
-    if len(value) > 80:
-        value = value[:77] + "..."
-    return "'" + value + "'"
-
-
 def display(path: Path) -> str:
     """A path relative to the working directory when inside it, so messages stay short.
     A link is shown where it is, not where it points."""
@@ -191,13 +153,6 @@ def char_name(ch: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Cells: one line of plain text
 # ---------------------------------------------------------------------------------------------
-
-# Characters that print as nothing though Unicode counts them as letters, marks or symbols (so
-# isprintable() passes them): fillers, the grapheme joiner, variation selectors, Mongolian free
-# variation selectors, the blank Braille pattern. In a name they make two names that look the same.
-FILLERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f"
-                     "\U000e0100-\U000e01ef]")
-
 
 def filler_problem(value: str) -> str | None:
     """A character that prints as nothing (FILLERS), or a combining mark with no letter to sit on
@@ -927,15 +882,6 @@ def paragraph_labels(chapters: Path) -> set[str] | None:
     return {p.label for c in essay_read for p in c.paragraphs} | {f"note-{n.number}" for c in essay_read for n in c.notes}
 
 
-def parse_date(text: str) -> dt.date | None:
-    if not ISO_DATE.match(text or ""):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def row_problems(table: Table, known: dict[str, set[tuple]], labels: set[str] | None, chapters_shown: str) -> list[Problem]:
     """The edition's rules for one table. `known` holds the person and source ids (sound or already reported)."""
     resource, problems = table.resource, []
@@ -1011,79 +957,6 @@ def row_problems(table: Table, known: dict[str, set[tuple]], labels: set[str] | 
 # ---------------------------------------------------------------------------------------------
 # The factoid rules (also used by the loader, edition/data/__init__.py)
 # ---------------------------------------------------------------------------------------------
-
-# The factoid rules, in plain Python (the validator runs them on every load, without pandas).
-#
-# A happening is one thing that happened; an attestation is what one source says about it. Whether a
-# happening is disputed is derived from its attestations, never set by hand:
-#
-# - dates: two attestations whose date ranges do not overlap (one says 17 January, another 18 January);
-# - numbers: two attestations whose low-high ranges do not overlap ("about 30" against "fifty-two");
-# - places, for births and deaths only (a person dies in one place; an event may be reported for a
-#   city by one source and for the country by another without contradiction).
-#
-# A happening is uncertain when it is disputed or a source hedges ("about", "appeared", "most likely").
-
-DATE_PAIRS = (("date_start", "date_end", "dates"), ("until_start", "until_end", "end dates"))
-ONE_PLACE = {"birth", "death", "execution"}
-FIELDS = ("date_start", "date_end", "until_start", "until_end", "low", "high", "place")  # what they compare
-
-
-def _overlap(ranges: list[tuple]) -> bool:
-    """Whether some value lies in every (low, high) range (None: open at that end)."""
-    lows = [lo for lo, _ in ranges if lo is not None]
-    highs = [hi for _, hi in ranges if hi is not None]
-    return not lows or not highs or max(lows) <= min(highs)
-
-
-def _integer(value: str):
-    return int(value) if value and value.isdigit() else None
-
-
-def disagreements(statements: list[dict], kind: str = "") -> list[str]:
-    """What the attestations of one happening disagree on, in words (empty: they agree).
-
-    `statements` are attestation rows as dicts of strings (ISO dates compare as text);
-    `kind` is the happening's type (birth, death, event, ...)."""
-    found = []
-    for start, end, words in DATE_PAIRS:
-        dated = [(s[start], s[end]) for s in statements if s.get(start) and s.get(end)]
-        if len(dated) > 1 and not _overlap(dated):
-            found.append(f"{words} (" + ", ".join(sorted({a if a == b else f"{a}..{b}" for a, b in dated})) + ")")
-    counted = [(_integer(s.get("low", "")), _integer(s.get("high", ""))) for s in statements
-               if s.get("low") or s.get("high")]
-    if len(counted) > 1 and not _overlap([(lo if lo is not None else 0, hi) for lo, hi in counted]):
-        found.append("numbers (" + ", ".join(f"{lo or ''}-{hi or ''}".strip("-") for lo, hi in counted) + ")")
-    if kind in ONE_PLACE:
-        places = [frozenset(p.strip() for p in s["place"].split(";")) for s in statements if s.get("place")]
-        if len(places) > 1 and not frozenset.intersection(*places):
-            found.append("place (" + ", ".join(sorted({"; ".join(sorted(p)) for p in places})) + ")")
-    return found
-
-
-def uncertain(statements: list[dict], kind: str = "") -> bool:
-    """Disputed, or hedged by a source."""
-    return bool(disagreements(statements, kind)) or any(s.get("hedge") for s in statements)
-
-
-def normalised(text: str) -> str:
-    """Text as compared for 'word for word': typographic quotes as plain ones, spaces collapsed."""
-    for fancy, plain in (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"), ("…", "...")):
-        text = text.replace(fancy, plain)
-    return " ".join(text.split())
-
-
-def quoted_in(locator: str, paragraph: str) -> bool:
-    """Whether a locator is word for word in a paragraph; ' ... ' in a locator marks words left out,
-    and its parts must appear in order."""
-    at, text = 0, normalised(paragraph)
-    for part in normalised(locator).split(" ... "):
-        found = text.find(part.strip(), at)
-        if found < 0:
-            return False
-        at = found + len(part.strip())
-    return True
-
 
 def essay_locator_problems(table: Table, words: dict[str, str]) -> list[Problem]:
     """A row from the essay quotes its paragraph word for word; an essay hedge is in that quotation."""
@@ -1227,7 +1100,7 @@ def _validate(data_dir: Path) -> list[Problem]:
         problems += row_problems(table, known, labels, display(chapters))
     problems += factoid_problems(tables, chapters)
     problems += gazetteer_problems(tables)
-    problems += claims.problems(tables, chapters) if claims else []  # what the rows claim: edition/data/claims.py
+    problems += claims.problems(tables, chapters)  # what the rows claim: edition/data/claims.py
     seen, unique = set(), []
     for p in problems:
         key = str(p)

@@ -33,7 +33,7 @@ from pathlib import Path
 KIT = Path(__file__).resolve().parents[2]   # the repository, or the teacher's zip's folder
 RUNNER = Path(__file__).with_name("runner.py")
 # What a student's notebook needs beside it: the data side of the package and the public checks.
-MODULES = ["__init__.py", "paths.py", "data/__init__.py", "data/validate.py", "data/claims.py", "readlog.py", "charts.py", "essay.py",
+MODULES = ["__init__.py", "paths.py", "data/__init__.py", "data/validate.py", "data/claims.py", "data/problem.py", "readlog.py", "charts.py", "essay.py",
            "maps.py", "coastline-110m.json", "checks/__init__.py", "checks/public.py", "checks/handin.py",
            "checks/exercises.py", "checks/answers.py"]
 HIDDEN = ["checks/hidden.py", "derived.py"]  # the teacher's only: the hidden checks, and what the grader writes with

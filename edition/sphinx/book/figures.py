@@ -315,7 +315,7 @@ def note_docs(chapters: Path) -> dict[str, str]:
     return {note: f"chapters/{page}" for note, page in note_pages(chapters).items()}
 
 
-def paragraph_link(app: Sphinx, docname: str, label: str, query: str = "") -> nodes.Node:
+def paragraph_link(app: Sphinx, docname: str, label: str) -> nodes.Node:
     """A link to an essay paragraph by its label (wg-4), or to an author's note (note-3, "note 3")."""
     from sphinx import addnodes
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -41,7 +42,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from edition.classroom.student_notebook import SECTION_LEFT_OUT, SOLUTION_LEFT_OUT, TEACHERS_ONLY
+from edition.classroom.student_notebook import (FENCE, GATED_SOLUTION, LEFT_OUT, SECTION_LEFT_OUT, SOLUTION_LEFT_OUT,
+                                                TEACHERS_ONLY)
 from edition.derived import write_atomic
 from edition.essay import ESSAY
 
@@ -272,6 +274,37 @@ def _heading(page: Path) -> str:
     return page.name + "\0" + next((line for line in text.splitlines() if line.startswith("# ")), "")
 
 
+# A section the teacher's guide marks `{.teachers-only}` (its answers and marking notes) goes where
+# the worked solutions go: from the mark to the next heading of its
+# level or above, or to the end of the page. Headings are found by MyST's own parser (markdown-it
+# tokens, with the book's block attributes and colon fences), so a '#' line in a code fence is none.
+def _teachers_sections(text: str) -> list[tuple[int, int | None]]:
+    """(first line, line after the last, None at the end of the page) of each `{.teachers-only}` section."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    parser = create_md_parser(MdParserConfig(enable_extensions={"attrs_block", "colon_fence"}), RendererHTML)
+    headings = [(t.map[0], int(t.tag[1:]), TEACHERS_ONLY in str(t.attrs.get("class", "")).split())
+                for t in parser.parse(text) if t.type == "heading_open" and t.map]
+    return [(line - 1, next((later for later, up, _ in headings[i + 1:] if up <= level), None))
+            for i, (line, level, marked) in enumerate(headings) if marked]
+
+
+def without_solutions(text: str) -> str:
+    """A book page's MyST text with each worked solution (gated, `solution-start` to `solution-end`,
+    or one `solution` directive) replaced by a line saying where it is, and each section marked
+    `{.teachers-only}` too: the students' edition's copy of the page's source."""
+    lines = [line for line in re.split(r"(?<=\n)|(?<=\r)(?!\n)", text) if line]  # as markdown-it counts them
+    for start, end in reversed(_teachers_sections(text)):
+        said = f"**{SECTION_LEFT_OUT[0]}**{SECTION_LEFT_OUT[1]}\n"
+        lines[start:end] = [said] if end is None else [said, "\n"]
+    text = "".join(lines)
+    text = GATED_SOLUTION.sub(LEFT_OUT, text)
+    return FENCE.sub(lambda m: LEFT_OUT if m["name"] == "solution" else m[0], text)
+
+
+
 def _sources_without_solutions(app: Sphinx, exception: Exception | None) -> None:
     """`omit`: the page's copy of its source (`_sources/<page>.md`, which Sphinx copies from
     chapters/ as it writes the page) without the worked solutions; rewritten only when it differs,
@@ -279,8 +312,6 @@ def _sources_without_solutions(app: Sphinx, exception: Exception | None) -> None
     copy of the source stays (a build after an `omit` one writes every page, and so every copy, again)."""
     if exception is not None or not _web(app) or app.config.edition_solutions != "omit" or not app.config.html_copy_source:
         return
-    from edition.classroom.student_notebook import without_solutions
-
     for docname in sorted(app.env.found_docs):
         source = Path(app.env.doc2path(docname))
         text = source.read_text(encoding="utf-8")

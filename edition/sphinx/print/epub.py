@@ -25,6 +25,7 @@ import shutil
 import subprocess
 from importlib.metadata import version
 from pathlib import Path
+from xml.etree import ElementTree
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -105,11 +106,15 @@ class EditionEpub(Epub3Builder):
         tops = {docs[0] + suffix: _top_anchor(self.app, docs[0]) for _, docs in parts if docs}
         self.refnodes = in_parts(pages, parts, suffix, tops)
 
+    def toc_metadata(self, level, navpoints):
+        """toc.ncx names the book by the package's identifier (its dtb:uid), where Sphinx puts the
+        XML id of the identifier element (epub_uid); the template escapes nothing, so we do."""
+        return super().toc_metadata(level, navpoints) | {"uid": html.escape(self.config.epub_identifier)}
+
     def build_epub(self) -> None:
         outdir = Path(self.outdir)
         if self.config.epub_cover:
             mark_cover_image(outdir / "content.opf", self.config.epub_cover[0])
-        ncx_names_the_book(outdir / "toc.ncx", self.config.epub_identifier)
         for page in outdir.rglob(f"*{self.out_suffix}"):
             text = page.read_text(encoding="utf-8")
             marked = note_markup(text)
@@ -231,24 +236,20 @@ def note_markup(xhtml: str) -> str:
     return out
 
 
-def ncx_names_the_book(ncx: Path, identifier: str) -> None:
-    """toc.ncx must name the book by the package's identifier (its dtb:uid); Sphinx writes there
-    the XML id of the identifier element (epub_uid) instead."""
-    text = ncx.read_text(encoding="utf-8")
-    uid = re.compile(r'(<meta name="dtb:uid" content=")[^"]*(")')
-    if len(uid.findall(text)) != 1:
-        raise RuntimeError("toc.ncx has no dtb:uid to set")
-    ncx.write_text(uid.sub(lambda m: m.group(1) + html.escape(identifier) + m.group(2), text), encoding="utf-8")
+OPF, DC = "http://www.idpf.org/2007/opf", "http://purl.org/dc/elements/1.1/"
 
 
 def mark_cover_image(opf: Path, image: str) -> None:
     """EPUB 3 names its cover image in the manifest (properties="cover-image"); Sphinx writes only
     the older <meta name="cover">, which readers of EPUB 2 read."""
-    text = opf.read_text(encoding="utf-8")
-    item = re.compile(r'(<item id="[^"]+" href="%s" media-type="image/[a-z+]+") />' % re.escape(image))
-    if len(item.findall(text)) != 1:
+    for prefix, uri in (("", OPF), ("dc", DC)):  # written back with Sphinx's prefixes, not ns0:
+        ElementTree.register_namespace(prefix, uri)
+    tree = ElementTree.parse(opf)
+    items = [item for item in tree.iter(f"{{{OPF}}}item") if item.get("href") == image]
+    if len(items) != 1:
         raise RuntimeError(f"the cover image {image} is not in the EPUB's manifest")
-    opf.write_text(item.sub(r'\1 properties="cover-image" />', text), encoding="utf-8")
+    items[0].set("properties", "cover-image")
+    tree.write(opf, encoding="utf-8", xml_declaration=True)
 
 
 def _page_without_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:

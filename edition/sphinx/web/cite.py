@@ -41,8 +41,8 @@ from edition.sphinx.book.editions import edition_of
 from edition.sphinx.book.plotly_outputs import script_json
 from edition.sphinx.book import register
 from edition.sphinx.book.folders import book_dir, chapters_dir, data_dir
+from edition.sphinx.web.address import SITE_NAME
 
-EDITION_TITLE = "The Communist Left in Russia 1918-1930 Part 2: A Teaching Edition"
 STYLES = [("Chicago", "chicago", "chicago-notes-bibliography"),
           ("MLA", "mla", "modern-language-association"),
           ("APA", "apa", "apa")]
@@ -101,7 +101,7 @@ def csl_item(label: str, url: str, essay: dict, style: str = "") -> dict:
     "(Ward, International Review .../2026)", so for APA they are the entry's closing note."""
     item = {"id": f"ward-{label}", "type": "chapter",
             "author": [{"family": essay["family"], "given": essay["given"]}],
-            "title": essay["title"], "container-title": EDITION_TITLE,
+            "title": essay["title"], "container-title": SITE_NAME,
             "issued": {"date-parts": [[essay["year"]]]}, "original-publisher": essay["publisher"],
             "section": f"paragraph {label}", "note": f"Paragraph {label}", "language": "en"}
     if style == "apa":
@@ -179,7 +179,7 @@ def _meta(app: Sphinx, pagename, templatename, context, doctree) -> None:
 
     essay = book_essay(app)
     tags = [("citation_title", essay["title"] if is_essay(pagename) else f"{context.get('title', '')}"),
-            ("citation_inbook_title" if is_essay(pagename) else "citation_book_title", EDITION_TITLE),
+            ("citation_inbook_title" if is_essay(pagename) else "citation_book_title", SITE_NAME),
             ("citation_publisher", essay["publisher"]), ("citation_language", "en")]
     if is_essay(pagename):
         tags += [("citation_author", f"{essay['family']}, {essay['given']}"), ("citation_journal_title", essay["periodical"])]
@@ -222,7 +222,7 @@ def bibtex_text(paragraphs: list[tuple[str, str, str]], essay: dict) -> str:
 
     entries = {f"ward-{label}": Entry("incollection", [
         ("author", f"{essay['family']}, {essay['given']}"), ("title", essay["title"]),
-        ("booktitle", EDITION_TITLE), ("year", str(essay["year"])), ("chapter", section),
+        ("booktitle", SITE_NAME), ("year", str(essay["year"])), ("chapter", section),
         ("note", f"Paragraph {label}. First published by the {essay['publisher']} in {first_published(essay)}")]
         + ([("url", url)] if url else []))
         for label, section, url in paragraphs}
@@ -256,7 +256,7 @@ def ris_text(paragraphs: list[tuple[str, str, str]], essay: dict) -> str:
     """The RIS file: one CHAP record per (label, section, url); no UR line where `url` is empty."""
     return "\r\n".join(ris_record([
         ("TY", "CHAP"), ("AU", f"{essay['family']}, {essay['given']}"), ("TI", essay["title"]),
-        ("T2", EDITION_TITLE), ("PY", str(essay["year"])), ("SE", section),
+        ("T2", SITE_NAME), ("PY", str(essay["year"])), ("SE", section),
         ("N1", f"Paragraph {label}. First published by the {essay['publisher']} in {first_published(essay)}")]
         + ([("UR", url)] if url else []) + [("LA", "en")])
         for label, section, url in paragraphs)
