@@ -105,13 +105,15 @@ def _rules(key: str, sizes: dict) -> str:
     return "\n".join(out)
 
 
-# Shown until drawn: the still, the light or dark one as plotly-figures.js's mode() decides.
+# Shown until drawn: the still, the light or dark one as plotly-figures.js's mode() decides (the
+# page's data-theme; "auto": the system's mode). With scripts off the theme never turns the page
+# dark ("auto" stays light), so neither does the still.
 GENERAL = """/* Written by edition/web/stills.py: each chart's still until plotly.js has drawn it. */
 div.plotly-figure[data-still]:not(.drawn){aspect-ratio:var(--still-ratio,auto);
   background:var(--still-light) left top/100% auto no-repeat}
 html[data-theme="dark"] div.plotly-figure[data-still]:not(.drawn){background-image:var(--still-dark)}
-@media (prefers-color-scheme:dark){html:not([data-theme="light"]) div.plotly-figure[data-still]:not(.drawn){
-  background-image:var(--still-dark)}}
+@media (prefers-color-scheme:dark) and (scripting:enabled){
+  html:not([data-theme="light"]) div.plotly-figure[data-still]:not(.drawn){background-image:var(--still-dark)}}
 """
 
 
