@@ -44,6 +44,7 @@ PLUG_INS = [
     "edition.web.previews",         # previews of every internal link (hover, focus, tap)
     "edition.book.plotly_outputs",  # charts: plotly JSON on the web, PNGs in print
     "edition.web.vendored",         # plotly.js's basic bundle and Font Awesome's used icons, from npm
+    "edition.web.stills",           # each chart's still, shown until plotly.js has drawn it
     "edition.book.freshness",       # a notebook runs again when what it read changes
     "edition.book.datadict",        # the data dictionary
     "edition.book.marking",         # the teacher's guide's table of exercises and points

@@ -32,7 +32,6 @@ from edition.derived import write_atomic
 from edition.book import figures, register
 from edition.book.editions import edition_of
 from edition.book.folders import PACKAGE
-from edition.web import stills
 
 MIME = "application/vnd.plotly.v1+json"
 MIDNIGHT = re.compile(r'"(\d{4}-\d\d-\d\d)T00:00:00(?:\.0+)?"')
@@ -104,7 +103,6 @@ def plain_text(trace: dict) -> dict:
 
 
 PNG_CACHE = "chart_png"  # beside the execution cache: _build/.stage/.chart_png
-STILL_CACHE = "chart_still"  # the web book's stills: _build/.stage/.chart_still
 
 
 @functools.cache
@@ -262,17 +260,9 @@ def _place_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         raw.replace_self(nodes.raw("", keyed, format="html"))
 
 
-def _write_stills(app: Sphinx, exception: Exception | None) -> None:
-    """Each chart's still, light and dark, phone and desktop (edition/web/stills.py), after
-    plotly.js and the templates are in _static/ (edition/web/vendored.py, _write_template)."""
-    if exception is None and edition_of(app) == "html":
-        stills.make(Path(app.outdir), Path(app.outdir).parent / f".{STILL_CACHE}")
-
-
 def _scripts_for_charts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if doctree is not None and any(MIME in n.astext() or "plotly-figure" in n.astext()
                                    for n in doctree.findall(nodes.raw)):
-        app.add_css_file(stills.CSS)  # each chart's still until drawn (render-blocking: it sizes the charts)
         # async and fetched first (issue 29: a phone on 4G waited for them behind the theme's dozen
         # small scripts): plotly.js runs while the page still waits for those, and plotly-figures.js
         # draws once the three have run and the page is parsed, not waiting for DOMContentLoaded
@@ -291,5 +281,4 @@ def _kernel_renderer(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict:
     return register(app, events=[("builder-inited", _kernel_renderer, 400),  # before myst-nb reads its config
                                  ("doctree-resolved", _place_charts),
-                                 ("html-page-context", _scripts_for_charts), ("build-finished", _write_template),
-                                 ("build-finished", _write_stills, 900)])  # after vendored.py's copy
+                                 ("html-page-context", _scripts_for_charts), ("build-finished", _write_template)])

@@ -22,7 +22,7 @@ the page's first paint:
 - Cached by content: a still is kept (`_build/.stage/.chart_still/`) under a key made of its
   figure, its place on the page, the page's scripts and styles, the width and the mode; a build
   opens only the chart pages that have a chart without its stills. No Chromium: the book is built
-  without stills (said once), and its charts draw as before.
+  without stills (said in the build's log), and its charts draw as before.
 """
 from __future__ import annotations
 
@@ -30,10 +30,15 @@ import hashlib
 import json
 import re
 import shutil
+import time
 import urllib.parse
 from pathlib import Path
 from typing import Literal
 
+from docutils import nodes
+
+from edition.book import register
+from edition.book.editions import edition_of
 from edition.derived import fingerprint, write_atomic
 
 CHROMIUM = "/usr/bin/chromium"
@@ -47,21 +52,32 @@ MODES: tuple[Literal["light"], Literal["dark"]] = ("light", "dark")
 STILL = re.compile(r'data-still="([0-9a-f]+)"')
 CSS = "chart-stills.css"
 FOLDER = "stills"  # in _static/
+CACHE = ".chart_still"  # beside the stage's output, as print's .chart_png
 VERSION = "1"  # bump when what a still holds changes
 
 
 def _assets(static: Path) -> str:
     """What a chart's drawing depends on besides its figure: the scripts that draw it and every style."""
     return fingerprint(VERSION, *(static / n for n in ("plotly.min.js", "plotly-figures.js", "edition-template.js")),
-                       sorted(static.rglob("*.css"), key=str))
+                       sorted((p for p in static.rglob("*.css") if p.name != CSS), key=str))  # not its own output
 
 
 def _name(key: str, assets: str, width: str, mode: str) -> str:
     return hashlib.sha256(f"{key}\0{assets}\0{width}\0{mode}".encode()).hexdigest()[:20]
 
 
-def _draw(pages: list[Path], outdir: Path, cache: Path, assets: str) -> None:
-    """Open each page at each width and mode and save every chart as drawn (SVG) with its size."""
+DRAWN = """() => [...document.querySelectorAll('div.plotly-figure')]
+  .every((gd) => gd.classList.contains('drawn') || !gd.getBoundingClientRect().width)"""
+SAVE = """async () => Promise.all([...document.querySelectorAll('div.plotly-figure.drawn')]
+  .filter((gd) => gd.getBoundingClientRect().width).map(async (gd) => {
+    const L = gd._fullLayout;
+    const svg = await Plotly.toImage(gd, {format: 'svg', width: L.width, height: L.height});
+    return [gd.dataset.still, L.width, L.height, svg]; }))"""
+
+
+def _draw(pages: list[Path], cache: Path, assets: str) -> None:
+    """Open each page at each width and save every chart as drawn (SVG) with its size, light; then
+    the page turned dark as the theme's switch does (plotly-figures.js draws every chart again)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -69,24 +85,19 @@ def _draw(pages: list[Path], outdir: Path, cache: Path, assets: str) -> None:
         try:
             for page_file in pages:
                 for width_name, width in WIDTHS:
+                    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="light")
+                    page = context.new_page()
+                    page.goto(page_file.as_uri(), wait_until="load")
                     for mode in MODES:
-                        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=mode)
-                        page = context.new_page()
-                        page.goto(page_file.as_uri(), wait_until="load")
-                        page.wait_for_function("""() => [...document.querySelectorAll('div.plotly-figure')]
-                            .every((gd) => gd.classList.contains('drawn') || !gd.getBoundingClientRect().width)""",
-                                               timeout=120_000)
-                        charts = page.evaluate("""async () => Promise.all([...document.querySelectorAll('div.plotly-figure.drawn')]
-                            .filter((gd) => gd.getBoundingClientRect().width).map(async (gd) => {
-                              const L = gd._fullLayout;
-                              const svg = await Plotly.toImage(gd, {format: 'svg', width: L.width, height: L.height});
-                              return [gd.dataset.still, L.width, L.height, svg]; }))""")
-                        for key, w, h, svg in charts:
-                            text = urllib.parse.unquote(svg.split(",", 1)[1])
+                        if mode == "dark":
+                            page.evaluate("""() => { document.querySelectorAll('div.plotly-figure').forEach((gd) =>
+                                gd.classList.remove('drawn')); document.documentElement.dataset.theme = 'dark'; }""")
+                        page.wait_for_function(DRAWN, timeout=120_000)
+                        for key, w, h, svg in page.evaluate(SAVE):
                             name = _name(key, assets, width_name, mode)
-                            write_atomic(cache / f"{name}.svg", text.encode())
+                            write_atomic(cache / f"{name}.svg", urllib.parse.unquote(svg.split(",", 1)[1]).encode())
                             write_atomic(cache / f"{name}.json", json.dumps([round(w), round(h)]).encode())
-                        context.close()
+                    context.close()
         finally:
             browser.close()
 
@@ -129,7 +140,9 @@ def make(outdir: Path, cache: Path, log=print) -> None:
     if missing:
         if Path(CHROMIUM).exists():
             cache.mkdir(parents=True, exist_ok=True)
-            _draw(missing, outdir, cache, assets)
+            start = time.monotonic()
+            _draw(missing, cache, assets)
+            log(f"  drew the chart stills of {len(missing)} page(s) in {time.monotonic() - start:.0f} s")
         else:
             log(f"No chart stills: {CHROMIUM} is not installed (make book installs it); the charts draw as before.")
     rules, used = [GENERAL], set()
@@ -152,3 +165,23 @@ def make(outdir: Path, cache: Path, log=print) -> None:
         if old.stem not in used:
             old.unlink()
     write_atomic(static / CSS, "\n".join(rules).encode() + b"\n")
+
+
+def _stylesheet(app, pagename, templatename, context, doctree) -> None:
+    """Chart pages link the stills' stylesheet (render-blocking: it gives each chart its size)."""
+    if edition_of(app) == "html" and doctree is not None and any(
+            'data-still="' in n.astext() for n in doctree.findall(nodes.raw)):
+        app.add_css_file(CSS)
+
+
+def _write(app, exception) -> None:
+    """After plotly.js and the house templates are in _static/ (edition/web/vendored.py,
+    edition/book/plotly_outputs.py), which the pages drawn here need."""
+    if exception is None and edition_of(app) == "html":
+        from sphinx.util import logging
+
+        make(Path(app.outdir), Path(app.outdir).parent / CACHE, log=logging.getLogger(__name__).info)  # in html.log
+
+
+def setup(app) -> dict:
+    return register(app, events=[("html-page-context", _stylesheet), ("build-finished", _write, 900)])
