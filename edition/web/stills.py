@@ -9,8 +9,11 @@ the page's first paint:
   when `_static/plotly-figures.js` has drawn its charts, each is saved as plotly's SVG of that very
   drawing (Plotly.toImage). The still is what the reader's chart will be at that width: same
   size (no layout shift when it is replaced), same labels, legend and colours.
-- SVG: 7-25 KB compressed per chart, against 60-180 KB for a PNG sharp on a phone's screen; its
-  type is set by the reader's own fonts, as the chart's is.
+- SVG: the repression page's six stills for a phone are 150 KB, 19 KB compressed (the first, 46 KB
+  and 3 KB); as lossless WebP, sharp on a phone (2 device pixels a CSS pixel), 32 KB for the first
+  alone, and drawing them took a cold build 121 s instead of 48. WebP is decoded off the page's
+  main thread, SVG on it, but the phone bench found no difference (tools/bench_pages.py, load 16:
+  interactive 7.16 s with WebP, 6.26 s with SVG, within the noise).
 - Shown by `_static/chart-stills.css` (chart pages only, written here): each chart's
   placeholder (`div.plotly-figure[data-still=<key>]`, edition/book/plotly_outputs.py) takes the
   still's height and shows it as its background, the light or dark one as the theme decides (its
@@ -53,7 +56,7 @@ STILL = re.compile(r'data-still="([0-9a-f]+)"')
 CSS = "chart-stills.css"
 FOLDER = "stills"  # in _static/
 CACHE = ".chart_still"  # beside the stage's output, as print's .chart_png
-VERSION = "1"  # bump when what a still holds changes
+VERSION = "2"  # bump when what a still holds changes
 
 
 def _assets(static: Path) -> str:
@@ -68,8 +71,9 @@ def _name(key: str, assets: str, width: str, mode: str) -> str:
 
 DRAWN = """() => [...document.querySelectorAll('div.plotly-figure')]
   .every((gd) => gd.classList.contains('drawn') || !gd.getBoundingClientRect().width)"""
-SAVE = """async () => Promise.all([...document.querySelectorAll('div.plotly-figure.drawn')]
-  .filter((gd) => gd.getBoundingClientRect().width).map(async (gd) => {
+# a chart in a closed box (no width) has no still, recorded as such: the page is not opened again for it
+SAVE = """async () => Promise.all([...document.querySelectorAll('div.plotly-figure')].map(async (gd) => {
+    if (!gd.getBoundingClientRect().width || !gd.classList.contains('drawn')) return [gd.dataset.still, 0, 0, null];
     const L = gd._fullLayout;
     const svg = await Plotly.toImage(gd, {format: 'svg', width: L.width, height: L.height});
     return [gd.dataset.still, L.width, L.height, svg]; }))"""
@@ -95,7 +99,8 @@ def _draw(pages: list[Path], cache: Path, assets: str) -> None:
                         page.wait_for_function(DRAWN, timeout=120_000)
                         for key, w, h, svg in page.evaluate(SAVE):
                             name = _name(key, assets, width_name, mode)
-                            write_atomic(cache / f"{name}.svg", urllib.parse.unquote(svg.split(",", 1)[1]).encode())
+                            if svg:
+                                write_atomic(cache / f"{name}.svg", urllib.parse.unquote(svg.split(",", 1)[1]).encode())
                             write_atomic(cache / f"{name}.json", json.dumps([round(w), round(h)]).encode())
                     context.close()
         finally:
@@ -152,8 +157,9 @@ def make(outdir: Path, cache: Path, log=print) -> None:
             names = {m: _name(key, assets, width_name, m) for m in MODES}
             if all((cache / f"{n}.json").is_file() for n in names.values()):
                 w, h = json.loads((cache / f"{names['light']}.json").read_text())
-                sizes[width_name] = (w, h, names)
-                used |= set(names.values())
+                if w and h:
+                    sizes[width_name] = (w, h, names)
+                    used |= set(names.values())
         if sizes:
             rules.append(_rules(key, sizes))
     folder = static / FOLDER
