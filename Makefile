@@ -39,7 +39,8 @@ PYCACHE := $(CURDIR)/$(VENV)/.pycache
 export PYTHONPYCACHEPREFIX := $(PYCACHE)
 unexport PYTHONDONTWRITEBYTECODE
 
-# Debian packages: Chromium drives the browser tests and draws the static charts (kaleido);
+# Debian packages: Chromium drives the browser tests, draws the static charts (kaleido) and the
+# web pages' chart stills (Playwright);
 # the fonts, poppler and epubcheck make and check the PDF and EPUB editions.
 BROWSER_DEBS := chromium
 # bubblewrap runs each student's hand-in in a sandbox of its own when the teacher grades.
@@ -85,13 +86,14 @@ $(VENDOR)/plotly.js-basic-dist-min-4.1.1.ok:
 $(VENDOR)/fortawesome-fontawesome-free-6.5.2.ok:
 	@bash tools/vendor-npm.sh $(VENDOR) $(FONTAWESOME_NPM)
 
-book: $(READY) $(VENDORED)
+# browser-deps: Chromium draws each chart's still for the web pages (edition/sphinx/web/stills.py)
+book: $(READY) $(VENDORED) browser-deps
 	@$(BUILD_BOOK) html
 
 # The editors' loop: one process imports Sphinx and the plug-ins once and forks each build from
 # itself (edition/build.py, watch()): an edited paragraph is published in about 3 s, and the page
 # open at http://127.0.0.1:$(PORT)/ reloads (edition/serve.py --live).
-watch: $(READY) $(VENDORED)
+watch: $(READY) $(VENDORED) browser-deps
 	@$(BUILD_BOOK) html --watch
 
 pdf: $(READY) typst-deps browser-deps

@@ -10,8 +10,10 @@ the two, so both see the same load on this shared machine.
 
     script per page   bytes of script each page loads (as the browser parses them) and what
                       went over the wire (less when compressed)
-    first chart       from navigation start to the first chart drawn (its traces in the SVG), on
-                      an emulated phone: 390 px wide, Chrome DevTools' "Fast 4G" network (9 Mbit/s
+    first chart       from navigation start to the first chart of the page shown: "image" when
+                      its still (edition/sphinx/web/stills.py) is painted (Element Timing's renderTime
+                      of its placeholder; "-" for a book without stills), "interactive" when
+                      plotly.js has drawn it (its traces in the SVG); on an emulated phone: 390 px wide, Chrome DevTools' "Fast 4G" network (9 Mbit/s
                       down, 1.5 up, 165 ms round trip: Network.emulateNetworkConditions), the
                       processor slowed 4 times (Emulation.setCPUThrottlingRate), empty cache;
                       medians of --runs, and of --slow runs on "Slow 4G" (1.6 Mbit/s, 563 ms);
@@ -20,6 +22,9 @@ the two, so both see the same load on this shared machine.
                       DOMContentLoaded. Each server answers one unthrottled load of the page first,
                       so `make serve` has compressed its files (the first reader after it starts
                       waits a few tenths of a second more).
+
+    --before-tree DIR   A/B against another checkout (e.g. main, built): its _build/html served by
+                        its own `make serve`, in place of "before".
 """
 from __future__ import annotations
 
@@ -46,6 +51,13 @@ NETWORKS = {"Fast 4G": {"downloadThroughput": 9e6 / 8 * 0.9, "uploadThroughput":
 CPU_SLOWDOWN = 4
 TIMEOUT = int(os.environ.get("BENCH_TIMEOUT", 300_000))  # ms a phone run may take
 DRAWN = ".plotly-figure .main-svg .trace"  # a chart's traces are in its SVG: it is drawn
+# the page's charts' placeholders timed as they are painted (their still is their background)
+STILL_TIMING = """window.stillsPainted = [];
+new PerformanceObserver((list) => list.getEntries().forEach((e) => window.stillsPainted.push([e.identifier, e.renderTime])))
+  .observe({type: "element", buffered: true});
+new MutationObserver((changes) => changes.forEach((c) => c.addedNodes.forEach((n) => {
+  if (n.nodeType === 1 && n.matches("div.plotly-figure")) n.setAttribute("elementtiming", `chart ${n.closest("figure") && n.closest("figure").id}`);
+}))).observe(document, {subtree: true, childList: true});"""
 
 
 def free_port() -> int:
@@ -55,13 +67,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(html: Path, plain: bool = False):
-    """`make serve` on a free port (its server, as a reader would start it); plain: Python's own
-    http.server, uncompressed, as `make serve` was before."""
+def served(html: Path, plain: bool = False, tree: Path = ROOT):
+    """`make serve` on a free port (its server, as a reader would start it; that of `tree`, a
+    checkout); plain: Python's own http.server, uncompressed, as `make serve` was before."""
     port = free_port()
     command = (["-m", "http.server", "--bind", "127.0.0.1", "--directory", str(html), str(port)] if plain
-               else ["-m", "edition.serve", str(port), str(html)])
-    server = subprocess.Popen([sys.executable, "-u", *command], cwd=ROOT,
+               else ["-m", "edition.serve" if (tree / "edition" / "serve.py").exists() else "edition" + ".web.serve",
+                     str(port), str(html)])  # a checkout from before the edition/sphinx layout has it in web/
+    server = subprocess.Popen([sys.executable, "-u", *command], cwd=tree,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         line = server.stdout.readline()
@@ -125,11 +138,12 @@ def phases(page) -> dict:
     return {key: value / 1000 for key, value in ms.items() if value}
 
 
-def first_chart(browser, url: str, network: str, steps: dict | None = None) -> float:
-    """Seconds from navigation start to the first drawn chart on the emulated phone (and, into
-    steps, the phases of the load at that moment)."""
+def first_chart(browser, url: str, network: str, steps: dict | None = None) -> tuple[float | None, float | None]:
+    """Seconds from navigation start to the first chart's still painted (None: none was) and to
+    the first drawn chart, on the emulated phone (and, into steps, the phases of the load)."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True, has_touch=True)
     context.add_init_script(PLOTLY_RUN)
+    context.add_init_script(STILL_TIMING)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -142,16 +156,25 @@ def first_chart(browser, url: str, network: str, steps: dict | None = None) -> f
         page.goto(url, wait_until="commit", timeout=TIMEOUT)
         took = page.wait_for_function(f"() => document.querySelector({DRAWN!r}) && performance.now()", polling=50,
                                       timeout=TIMEOUT).json_value() / 1000
+        # the page's first chart (drawn first: nearest the top); its still, if it was painted
+        first = page.evaluate("() => document.querySelector('div.plotly-figure').closest('figure').id")
+        painted = [t for name, t in page.evaluate("window.stillsPainted") if name == f"chart {first}"]
+        shown = painted[0] / 1000 if painted else None
         if steps is not None:
             steps.update(phases(page))
     except Timeout:
-        took = None
+        took = shown = None
     context.close()
-    return took
+    return shown, took
 
 
 def seconds(took: float | None) -> str:
     return "timed out" if took is None else f"{took:.2f} s"
+
+
+def both(times: tuple) -> str:
+    shown, took = times
+    return f"image {'-' if shown is None else f'{shown:.2f} s'}, interactive {seconds(took)}"
 
 
 def steps_said(steps: list[dict]) -> str:
@@ -165,6 +188,8 @@ def main() -> None:
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("--before", type=Path, help="a built book to compare with, served plain (default: these pages "
                                                     "with the scripts of before)")
+    parser.add_argument("--before-tree", type=Path, help="a checkout with its book built: its pages and its make serve "
+                                                         "in place of before (an A/B with main)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--slow", type=int, default=1, help="runs on Slow 4G (0: none)")
     parser.add_argument("--page", default="chapters/repression.html", help="the page timed on the phone")
@@ -178,9 +203,10 @@ def main() -> None:
     pages = sorted(str(p.relative_to(html)) for p in html.rglob("*.html") if "_static" not in p.parts)
     med = statistics.median
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
-        before = args.before.resolve() if args.before else baseline(html, Path(tmp))
+        tree = args.before_tree.resolve() if args.before_tree else None
+        before = tree / "_build" / "html" if tree else args.before.resolve() if args.before else baseline(html, Path(tmp))
         now_base = stack.enter_context(served(html))
-        before_base = stack.enter_context(served(before, plain=True))
+        before_base = stack.enter_context(served(before, plain=not tree, tree=tree or ROOT))
         p = stack.enter_context(sync_playwright())
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         print(f"{'page':34} {'script KB':>10} {'over wire':>10} {'before':>8} {'over wire':>10}  charts")
@@ -209,13 +235,18 @@ def main() -> None:
                 old_steps.append({})
                 now.append(first_chart(browser, f"{now_base}/{args.page}", network, now_steps[-1]))
                 old.append(first_chart(browser, f"{before_base}/{args.page}", network, old_steps[-1]))
-                print(f"  {network}: now {seconds(now[-1])} ({steps_said(now_steps[-1:])}), before {seconds(old[-1])}"
+                print(f"  {network}: now {both(now[-1])} ({steps_said(now_steps[-1:])}), before {both(old[-1])}"
                       f" (load average {os.getloadavg()[0]:.1f})", flush=True)
-            now, old = [t for t in now if t is not None], [t for t in old if t is not None]
-            if now and old:
-                print(f"first chart of {args.page}, phone on {network}, CPU / {CPU_SLOWDOWN}: median {med(now):.2f} s now, "
-                      f"{med(old):.2f} s before ({len(now)} and {len(old)} runs): {med(old) / med(now):.1f} times sooner"
-                      f"{'; target <= 3 s' if network == 'Fast 4G' else ''}", flush=True)
+            for label, index in (("image shown", 0), ("interactive", 1)):
+                a = [t[index] for t in now if t[index] is not None]
+                b = [t[index] for t in old if t[index] is not None]
+                if a or b:
+                    said = lambda times: f"{med(times):.2f} s ({len(times)} runs)" if times else "-"  # noqa: E731
+                    ratio = f": {med(b) / med(a):.1f} times sooner" if a and b else ""
+                    print(f"first chart of {args.page}, {label}, phone on {network}, CPU / {CPU_SLOWDOWN}: median "
+                          f"{said(a)} now, {said(b)} before{ratio}{'; target <= 3 s' if network == 'Fast 4G' else ''}",
+                          flush=True)
+            if runs:
                 print(f"  before the chart, now: {steps_said(now_steps)}; before: {steps_said(old_steps)} (medians, s)",
                       flush=True)
         browser.close()

@@ -20,6 +20,7 @@ PLUG_INS = [
     "edition.sphinx.web.previews",             # previews of every internal link (hover, focus, tap)
     "edition.sphinx.book.plotly_outputs",      # charts: plotly JSON on the web, PNGs in print
     "edition.sphinx.web.vendored",             # plotly.js's basic bundle and Font Awesome's used icons, from npm
+    "edition.sphinx.web.stills",               # each chart's still, shown until plotly.js has drawn it
     "edition.sphinx.book.freshness",           # a notebook runs again when what it read changes
     "edition.sphinx.book.datadict",            # the data dictionary
     "edition.sphinx.book.marking",             # the teacher's guide's table of exercises and points

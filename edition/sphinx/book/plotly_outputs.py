@@ -208,9 +208,12 @@ def web_markup(figure: dict, cell_metadata: dict) -> str:
     alt = options.get("image", {}).get("alt") or options.get("figure", {}).get("caption", "")
     # A chart whose marks carry their rows (edition/sphinx/book/figures.py) links a clicked mark to its paragraph.
     linked = f' data-paragraph-column="{figures.PARAGRAPH_COLUMN}"' if figures.marks(figure) else ""
-    # role="img" until drawn; plotly-figures.js then moves the name to the chart's SVG, since the
-    # drawn chart holds its toolbar's buttons (and an image must not hold controls).
-    return (f'<div class="plotly-figure" role="img" aria-label="{html.escape(alt)}"{linked}>'
+    # role="img" until drawn (its still, edition/sphinx/web/stills.py, is its background: this name is the
+    # still's); plotly-figures.js then moves the name to the chart's SVG, since the drawn chart holds
+    # its toolbar's buttons (and an image must not hold controls). data-still names its still (the
+    # figure's hash; _place_charts adds its place on the page).
+    still = hashlib.sha256(payload.encode()).hexdigest()[:16]
+    return (f'<div class="plotly-figure" role="img" aria-label="{html.escape(alt)}"{linked} data-still="{still}">'
             f'<script type="application/json" class="plotly-json">{payload}</script>'
             "</div>")
 
@@ -228,6 +231,33 @@ def _write_template(app: Sphinx, exception: Exception | None) -> None:
                 lambda: f"window.EDITION_TEMPLATES = {json.dumps(house_templates(), separators=(',', ':'))};\n".encode(),
                 record)
         record.save()
+
+
+STILL_KEY = re.compile(r'data-still="([0-9a-f]+)"')
+
+
+def _place_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Marks, in the HTML itself, the figure and the boxes that hold a chart (.holds-chart: a phone
+    gives them nearly all its width, edition.css), so the chart's still (edition/sphinx/web/stills.py) has
+    the chart's width before any script runs; and makes each still's key name the chart's place
+    too (page, figure, boxes), since a chart drawn in a box is narrower."""
+    if edition_of(app) != "html":
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        text = raw.astext()
+        if 'class="plotly-figure"' not in text:
+            continue
+        place, parent = [docname], raw.parent
+        while parent is not None:
+            is_box = isinstance(parent, nodes.Admonition) or "admonition" in parent.get("classes", [])
+            if isinstance(parent, nodes.figure) or is_box:
+                if "holds-chart" not in parent["classes"]:
+                    parent["classes"].append("holds-chart")
+                place.append(f"{parent.tagname}:{' '.join(sorted(parent['classes']))}")
+            parent = parent.parent
+        keyed = STILL_KEY.sub(lambda m: f'data-still="{hashlib.sha256("/".join([m[1], *place]).encode()).hexdigest()[:16]}"',
+                              text, count=1)
+        raw.replace_self(nodes.raw("", keyed, format="html"))
 
 
 def _scripts_for_charts(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -250,4 +280,5 @@ def _kernel_renderer(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     return register(app, events=[("builder-inited", _kernel_renderer, 400),  # before myst-nb reads its config
+                                 ("doctree-resolved", _place_charts),
                                  ("html-page-context", _scripts_for_charts), ("build-finished", _write_template)])

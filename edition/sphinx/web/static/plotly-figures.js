@@ -267,6 +267,7 @@
         if (width >= NARROW || width < MIN_PLOT * 1.4 || gd._fullLayout._size.w >= MIN_PLOT + 4) break;
       }
       name(gd, chart.alt);
+      gd.classList.add("drawn"); // its still (_static/chart-stills.css, edition/sphinx/web/stills.py) goes
       if (chart.picked) await Plotly.restyle(gd, { selectedpoints: spec.data.map((t, i) => (i === chart.picked[0] ? [chart.picked[1]] : Array.isArray(t.customdata) ? [] : null)) });
       chart.drawn = true;
     }).catch((error) => console.error("edition chart:", error));
