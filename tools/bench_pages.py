@@ -72,7 +72,7 @@ def served(html: Path, plain: bool = False, tree: Path = ROOT):
     checkout); plain: Python's own http.server, uncompressed, as `make serve` was before."""
     port = free_port()
     command = (["-m", "http.server", "--bind", "127.0.0.1", "--directory", str(html), str(port)] if plain
-               else ["-m", "edition.serve" if (tree / "edition" / "serve.py").exists() else "edition" + ".web.serve",
+               else ["-m", "edition.serve" if (tree / "edition" / "serve.py").exists() else "edition.web.serve",
                      str(port), str(html)])  # a checkout from before the edition/sphinx layout has it in web/
     server = subprocess.Popen([sys.executable, "-u", *command], cwd=tree,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
