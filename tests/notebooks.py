@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT / "tools"))  # the scratch-copy helpers, shared with
 from scratch import append_to_cell, copy_tree  # noqa: F401  (append_to_cell: re-exported for the tests)
 
 NOTEBOOK_CACHE = Path("_build/.stage/.jupyter_cache")
+STILLS_CACHE = Path("_build/.stage/.chart_still")  # edition/sphinx/web/stills.py: keyed by content, not path
 
 
 def notebooks() -> list[Path]:
@@ -26,11 +27,14 @@ def notebooks() -> list[Path]:
 def copy_book(target: Path, warm: bool = True) -> Path:
     """A scratch copy of the book (tools/scratch.py). Warm (the default), it starts with the main
     build's notebook cache, so its first build executes only the notebooks whose inputs differ from
-    the main build's (none, after `make book`); cold, it has no cache and executes them all
+    the main build's (none, after `make book`), and with its charts' stills, so it opens in Chromium
+    only the pages whose charts differ; cold, it has no cache and executes and draws them all
     (tests/test_student_edition.py keeps one cold build)."""
     copy_tree(target)
     if warm:
         seed_notebook_cache(target)
+        if (ROOT / STILLS_CACHE).is_dir():
+            shutil.copytree(ROOT / STILLS_CACHE, target / STILLS_CACHE)
     return target
 
 
