@@ -8,9 +8,10 @@ port is taken. `make watch` runs it with --live: the open page reloads when a bu
 - Compressed: text (pages, scripts, styles, JSON) goes gzip-compressed to a browser that accepts
   it, compressed once per file version and kept in memory: plotly.js travels as 0.4 MB, not 1.2.
 - --live (make watch): every page served gets a few lines of script that listen on
-  /_edition/live (server-sent events); the server says "reload" when the folder is replaced,
-  which is how edition/build.py publishes a build (a new folder renamed into place), and the
-  page reloads itself. The published book itself has no such script.
+  /_edition/live (server-sent events); the server says "reload" when a build is published
+  (edition/build.py rewrites _build/.html.published last, whether it replaced the folder or, in
+  make watch, the changed files in it), and the page reloads itself. The published book itself
+  has no such script.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from pathlib import Path
 COMPRESSED = {".html", ".js", ".css", ".json", ".svg", ".txt", ".xml", ".map", ".ipynb", ".md", ".csv", ".bib"}
 LIVE = "/_edition/live"
 LIVE_SCRIPT = (b'<script>new EventSource("' + LIVE.encode() + b'").onmessage = () => location.reload();</script>')
-POLL = 0.05  # s between looks at the published folder (--live)
+POLL = 0.02  # s between looks at the published folder (--live): two stat calls
 
 
 @functools.lru_cache(maxsize=256)
@@ -35,13 +36,16 @@ def _gzipped(path: str, version: tuple) -> bytes:
         return gzip.compress(f.read(), compresslevel=9, mtime=0)
 
 
-def folder_version(folder: Path) -> tuple:
-    """Changes when a build publishes: the folder is a new one (inode), or was written in."""
-    try:
-        s = folder.stat()
-        return s.st_ino, s.st_mtime_ns
-    except OSError:
-        return None
+def folder_version(folder: Path) -> tuple | None:
+    """Changes when a build publishes: the mark it rewrites once all is in place
+    (_build/.html.published); without a mark, when the folder is a new one or was written in."""
+    for path in (folder.parent / f".{folder.name}.published", folder):
+        try:
+            s = path.stat()
+            return s.st_ino, s.st_mtime_ns
+        except OSError:
+            pass
+    return None
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):

@@ -193,6 +193,7 @@ def main() -> None:
     parser.add_argument("--pdf", type=int, default=1, help="PDF builds right after the HTML book (0: none)")
     parser.add_argument("--check", type=int, default=1, help="runs of make check's tests (0: none)")
     parser.add_argument("--pages", type=int, default=5, help="phone runs of tools/bench_pages.py on the built book (0: none)")
+    parser.add_argument("--watch", type=int, default=5, help="edits under one make watch (its medians: watch edit, edit to browser)")
     args = parser.parse_args()
     times = {k: [] for k in ("cold", "no change", "floor", "chapter edit", "watch edit", "edit to browser", "essay edit", "CSV edit", "pdf",
                              "check")}
@@ -223,7 +224,7 @@ def main() -> None:
             append_to_cell(copy / "data" / "happenings.csv", "title", " (edited)")  # one more word in the first title
             timed("CSV edit", lambda: build(copy))
             executed["CSV readers"] = expected
-        for seconds, shown, nbs in watch_edits(copy, args.repeat):  # make watch: the editors' loop
+        for seconds, shown, nbs in watch_edits(copy, args.watch):  # make watch: the editors' loop
             times["watch edit"].append(seconds)
             times["edit to browser"].append(shown)
             executed["watch edit"] = nbs
@@ -277,7 +278,8 @@ def main() -> None:
             ("  of which installing packages", "fresh clone: pip", ""),
             ("make pdf after make book", "pdf", notebooks("pdf")),
             ("make check (tests)", "check", "")]
-    print(f"medians of {args.repeat} runs (fresh clone: {args.fresh}), seconds; previous run: {before.get('when', 'none')}")
+    print(f"medians of {args.repeat} runs (make watch: {args.watch} edits; fresh clone: {args.fresh}), seconds; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; previous run: {before.get('when', 'none')}")
     cpu = {name: round(med(values), 2) for name, values in CPU.items()}
     cpu_before = before.get("cpu", {})
     print(f"{'figure':32} {'now':>7} {'before':>7} {'cpu now':>8} {'before':>7} {'notebooks run':>14}  target")
