@@ -283,7 +283,7 @@ def warm_caches() -> None:
     """In make watch's process, between builds: what the plug-ins compute from data/ alone, in their
     own caches keyed by the files' state (so a stale entry is never used), ready for every build
     forked from here. Editing a chapter leaves data/ as it was, and each build saves 0.4 s."""
-    from edition.book.apparatus import rows_by_paragraph
+    from edition.sphinx.book.apparatus import rows_by_paragraph
 
     with contextlib.suppress(Exception):  # bad data: the build says so, in its own words
         rows_by_paragraph(ROOT / "data")
