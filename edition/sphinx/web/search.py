@@ -211,8 +211,10 @@ def page_entries(env, docname: str) -> list[dict]:
     return out
 
 
-def write_index(app: Sphinx, exception) -> None:
-    if exception is not None or edition_of(app) != "html":
+def write_index(app: Sphinx, builder) -> None:
+    """Written once the pages are read and numbered, before any is written: the search page names
+    the index with its checksum (?v=), which must be the new index's, not the last build's."""
+    if edition_of(app) != "html":
         return
     data = {"entries": entries(app.env), "names": name_groups(data_dir(app)), "suffix": app.builder.out_suffix}
     path = Path(app.outdir) / INDEX
@@ -231,4 +233,4 @@ def _search_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    return register(app, events=[("build-finished", write_index), ("html-page-context", _search_page)])
+    return register(app, events=[("write-started", write_index), ("html-page-context", _search_page)])
