@@ -9,6 +9,7 @@ import os
 import re
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from browser import CHROMIUM, browser, serve
@@ -71,9 +72,15 @@ def test_every_page_has_a_favicon(html_dir):
         icon = soup.select_one("link[rel~=icon]")
         assert icon is not None, page.name
         assert (page.parent / icon["href"].split("?")[0]).resolve().is_file(), page.name
-    # each configuration script once (sphinx-thebe's twice was a "declared twice" error)
-    text = (html_dir / "chapters" / "workers-group.html").read_text(encoding="utf-8")
-    assert text.count("const THEBE_JS_URL") <= 1
+
+
+def test_no_page_loads_thebe_without_a_live_code_button(html_dir):
+    """Jupyter Book always loads sphinx-thebe; with no "Live code" button (launch_buttons: thebe)
+    its script, stylesheet and configuration, which names thebe's CDN address, are on no page."""
+    assert not (yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8")).get("launch_buttons") or {}).get("thebe")
+    for page in [html_dir / "search.html", html_dir / "genindex.html", *sorted((html_dir / "chapters").glob("*.html"))]:
+        text = page.read_text(encoding="utf-8")
+        assert "thebe" not in text.lower() and "unpkg.com" not in text, page.name
 
 
 # --- in the browser -----------------------------------------------------------------------------

@@ -24,6 +24,9 @@
   without it), the theme's colour mode named ("auto": left empty the theme logs an error on every
   page), and each script of a page once (sphinx-thebe adds its configuration script twice, and the
   second `const THEBE_JS_URL` is an error).
+- Only what a page uses: without a "Live code" button (`launch_buttons: thebe: true` in
+  _config.yml, which this book leaves off), sphinx-thebe's script, stylesheet and configuration
+  (which names thebe's CDN address) leave every page: Jupyter Book loads the extension always.
 """
 from __future__ import annotations
 
@@ -130,8 +133,28 @@ def _download_menu(app: Sphinx, pagename, templatename, context, doctree) -> Non
         group["buttons"] = kept
 
 
+def _uses_thebe(app: Sphinx) -> bool:
+    return bool((app.config.html_theme_options.get("launch_buttons") or {}).get("thebe"))
+
+
+def _drop_thebe_config(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """sphinx-thebe's per-page configuration (a <script type="text/x-thebe-config">, doctree-resolved)."""
+    if edition_of(app) == "html" and not _uses_thebe(app):
+        for raw in list(doctree.findall(nodes.raw)):
+            if "x-thebe-config" in raw.astext():
+                raw.parent.remove(raw)
+
+
+def _is_thebe(asset) -> bool:
+    filename = str(getattr(asset, "filename", asset) or "")  # "_static/sphinx-thebe.js" by then
+    return Path(filename).name.startswith("sphinx-thebe.") or "THEBE_JS_URL" in str(getattr(asset, "attributes", {}).get("body", ""))
+
+
 def _each_script_once(app: Sphinx, pagename, templatename, context, doctree) -> None:
     scripts, seen = [], set()
+    if edition_of(app) == "html" and not _uses_thebe(app):
+        context["css_files"] = [c for c in context.get("css_files", []) if not _is_thebe(c)]
+        context["script_files"] = [s for s in context.get("script_files", []) if not _is_thebe(s)]
     for script in context.get("script_files", []):
         # the same script may come as filename None and as "" (added before and after the builder)
         key = (str(getattr(script, "filename", script) or ""), getattr(script, "priority", 0),
@@ -179,4 +202,5 @@ def setup(app: Sphinx) -> dict:
                     events=[("config-inited", _templates), ("config-inited", _one_search_box), ("html-page-context", _page_scripts),
                             ("html-page-context", _download_menu, 600),
                             ("html-page-context", _each_script_once, 999),
+                            ("doctree-resolved", _drop_thebe_config, 900),  # after sphinx-thebe's
                             ("build-finished", _front_door, 400)])  # before sphinx-external-toc's (500)
