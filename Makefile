@@ -145,13 +145,16 @@ grade-deps:
 
 system-deps: browser-deps print-deps grade-deps
 
-# Every tier (tests/conftest.py: check, built, book) on every core, one test module to a worker (a
-# module's scratch copy is built once), the slowest modules first. PYTEST_ARGS: more pytest options
-# (e.g. PYTEST_ARGS=--durations=80), passed as words, never run as a command.
-export PYTEST_ARGS
+# Every tier (tests/conftest.py: check, built, book), one test module to a worker (a module's scratch
+# copy is built once), the slowest modules first. One worker more than the cores: the end-to-end
+# tests spend much of their time waiting (kernels starting, sandboxes timing out, the browser, the
+# package index), which the extra worker fills. PYTEST_ARGS: more pytest options (e.g.
+# PYTEST_ARGS=--durations=80), passed as words, never run as a command.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+export PYTEST_ARGS TEST_WORKERS
 test: system-deps book pdf epub handouts
 	@$(BUILD_BOOK) reading
-	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder $${PYTEST_ARGS}
+	$(BIN)/python -m pytest -n "$${TEST_WORKERS}" --dist loadfile --no-loadscope-reorder $${PYTEST_ARGS}
 
 # The fast loop: lint (ruff), types (mypy; both set in pyproject.toml), then the check tier:
 # validator, bad inputs, pure functions; no book build (poppler and the fonts: some tests print a

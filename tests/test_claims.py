@@ -2,6 +2,7 @@
 small broken copies, each of which gets exactly one line naming file, row, column and what to do."""
 import csv
 import datetime as dt
+import functools
 import shutil
 from pathlib import Path
 
@@ -154,22 +155,29 @@ def _day(value) -> dt.date:
     return pd.Timestamp(value).date()
 
 
-def drawn_marks():
-    """(figure, happening id, first day, last day) of every mark of one happening on a date axis that the
-    notebooks draw (the figures of tests/test_factoids.py: the notebooks' code run as the build runs it)."""
+@functools.cache
+def drawn_figures() -> dict:
+    """The figures the notebooks draw, by name (tests/test_factoids.py: the notebooks' code run as the
+    build runs it); run once for the tests below, which only read them."""
     import os
 
-    import numpy as np
-    import pandas as pd
     from test_factoids import CHAPTERS, NOTEBOOKS, figures
 
     here = os.getcwd()
     os.chdir(CHAPTERS)
     try:
-        drawn = {name: fig for notebook in NOTEBOOKS for name, fig in figures(notebook).items() if isinstance(name, str)}
+        return {name: fig for notebook in NOTEBOOKS for name, fig in figures(notebook).items() if isinstance(name, str)}
     finally:
         os.chdir(here)
-    for name, fig in drawn.items():
+
+
+def drawn_marks():
+    """(figure, happening id, first day, last day) of every mark of one happening on a date axis that the
+    notebooks draw."""
+    import numpy as np
+    import pandas as pd
+
+    for name, fig in drawn_figures().items():
         for trace in fig.data:
             if trace.customdata is None or trace.hoverinfo == "skip":
                 continue

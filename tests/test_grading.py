@@ -29,7 +29,9 @@ pytestmark = pytest.mark.book  # make grade on a class of real hand-ins
 
 NOTEBOOKS = classroom.NOTEBOOKS
 LIMIT = 60  # seconds for a whole notebook in these tests (the default is 180)
-MARKER = "987654"  # a sleep of this many seconds is a process a hostile hand-in left behind, if found
+# A sleep of this many seconds is a process a hostile hand-in left behind, if found; one per test
+# process (its pid, fixed width), so that two test runs at once never see each other's hand-ins.
+MARKER = f"9876{os.getpid():07d}"
 
 
 def answered(nb, answers: dict[str, str]):
