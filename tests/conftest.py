@@ -13,7 +13,7 @@ TIERS = ("check", "built", "book")
 # kit on two Pythons, the classroom round trips and the claims took minutes but were started last.
 SLOW_FIRST = ("test_reliability.py", "test_fast_builds.py", "test_reading.py", "test_classroom_loop.py",
               "test_grading.py", "test_student_edition.py", "test_student_matrix.py", "test_print_text.py",
-              "test_claims.py", "test_injection.py", "test_chart_touch.py", "test_pdf.py", "test_classroom.py",
+              "test_claims.py", "test_injection.py", "test_chart_touch.py", "test_stills.py", "test_pdf.py", "test_classroom.py",
               "test_epub.py", "test_structure.py", "test_print_editions.py", "test_publish.py")
 
 

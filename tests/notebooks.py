@@ -27,14 +27,15 @@ def notebooks() -> list[Path]:
 def copy_book(target: Path, warm: bool = True) -> Path:
     """A scratch copy of the book (tools/scratch.py). Warm (the default), it starts with the main
     build's notebook cache, so its first build executes only the notebooks whose inputs differ from
-    the main build's (none, after `make book`), and with its charts' stills, so it opens in Chromium
-    only the pages whose charts differ; cold, it has no cache and executes and draws them all
-    (tests/test_student_edition.py keeps one cold build)."""
+    the main build's (none, after `make book`); cold, it has no notebook cache and executes them all
+    (tests/test_student_edition.py keeps one cold build). Either way it starts with the main build's
+    chart stills, so a build opens in Chromium only the pages whose charts differ (the main build,
+    cold in a fresh clone, drew them all: tests/test_stills.py reads it)."""
     copy_tree(target)
     if warm:
         seed_notebook_cache(target)
-        if (ROOT / STILLS_CACHE).is_dir():
-            shutil.copytree(ROOT / STILLS_CACHE, target / STILLS_CACHE)
+    if (ROOT / STILLS_CACHE).is_dir():
+        shutil.copytree(ROOT / STILLS_CACHE, target / STILLS_CACHE)
     return target
 
 
