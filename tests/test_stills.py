@@ -120,3 +120,25 @@ def test_with_scripts_blocked_from_file_the_still_is_the_chart(html_dir, mode, t
         assert corner > 200, corner
         context.close()
         b.close()
+
+
+@pytest.mark.check
+def test_a_chromium_that_fails_costs_the_stills_not_the_book(tmp_path, monkeypatch):
+    """make() with a Chromium that crashes: one line in the log, the stylesheet without stills, no exception."""
+    static = tmp_path / "html" / "_static"
+    static.mkdir(parents=True)
+    for name in ("plotly.min.js", "plotly-figures.js", "edition-template.js"):
+        (static / name).write_text("// stand-in\n", encoding="utf-8")
+    (tmp_path / "html" / "page.html").write_text('<div class="plotly-figure" data-still="0123abcd"></div>', encoding="utf-8")
+
+    def crash(*args):
+        raise RuntimeError("Target page, context or browser has been closed\nmore detail")
+
+    monkeypatch.setattr(stills, "_draw", crash)
+    monkeypatch.setattr(stills, "CHROMIUM", "/bin/sh")  # "installed"
+    said: list[str] = []
+    stills.make(tmp_path / "html", tmp_path / "cache", log=said.append)
+    assert said == ["No chart stills for 1 page(s): Chromium failed (Target page, context or browser has been closed); "
+                    "those charts draw as before."]
+    css = (static / stills.CSS).read_text(encoding="utf-8")
+    assert "0123abcd" not in css and "div.plotly-figure[data-still]:not(.drawn)" in css

@@ -146,8 +146,12 @@ def make(outdir: Path, cache: Path, log=print) -> None:
         if Path(CHROMIUM).exists():
             cache.mkdir(parents=True, exist_ok=True)
             start = time.monotonic()
-            _draw(missing, cache, assets)
-            log(f"  drew the chart stills of {len(missing)} page(s) in {time.monotonic() - start:.0f} s")
+            try:
+                _draw(missing, cache, assets)
+                log(f"  drew the chart stills of {len(missing)} page(s) in {time.monotonic() - start:.0f} s")
+            except Exception as error:  # a still is a courtesy: a Chromium that fails costs it, not the book
+                first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                log(f"No chart stills for {len(missing)} page(s): Chromium failed ({first}); those charts draw as before.")
         else:
             log(f"No chart stills: {CHROMIUM} is not installed (make book installs it); the charts draw as before.")
     rules, used = [GENERAL], set()
