@@ -22,7 +22,6 @@ import contextlib
 import json
 import os
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -148,44 +147,33 @@ def _contact_sheet(b, view: str, shots: list[tuple[str, Path]]) -> Path:
     return out
 
 
-def _sweep_view(base: str, names: list[str], view: str) -> tuple[dict, Path]:
-    """One view: every page opened, measured, checked by axe and saved; its own browser, so that
-    views run side by side (each thread its own Playwright, as Playwright asks)."""
-    width, height, scheme = VIEWS[view]
-    (SCREENS / view).mkdir(parents=True, exist_ok=True)
-    with browser() as b:
-        context = b.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
-        # every reading layer on: the gate reads all the editors' matter too
-        context.add_init_script("try { localStorage.setItem('edition-reading-layer', 'data'); } catch (e) {}")
-        page = context.new_page()
-        shots, results = [], {}
-        for name in names:
-            page.goto(f"{base}/{name}", wait_until="load")
-            page.wait_for_function(CHARTS_DRAWN, timeout=30000)
-            page.evaluate(OPEN_EVERYTHING)
-            page.wait_for_timeout(600)  # let opened charts take their width
-            measured = page.evaluate(MEASURE)
-            measured["axe"] = _axe(page, COLOUR_RULES if scheme == "dark" else None)
-            results[name] = measured
-            shot = SCREENS / view / (Path(name).stem + ".png")
-            page.screenshot(path=str(shot), full_page=True)
-            shots.append((Path(name).stem, shot))
-        context.close()
-        return results, _contact_sheet(b, view, shots)
-
-
 @pytest.fixture(scope="session")
 def sweep(html_dir):
-    """Open every page in every view once; record what was measured (and save the screenshots).
-    Two views at a time: most of a view's time is the browser waiting (loads, the settle above)."""
+    """Open every page in every view once; record what was measured (and save the screenshots)."""
     record = {"views": {}, "sheets": []}
     names = pages(html_dir)
-    with serve(html_dir) as base, ThreadPoolExecutor(max_workers=2) as pool:
-        done = {view: pool.submit(_sweep_view, base, names, view) for view in VIEWS}
-        for view, future in done.items():
-            results, sheet = future.result()
+    with serve(html_dir) as base, browser() as b:
+        for view, (width, height, scheme) in VIEWS.items():
+            (SCREENS / view).mkdir(parents=True, exist_ok=True)
+            context = b.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+            # every reading layer on: the gate reads all the editors' matter too
+            context.add_init_script("try { localStorage.setItem('edition-reading-layer', 'data'); } catch (e) {}")
+            page = context.new_page()
+            shots, results = [], {}
+            for name in names:
+                page.goto(f"{base}/{name}", wait_until="load")
+                page.wait_for_function(CHARTS_DRAWN, timeout=30000)
+                page.evaluate(OPEN_EVERYTHING)
+                page.wait_for_timeout(600)  # let opened charts take their width
+                measured = page.evaluate(MEASURE)
+                measured["axe"] = _axe(page, COLOUR_RULES if scheme == "dark" else None)
+                results[name] = measured
+                shot = SCREENS / view / (Path(name).stem + ".png")
+                page.screenshot(path=str(shot), full_page=True)
+                shots.append((Path(name).stem, shot))
+            context.close()
             record["views"][view] = results
-            record["sheets"].append(str(sheet.relative_to(ROOT)))
+            record["sheets"].append(str(_contact_sheet(b, view, shots).relative_to(ROOT)))
     (SCREENS / "report.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
     return record
 

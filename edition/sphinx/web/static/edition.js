@@ -70,7 +70,11 @@
     // after the dropdowns are made (sphinx-togglebutton, on DOMContentLoaded)
     window.addEventListener("load", () => reveal(radios));
     quietIcons();
-    window.addEventListener("load", quietIcons); // Font Awesome may turn the icons into SVGs later
+    // Font Awesome turns the icons into SVGs (each with a <title>, which would name the button
+    // "Light" as well as "Color mode") when it likes: a frame later, after load on a slow phone.
+    // Quiet each one as it comes.
+    document.querySelectorAll(".theme-switch-button").forEach((button) =>
+      new MutationObserver(quietIcons).observe(button, { childList: true, subtree: true }));
   });
 
   // The notebook pages' code: folded under a button per cell, or all open (<html data-code-layer>,
