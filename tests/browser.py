@@ -7,11 +7,9 @@ import http.server
 import threading
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
-# Flags that keep Chromium quiet on a closed network (no background calls home).
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
-
+# Debian's Chromium and the flags that keep it quiet on a closed network (no background calls
+# home): the same browser the build draws the charts' stills with, defined once there.
+from edition.sphinx.web.stills import CHROMIUM, FLAGS  # re-exported for the tests
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
