@@ -145,16 +145,24 @@ grade-deps:
 
 system-deps: browser-deps print-deps grade-deps
 
-# Every tier (tests/conftest.py: check, built, book), one test module to a worker (a module's scratch
-# copy is built once), the slowest modules first. One worker more than the cores: the end-to-end
-# tests spend much of their time waiting (kernels starting, sandboxes timing out, the browser, the
-# package index), which the extra worker fills. PYTEST_ARGS: more pytest options (e.g.
-# PYTEST_ARGS=--durations=80), passed as words, never run as a command.
+# Every tier (tests/conftest.py: check, built, book). The check tier needs no build, so it runs in
+# one process beside the set-up builds (book, pdf, epub, handouts, reading), on the core they mostly
+# leave idle; its report is printed when both are done. Then the built and book tiers, one test
+# module to a worker (a module's scratch copy is built once), the slowest modules first. One worker
+# more than the cores: the end-to-end tests spend much of their time waiting (kernels starting,
+# sandboxes timing out, the browser, the package index), which the extra worker fills. PYTEST_ARGS:
+# more pytest options for both runs (e.g. PYTEST_ARGS=--durations=80), passed as words, never run
+# as a command. (A background job ignores Ctrl-C, hence the trap: a stopped `make test` stops both.)
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 export PYTEST_ARGS TEST_WORKERS
-test: system-deps book pdf epub handouts
-	@$(BUILD_BOOK) reading
-	$(BIN)/python -m pytest -n "$${TEST_WORKERS}" --dist loadfile --no-loadscope-reorder $${PYTEST_ARGS}
+test: system-deps $(READY) $(VENDORED)
+	@mkdir -p $(BUILD); checks=$(BUILD)/.check-tier.log; \
+	$(BIN)/python -m pytest -m check -q $${PYTEST_ARGS} >"$$checks" 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null' EXIT; \
+	$(MAKE) --no-print-directory book pdf epub handouts && $(BUILD_BOOK) reading; built=$$?; \
+	wait $$pid; checked=$$?; echo "The check tier (run beside the builds):"; cat "$$checks"; \
+	[ $$built = 0 ] && [ $$checked = 0 ]
+	$(BIN)/python -m pytest -m "not check" -n "$${TEST_WORKERS}" --dist loadfile --no-loadscope-reorder $${PYTEST_ARGS}
 
 # The fast loop: lint (ruff), types (mypy; both set in pyproject.toml), then the check tier:
 # validator, bad inputs, pure functions; no book build (poppler and the fonts: some tests print a

@@ -26,13 +26,15 @@ import csv
 import json
 import os
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from edition import readlog
 from edition.data.claims import disagreements, uncertain
 from edition.data.validate import state_digest as _digest_of, table_path, validate, validation_state
 from edition.paths import DATA_DIR
+
+if TYPE_CHECKING:  # pandas is imported where a table is made: `make validate` needs none of it
+    import pandas as pd
 
 
 _checked: dict[tuple, list] = {}  # validation results, per data directory and file state
@@ -166,6 +168,7 @@ def consensus(data_dir: Path | str | None = None) -> pd.DataFrame:
 
 
 def _derive(data_dir: Path) -> pd.DataFrame:
+    import pandas as pd
     happenings = _table("happenings", data_dir)
     with open(table_path(data_dir, "attestations"), encoding="utf-8", newline="") as f:
         statements: dict[str, list[dict]] = {}
@@ -241,6 +244,7 @@ def _table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
 
 
 def _read_table(name: str, data_dir: Path) -> pd.DataFrame:
+    import pandas as pd
     descriptor = package(data_dir)
     resources = {r["name"]: r for r in descriptor["resources"]}
     if name not in resources:
@@ -253,6 +257,7 @@ def _read_table(name: str, data_dir: Path) -> pd.DataFrame:
 
 
 def _typed(column: pd.Series, field: dict) -> pd.Series:
+    import pandas as pd
     empty = column == ""
     kind = field["type"]
     if kind == "date":
@@ -272,6 +277,7 @@ def _typed(column: pd.Series, field: dict) -> pd.Series:
 def references(data_dir: Path | str | None = None) -> pd.Series:
     """A short reference ("Author, Title"; the essay is "the essay") for every source, indexed
     by source_id: `events["source"] = events["source_id"].map(references())`."""
+    import pandas as pd
     sources = load("sources", data_dir)
     text = (sources["author"].fillna("") + ", " + sources["title"]).str.strip(", ")
     text = text.mask(sources["source_id"] == "essay", "the essay")
