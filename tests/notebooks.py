@@ -18,6 +18,7 @@ from scratch import append_to_cell, copy_tree  # noqa: F401  (append_to_cell: re
 
 NOTEBOOK_CACHE = Path("_build/.stage/.jupyter_cache")
 STILLS_CACHE = Path("_build/.stage/.chart_still")  # edition/sphinx/web/stills.py: keyed by content, not path
+PRINT_CACHE = Path("_build/.stage/.chart_png")  # edition/sphinx/book/plotly_outputs.py: keyed by content too
 
 
 def notebooks() -> list[Path]:
@@ -29,13 +30,15 @@ def copy_book(target: Path, warm: bool = True) -> Path:
     build's notebook cache, so its first build executes only the notebooks whose inputs differ from
     the main build's (none, after `make book`); cold, it has no notebook cache and executes them all
     (tests/test_student_edition.py keeps one cold build). Either way it starts with the main build's
-    chart stills, so a build opens in Chromium only the pages whose charts differ (the main build,
-    cold in a fresh clone, drew them all: tests/test_stills.py reads it)."""
+    chart stills and print charts, so a build opens in Chromium only the pages whose charts differ,
+    and a print build draws only the charts that differ (the main build, cold in a fresh clone, drew
+    them all: tests/test_stills.py reads it; make test's `make pdf` drew the print charts)."""
     copy_tree(target)
     if warm:
         seed_notebook_cache(target)
-    if (ROOT / STILLS_CACHE).is_dir():
-        shutil.copytree(ROOT / STILLS_CACHE, target / STILLS_CACHE)
+    for cache in (STILLS_CACHE, PRINT_CACHE):
+        if (ROOT / cache).is_dir():
+            shutil.copytree(ROOT / cache, target / cache)
     return target
 
 

@@ -3,10 +3,13 @@
 Unit tests: the bibliography's encoding (data/sources.csv -> references.bib -> pybtex -> the
 text sphinxcontrib-bibtex renders) on nasty strings.
 
-End to end, in a copy of the book: a source's title full of TeX's and Typst's special characters
-and of several scripts is printed exactly in the HTML bibliography and in the PDF (`make pdf`,
-Typst), the Arabic right to left; then a character no font has makes `make pdf` fail, naming the
-character, and the last good PDF stays.
+On the fixture book (tests/roots/test-book, built in this process): a source's title full of
+TeX's and Typst's special characters and of several scripts is printed exactly in the HTML
+bibliography and in the PDF (Typst), the Arabic right to left. The real book's PDF prints every
+real source exactly (tests/test_pdf.py, on the PDF `make pdf` made).
+
+End to end, in a copy of the book: `make pdf` succeeds, then a character no font has, typed into
+the data, makes `make pdf` fail, naming the character, and the last good PDF stays.
 """
 from __future__ import annotations
 
@@ -15,7 +18,6 @@ import os
 import random
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pybtex_docutils
@@ -27,7 +29,7 @@ from pybtex.plugin import find_plugin
 from edition.sphinx.book import bibliography
 from edition.data import load
 from fidelity import ROOT
-from notebooks import build, copy_book
+from notebooks import copy_book
 from printed import BIDI_CONTROLS, bibliography_entry, prints
 
 # Strings a teacher or a student could put in a cell of data/sources.csv.
@@ -141,29 +143,84 @@ def test_html_bibliography_prints_every_source_exactly(html_dir):
     assert not missing, f"{len(missing)} entries are not shown exactly: {missing[:5]}"
 
 
-# --- End to end: a copy of the book, built as HTML and as PDF. ---
+# --- The plug-ins on the fixture book (tests/roots/test-book, built in this process by
+# tests/test_roots.py's build): a source's title full of TeX's and Typst's special characters and of
+# several scripts, printed exactly in the web bibliography and in the PDF (Typst). ---
 
 # Braces around a word ("{sic}") read like MyST role syntax and the validator refuses them;
 # braces around anything else are plain text.
 TITLE = ("Th{1} Inter~regnum: $5 & 50% #1 a_b x^2 C:\\dir\\ 'q' \"q\" -- "
          "Жизнь Ελλάδα 中文标题 العربية الحديثة")
-SOURCE = "carr-interregnum"  # cited in the essay's pages, so in the bibliography
-UNPRINTABLE = "\U00013000"  # an Egyptian hieroglyph: a letter the validator accepts and no installed font has
+FIXTURE_SOURCE = "memoir"  # the fixture's second source (its bibliography lists every source)
 
 
-def _set_cell(book: Path, source_id: str, column: str, value: str) -> None:
-    path = book / "data" / "sources.csv"
-    with path.open(encoding="utf-8", newline="") as f:
+def _set_cell(table: Path, key: str, row_id: str, column: str, change) -> None:
+    """`column` of the row whose `key` is `row_id` made change(its value), the CSV written back
+    as the repository writes it."""
+    with table.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
         fields = list(rows[0])
-    assert any(r["source_id"] == source_id for r in rows)
-    for r in rows:
-        if r["source_id"] == source_id:
-            r[column] = value
-    with path.open("w", encoding="utf-8", newline="") as f:
+    row = next(r for r in rows if r[key] == row_id)
+    row[column] = change(row[column])
+    with table.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def _nasty_title(src: Path) -> None:
+    """The fixture's memoir retitled; undated, as the book's source was (E. H. Carr, The
+    Interregnum), so that its entry ends with the title: pdftotext would read a date after the
+    Arabic words into their right-to-left run."""
+    sources = src / "dataset" / "sources.csv"
+    _set_cell(sources, "source_id", FIXTURE_SOURCE, "title", lambda _: TITLE)
+    _set_cell(sources, "source_id", FIXTURE_SOURCE, "date_text", lambda _: "")
+
+
+def _fixture_source() -> dict:
+    from test_roots import ROOTS
+
+    with (ROOTS / "test-book" / "dataset" / "sources.csv").open(encoding="utf-8", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["source_id"] == FIXTURE_SOURCE)
+    return {**row, "title": TITLE, "date_text": ""}
+
+
+@pytest.mark.check
+def test_nasty_title_in_the_html_bibliography(tmp_path):
+    from test_roots import build as build_fixture
+
+    app = build_fixture(tmp_path, edit=_nasty_title)
+    assert bibliography.encode(TITLE) in (Path(app.srcdir) / "references.bib").read_text(encoding="utf-8")
+    page = Path(app.outdir) / "chapters" / "bibliography.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    entries = [p.get_text() for p in soup.select("div.citation > p")]
+    assert bibliography_entry(_fixture_source()) == f"G. Miasnikov. {TITLE}."
+    assert f"G. Miasnikov. {TITLE}." in entries, entries
+
+
+@pytest.mark.check
+def test_nasty_title_in_the_pdf(tmp_path):
+    from test_roots import build as build_fixture
+
+    app = build_fixture(tmp_path, "typst", edit=_nasty_title, edition_typst="pdf")
+    pdf = Path(app.outdir) / "book.pdf"
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert prints(f"G. Miasnikov. {TITLE}.", text), [line for line in text.splitlines() if "regnum" in line]
+    # The Arabic words are set right to left, in their order (pdftotext reads them back in it).
+    assert "العربية الحديثة" in BIDI_CONTROLS.sub("", text)
+    # Chinese words in Chinese letter forms: the Simplified Chinese cut of Noto CJK, not the Japanese
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "NotoSerifCJKsc" in fonts.replace("-", "") and "CJKjp" not in fonts, fonts
+
+
+# --- End to end: `make pdf` in a copy of the book. ---
+
+UNPRINTABLE = "\U00013000"  # an Egyptian hieroglyph: a letter the validator accepts and no installed font has
+# Where the character goes: a person's description, which the who's who prints. Two notebooks
+# read data/people.csv (membership, repression), so the failing build executes those two again, not
+# all four (every notebook reads sources.csv).
+PERSON = "miasnikov"
 
 
 def _run(book: Path, *command: str) -> subprocess.CompletedProcess:
@@ -172,46 +229,25 @@ def _run(book: Path, *command: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def nasty_book(tmp_path_factory):
+def pdf_book(tmp_path_factory):
+    """A warm copy of the book (tests/notebooks.py: its notebooks and print charts from the main
+    build's caches), with the work tree's environment for make."""
     book = copy_book(tmp_path_factory.mktemp("print-text"))
     (book / ".venv").symlink_to(ROOT / ".venv")  # make pdf uses the work tree's environment
-    _set_cell(book, SOURCE, "title", TITLE)
-    run = _run(book, sys.executable, "-m", "edition.sphinx.book.bibliography")
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert bibliography.encode(TITLE) in (book / "references.bib").read_text(encoding="utf-8")
     return book
 
 
 @pytest.mark.book
-def test_nasty_title_in_the_html_bibliography(nasty_book):
-    build(nasty_book)
-    page = nasty_book / "_build" / "html" / "chapters" / "bibliography.html"
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    entries = [p.get_text() for p in soup.select("div.citation > p")]
-    assert f"E. H. Carr. {TITLE}." in entries, [e for e in entries if "Carr" in e]
-
-
-@pytest.mark.book
-def test_nasty_title_in_the_pdf_then_an_unprintable_character_stops_make_pdf(nasty_book):
-    pdf = nasty_book / "_build" / "pdf" / "book.pdf"
-    run = _run(nasty_book, "make", "pdf")
+def test_an_unprintable_character_stops_make_pdf_and_keeps_the_last_good_pdf(pdf_book):
+    pdf = pdf_book / "_build" / "pdf" / "book.pdf"
+    run = _run(pdf_book, "make", "pdf")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    assert prints(TITLE, text), [line for line in text.splitlines() if "regnum" in line]
-    # The Arabic words are set right to left, in their order (pdftotext reads them back in it).
-    assert "العربية الحديثة" in BIDI_CONTROLS.sub("", text)
-    # Chinese words in Chinese letter forms: the Simplified Chinese cut of Noto CJK, not the Japanese
-    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
-    assert "NotoSerifCJKsc" in fonts.replace("-", "") and "CJKjp" not in fonts, fonts
-
-    _set_cell(nasty_book, SOURCE, "container", f"Private use {UNPRINTABLE} character")
-    assert _run(nasty_book, sys.executable, "-m", "edition.sphinx.book.bibliography").returncode == 0
-    run = _run(nasty_book, "make", "pdf")
+    good = pdf.read_bytes()
+    _set_cell(pdf_book / "data" / "people.csv", "person_id", PERSON, "description",
+              lambda words: f"{words} A character no font has: {UNPRINTABLE}.")
+    run = _run(pdf_book, "make", "pdf")
     assert run.returncode != 0, "make pdf must fail on a character the PDF cannot print"
     assert "book.pdf was not written: the PDF's fonts cannot print U+13000 \U00013000 (EGYPTIAN HIEROGLYPH A001)" \
         in " ".join(run.stdout.split()), run.stdout[-3000:]
     assert "Nothing was published" in run.stdout
-    # the last good PDF stays in place, untouched
-    assert prints(TITLE, subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
-                                        capture_output=True, text=True).stdout)
+    assert pdf.read_bytes() == good  # the last good PDF stays in place, untouched

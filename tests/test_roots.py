@@ -24,8 +24,9 @@ ROOTS = Path(__file__).resolve().parent / "roots"
 SCHEMA = ROOTS.parent.parent / "data" / "datapackage.json"  # the book's descriptor
 
 
-def build(tmp: Path, builder: str = "html", root: str = "test-book", **settings):
-    """A fresh copy of a fixture book built with `builder`; the Sphinx test application, built."""
+def build(tmp: Path, builder: str = "html", root: str = "test-book", edit=None, **settings):
+    """A fresh copy of a fixture book built with `builder`; the Sphinx test application, built.
+    `edit`: called with the copy's folder before the build (a test's own change of its data)."""
     from jupyter_book.config import get_final_config
     from sphinx.testing.util import SphinxTestApp
 
@@ -34,6 +35,8 @@ def build(tmp: Path, builder: str = "html", root: str = "test-book", **settings)
     src = tmp / root
     shutil.copytree(ROOTS / root, src)
     shutil.copy(SCHEMA, src / "dataset" / "datapackage.json")
+    if edit is not None:
+        edit(src)
     (src / "references.bib").write_text(render(src / "dataset"), encoding="utf-8")  # as edition/build.py makes it
     config, _ = get_final_config(user_yaml=src / "_config.yml", sourcedir=src,
                                  cli_config={"latex_individualpages": False, "external_toc_path": (src / "_toc.yml").as_posix()})
