@@ -2,8 +2,8 @@
 
 Every hostile hand-in (a forger, saboteurs of the scratch folder, of the teacher's folders and of a
 classmate, an impersonator, loops that end and loops that ignore Ctrl-C, 50 MB of output, 8 GB of
-memory, every malformed kind, duplicates, Unicode names, a copied notebook) must be flagged, and every honest
-student's points and feedback file must be exactly what they are when graded alone.
+memory, every malformed kind, duplicates, Unicode names, a copied notebook) must be flagged, and the
+honest students beside them must get exactly the points and feedback files they get when graded alone.
 """
 import csv
 import hashlib
@@ -64,12 +64,17 @@ def first_code(nb, source: str, after: str = "from edition.checks import check")
     return nb
 
 
+# Every check passed, in its own kernel: the checks patched, and the export that the grader puts in
+# place of each check cell made to hand over a verdict of "passed" instead of the answers. (It does
+# not patch builtins: a kernel with isinstance always true hangs, and then scores nothing for that.)
 FORGER = """
-import edition.checks as checks, builtins
-checks.results = lambda label, ns, with_hidden=False: [{"exercise": label, "check": "forged", "hidden": False,
-                                                        "passed": True, "message": "forged"}]
+import edition.checks as checks, edition.checks.answers as answers
+from IPython.display import display
+forged = [{"exercise": "any", "check": "forged", "hidden": False, "passed": True, "message": "forged"}]
+checks.results = lambda label, ns, with_hidden=False: forged
 checks.Wrong = Exception
-builtins.isinstance = lambda *a: True
+answers.export = lambda label, ns: display({answers.MIME: {"exercise": label, "passed": True, "points": 99,
+                                                           "results": forged, "values": {}}}, raw=True)
 """
 
 # Reports what it could reach in its answer variable (the feedback quotes the answer back).
@@ -154,10 +159,17 @@ def listener():
     server.close()
 
 
-def honest(folder: Path) -> dict[str, bytes]:
-    """The honest hand-ins: worked solutions of every notebook, an empty one, some wrong answers."""
+# Graded alone as well as in the class: the honest hand-ins of the notebook every hostile one is
+# (chronology: graded before the saboteur and after it, in the same pool, from the same reference
+# run) and the saboteur's target classmate. The class's other honest notebooks are checked on
+# their own (test_worked_solutions_earn_every_point_and_empty_answers_none).
+ALONE = ["chronology", "membership"]
+
+
+def honest(folder: Path, notebooks=NOTEBOOKS) -> dict[str, bytes]:
+    """The honest hand-ins: worked solutions of the notebooks, an empty one, some wrong answers."""
     files = {}
-    for nb in NOTEBOOKS:
+    for nb in notebooks:
         files[f"{nb}-right-answers.ipynb"] = handed(worked(nb), nb, "Right Answers")
     files["chronology-empty-answers.ipynb"] = handed(empty("chronology"), "chronology", "Empty Answers")
     wrong = answered(empty("chronology"), {
@@ -177,7 +189,7 @@ def honest(folder: Path) -> dict[str, bytes]:
 def graded(tmp_path_factory, listener):
     port, _ = listener
     alone, folder = tmp_path_factory.mktemp("alone"), tmp_path_factory.mktemp("class")
-    honest(alone)
+    honest(alone, ALONE)
     files = honest(folder)
     classmate = folder / "membership-right-answers.ipynb"
     hostile = {
@@ -246,19 +258,26 @@ def points(row: dict) -> dict[str, str]:
 
 def test_honest_students_get_what_they_get_alone(graded):
     for student in ("Right Answers", "Empty Answers", "Wrong Answers"):
-        assert points(graded["rows"][student]) == points(graded["alone rows"][student]), student
-    feedback = ["chronology-right-answers", "membership-right-answers", "publications-right-answers",
-                "repression-right-answers", "chronology-empty-answers", "chronology-wrong-answers"]
+        alone = {k: v for k, v in points(graded["alone rows"][student]).items() if k.startswith("Exercise")}
+        assert {k: graded["rows"][student][k] for k in alone} == alone, student
+    for student in ("Empty Answers", "Wrong Answers"):  # one notebook each: the same total too
+        assert [v for k, v in points(graded["rows"][student]).items() if k.startswith("total")] == \
+               [v for k, v in points(graded["alone rows"][student]).items() if k.startswith("total")], student
+    feedback = [f"{nb}-right-answers" for nb in ALONE] + ["chronology-empty-answers", "chronology-wrong-answers"]
     for name in feedback:
         assert (graded["folder"] / "feedback" / f"{name}.txt").read_text(encoding="utf-8") == \
                (graded["alone"] / "feedback" / f"{name}.txt").read_text(encoding="utf-8"), name
 
 
 def test_worked_solutions_earn_every_point_and_empty_answers_none(graded):
-    right = graded["alone rows"]["Right Answers"]
+    right = graded["rows"]["Right Answers"]  # in the class, beside the hostile hand-ins
     checked = [e for e in EXERCISES.values() if e.checked]
     assert all(right[f"{e.name} (of {e.points})"] == str(e.points) for e in checked), right
     assert right["total (of 50)"] == str(sum(e.points for e in checked)) and right["to mark"] == "5", right
+    for nb in NOTEBOOKS:  # every check said right, and nothing else was said
+        said = (graded["folder"] / "feedback" / f"{nb}-right-answers.txt").read_text(encoding="utf-8")
+        lines = [line for line in said.splitlines() if line.startswith("- ")]
+        assert len(lines) >= 3 and all(": right: " in line for line in lines), said
     empty_row = graded["alone rows"]["Empty Answers"]
     assert all(empty_row[f"{e.name} (of {e.points})"] == "0" for e in of("chronology") if e.checked), empty_row
     wrong = graded["alone rows"]["Wrong Answers"]
@@ -270,7 +289,10 @@ def test_worked_solutions_earn_every_point_and_empty_answers_none(graded):
 def test_a_forger_scores_nothing(graded):
     row = graded["rows"]["Forger"]
     assert row["total (of 50)"] == "0", row
-    assert "forged" not in (graded["folder"] / "feedback" / "chronology-forger.txt").read_text(encoding="utf-8")
+    said = (graded["folder"] / "feedback" / "chronology-forger.txt").read_text(encoding="utf-8")
+    assert "forged" not in said
+    # its kernel ran to the end: every exercise was checked, by the grader, on what it handed over
+    assert "stopped" not in row["notes"] and "not checked" not in said and said.count(": not yet: ") >= 3, said
 
 
 def test_a_saboteur_reaches_nothing_and_leaves_nothing(graded, listener):
@@ -404,10 +426,13 @@ def test_without_bubblewrap_the_same_grades_and_a_warning(graded, tmp_path, monk
     monkeypatch.setattr(sandbox, "isolation", lambda: "none (no bubblewrap in this test)")
     folder = tmp_path / "hand-ins"
     folder.mkdir()
-    for name in ("chronology-right-answers.ipynb", "chronology-endless-loop.ipynb"):
-        (folder / name).write_bytes((graded["folder"] / name).read_bytes())
+    (folder / "chronology-right-answers.ipynb").write_bytes((graded["folder"] / "chronology-right-answers.ipynb").read_bytes())
+    # an endless loop that waits rather than burns a core: the same cell limit ends it (the class
+    # has the one that burns a core, in the sandbox: test_loops_and_floods_are_stopped_and_said)
+    nbformat.write(handed(first_code(worked("chronology"), "import time\nwhile True:\n    time.sleep(1)"),
+                          "chronology", "Endless Loop"), str(folder / "chronology-endless-loop.ipynb"))
     said = []
-    grade_folder(folder, folder, say=said.append)
+    grade_folder(folder, folder, jobs=3, say=said.append)  # the loop waits: a third run beside the two that work
     got = rows(folder)
     exercises = {k: v for k, v in got["Right Answers"].items() if k.startswith("Exercise")}
     assert exercises == {k: v for k, v in graded["alone rows"]["Right Answers"].items() if k in exercises}

@@ -116,9 +116,12 @@ class Cache:
         digest.update(sandbox.RUNNER.read_bytes())
         self.salt = digest.hexdigest()
 
-    def run(self, nb: dict, exports: list[int], template: Path, limits: Limits, how: str) -> sandbox.Run:
+    def key(self, nb: dict, exports: list[int], limits: Limits, how: str) -> str:
         sources = [c["source"] for c in nb["cells"]]  # not the cells' ids: nbformat makes new ones each time
-        key = hashlib.sha256((self.salt + json.dumps([sources, exports]) + repr(limits) + how).encode()).hexdigest()
+        return hashlib.sha256((self.salt + json.dumps([sources, exports]) + repr(limits) + how).encode()).hexdigest()
+
+    def run(self, nb: dict, exports: list[int], template: Path, limits: Limits, how: str) -> sandbox.Run:
+        key = self.key(nb, exports, limits, how)
         path = self.folder / f"{key}.json" if self.folder else None
         if path and path.is_file():
             saved = json.loads(path.read_text(encoding="utf-8"))
@@ -231,20 +234,28 @@ def grade_folder(folder: Path, out: Path, roster: Path | None = None, marks: Pat
         template = lay_out(Path(tmp) / "template")
         cache = Cache(out / ".grading", template)
         notebooks = sorted({h.notebook for h in hand_ins if h.problem is None}, key=NOTEBOOKS.index)
-        given = {nb: given_values(nb, template, limits, how, cache) for nb in notebooks}
         runnable = [h for h in hand_ins if h.problem is None]
-        total = len(runnable)
-
-        def one(pair):
-            number, h = pair
-            nb, exports, where = prepared(h)
-            run = cache.run(nb, exports, template, limits, how)
-            g = check(h, run, where, given[h.notebook], limits)
-            say(f"Graded {number} of {total}: {h.relative} ({run.seconds:.0f} s)")
-            return g
-
+        # Every run goes to the pool at once, the reference runs first (the hand-ins run while they
+        # do; only the checks wait for them), and a run asked for twice (a copied file, notebooks
+        # handed in untouched) runs once: the same cells give the same events, as with the Cache.
         with ThreadPoolExecutor(max_workers=jobs or min(4, os.cpu_count() or 1)) as pool:
-            graded = list(pool.map(one, enumerate(runnable, start=1)))
+            references = {nb: pool.submit(given_values, nb, template, limits, how, cache) for nb in notebooks}
+            runs, plans = {}, []
+            for h in runnable:
+                nb, exports, where = prepared(h)
+                key = cache.key(nb, exports, limits, how)
+                if key not in runs:
+                    runs[key] = pool.submit(cache.run, nb, exports, template, limits, how)
+                plans.append((h, where, key))
+            try:
+                given = {nb: future.result() for nb, future in references.items()}
+                for number, (h, where, key) in enumerate(plans, start=1):
+                    run = runs[key].result()
+                    graded.append(check(h, run, where, given[h.notebook], limits))
+                    say(f"Graded {number} of {len(plans)}: {h.relative} ({run.seconds:.0f} s)")
+            except BaseException:  # a notebook that does not run unanswered: nothing more is started
+                pool.shutdown(cancel_futures=True)
+                raise
     for h in hand_ins:
         if h.problem is not None:
             g = Graded(h)
