@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from browser import CHROMIUM, browser, png, png_top, serve
 from fidelity import ROOT
@@ -77,6 +78,13 @@ SETTLED = """() => {
   seen.last = now;
   return seen.frames >= 2;
 }"""
+
+# pydata-sphinx-theme makes a code block, cell output or table that scrolls focusable (axe's
+# scrollable-region-focusable), 300 ms after the page changes (debounced): opened boxes wait for
+# it; a region it never marks is left to axe to name (THEME_MARKED: at most a second and a half).
+THEME_MARKED = """() => [...document.querySelectorAll(
+    "pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, .pst-scrollable-table-container")]
+  .every((el) => el.tabIndex === 0 || !(el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight))"""
 
 # What a page shows: the mode, sideways overflow, each chart's plot width and its colours.
 MEASURE = """() => {
@@ -191,6 +199,8 @@ def sweep_view(base: str, names: list[str], view: str, timed=_untimed) -> tuple[
             with timed("open everything, settled"):
                 page.evaluate(OPEN_EVERYTHING)
                 page.wait_for_function(SETTLED, timeout=30000)
+                with contextlib.suppress(PlaywrightTimeout):
+                    page.wait_for_function(THEME_MARKED, timeout=1500)
             with timed("measure"):
                 measured = page.evaluate(MEASURE)
             with timed("axe"):
