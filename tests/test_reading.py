@@ -14,7 +14,8 @@ system's colour scheme light and dark (the theme follows it), every box opened (
 It saves a full-page screenshot of every view under `_build/screens/<view>/<page>.png`, a contact
 sheet of the tops of all pages per view (`_build/screens/contact-<view>.png`, drawn by Chromium from
 `contact-<view>.html`) and every number it measured in `_build/screens/report.json`.
-The sweep runs once per session (one browser, one context per view); the tests read its record.
+The sweep runs once per session (each view its own browser, two views at a time); the tests read
+its record. tools/bench_sweep.py times it by phase.
 """
 from __future__ import annotations
 
