@@ -1,10 +1,13 @@
 """A real browser on the built book: Debian's Chromium driven by Playwright, served on 127.0.0.1."""
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import http.server
+import struct
 import threading
+import zlib
 from pathlib import Path
 
 # Debian's Chromium and the flags that keep it quiet on a closed network (no background calls
@@ -40,3 +43,50 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+# The document's full size as Playwright's page.screenshot(full_page=True) measures it.
+_FULL_SIZE = """() => { const b = document.body, d = document.documentElement;
+  return [Math.max(b.scrollWidth, d.scrollWidth, b.offsetWidth, d.offsetWidth, b.clientWidth, d.clientWidth),
+          Math.max(b.scrollHeight, d.scrollHeight, b.offsetHeight, d.offsetHeight, b.clientHeight, d.clientHeight)]; }"""
+
+
+def png(page, path: Path) -> bytes:
+    """A PNG of the whole page, as page.screenshot(full_page=True) takes it (the same pixels), with
+    Chromium's PNG encoder set for speed (CDP's optimizeForSpeed, which Playwright does not offer):
+    on the book's tall pages (up to 55,000 px) about 40 % less CPU for files about 30 % bigger."""
+    width, height = page.evaluate(_FULL_SIZE)
+    cdp = page.context.new_cdp_session(page)
+    try:
+        data = cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "optimizeForSpeed": True,
+                                                   "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})["data"]
+    finally:
+        cdp.detach()
+    picture = base64.b64decode(data)
+    Path(path).write_bytes(picture)
+    return picture
+
+
+def png_top(picture: bytes, rows: int) -> bytes:
+    """The top `rows` rows of a PNG, as a PNG: only the start of its pixel data is unpacked (a
+    second capture of the top costs Chromium nearly what the whole page did: it lays out and
+    draws the whole page again). A PNG's rows are filtered against the row above only, so the
+    first rows alone are a whole picture."""
+    chunks, at = [], 8
+    while at < len(picture):
+        size, kind = struct.unpack(">I4s", picture[at:at + 8])
+        chunks.append((kind, picture[at + 8:at + 8 + size]))
+        at += 12 + size
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks[0][1])
+    assert not interlace, "an interlaced PNG"
+    rows = min(rows, height)
+    row_bytes = 1 + (width * {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colour] * depth + 7) // 8  # the filter byte first
+    unpack, pixels = zlib.decompressobj(), b""
+    for data in (data for kind, data in chunks if kind == b"IDAT"):
+        pixels += unpack.decompress(data, rows * row_bytes - len(pixels))
+        if len(pixels) >= rows * row_bytes:
+            break
+    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))  # noqa: E731
+    head = struct.pack(">IIBBBBB", width, rows, depth, colour, 0, 0, 0)
+    others = b"".join(chunk(kind, data) for kind, data in chunks[1:] if kind not in (b"IDAT", b"IEND"))
+    return picture[:8] + chunk(b"IHDR", head) + others + chunk(b"IDAT", zlib.compress(pixels, 1)) + chunk(b"IEND", b"")

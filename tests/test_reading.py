@@ -14,19 +14,23 @@ system's colour scheme light and dark (the theme follows it), every box opened (
 It saves a full-page screenshot of every view under `_build/screens/<view>/<page>.png`, a contact
 sheet of the tops of all pages per view (`_build/screens/contact-<view>.png`, drawn by Chromium from
 `contact-<view>.html`) and every number it measured in `_build/screens/report.json`.
-The sweep runs once per session (one browser, one context per view); the tests read its record.
+The sweep runs once per session (each view its own browser, two views at a time); the tests read
+its record. tools/bench_sweep.py times it by phase.
 """
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from browser import CHROMIUM, browser, serve
+from browser import CHROMIUM, browser, png, png_top, serve
 from fidelity import ROOT
 
 pytestmark = [pytest.mark.book,
@@ -57,6 +61,31 @@ OPEN_EVERYTHING = """() => {
 
 CHARTS_DRAWN = """() => [...document.querySelectorAll("div.plotly-figure")]
   .every((d) => d.querySelector("svg.main-svg") && d._fullLayout)"""
+
+# Everything opened has taken its place: every chart that shows is drawn at the width it has now
+# (plotly-figures.js redraws a chart when a box it is in opens and its width changes), the fonts
+# are in, and neither the charts' sizes nor the page's height changed over the last two frames.
+# Polled once a frame (wait_for_function's default); in place of a fixed 600 ms wait, it takes
+# about 30 ms on most page-views and up to a few hundred where opened boxes hold charts.
+SETTLED = """() => {
+  const sizes = [...document.querySelectorAll("div.plotly-figure")].map((gd) => [
+    Math.round(gd.getBoundingClientRect().width), gd.classList.contains("drawn"),
+    gd._fullLayout ? gd._fullLayout.width : null, gd._fullLayout ? gd._fullLayout.height : null]);
+  const ready = document.fonts.status === "loaded"
+    && sizes.every(([width, drawn, drawnWidth]) => width === 0 || (drawn && drawnWidth === width));
+  const now = JSON.stringify([document.scrollingElement.scrollHeight, sizes]);
+  const seen = window.sweepSettled || (window.sweepSettled = {last: "", frames: 0});
+  seen.frames = ready && now === seen.last ? seen.frames + 1 : 0;
+  seen.last = now;
+  return seen.frames >= 2;
+}"""
+
+# pydata-sphinx-theme makes a code block, cell output or table that scrolls focusable (axe's
+# scrollable-region-focusable), 300 ms after the page changes (debounced): opened boxes wait for
+# it; a region it never marks is left to axe to name (THEME_MARKED: at most a second and a half).
+THEME_MARKED = """() => [...document.querySelectorAll(
+    "pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, .pst-scrollable-table-container")]
+  .every((el) => el.tabIndex === 0 || !(el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight))"""
 
 # What a page shows: the mode, sideways overflow, each chart's plot width and its colours.
 MEASURE = """() => {
@@ -127,53 +156,78 @@ def _axe(page, rules: list[str] | None = None) -> list[dict]:
     return found
 
 
-def _contact_sheet(b, view: str, shots: list[tuple[str, Path]]) -> Path:
+THUMB = 240  # px: a page's width on the contact sheets
+
+
+def _contact_sheet(b, view: str, tops: list[tuple[str, bytes]]) -> Path:
     """The tops of all pages side by side (the first screen and a half of each), drawn by the same
     Chromium into one PNG, so a person sees the whole book in one mode at a glance."""
-    width, height = VIEWS[view][:2]
-    thumb = 240
-    top = int(height * 1.5 * thumb / width)
-    cells = "".join(f'<figure><div style="height:{top}px;overflow:hidden"><img src="{path.as_uri()}" width="{thumb}">'
-                    f'</div><figcaption>{name}</figcaption></figure>' for name, path in shots)
+    cells = "".join(f'<figure><img src="data:image/png;base64,{base64.b64encode(top).decode()}" width="{THUMB}">'
+                    f'<figcaption>{name}</figcaption></figure>' for name, top in tops)
     page_html = SCREENS / f"contact-{view}.html"
     page_html.write_text(f"<!doctype html><meta charset=utf-8><title>{view}</title><style>body{{margin:8px;"
                          f"display:flex;flex-wrap:wrap;gap:8px;font:13px sans-serif;background:#888}}figure{{margin:0;"
-                         f"width:{thumb}px;background:#fff}}figcaption{{padding:2px 4px}}</style>{cells}", encoding="utf-8")
+                         f"width:{THUMB}px;background:#fff}}img{{display:block}}figcaption{{padding:2px 4px}}</style>{cells}",
+                         encoding="utf-8")
     out = SCREENS / f"contact-{view}.png"
-    page = b.new_page(viewport={"width": 6 * (thumb + 8) + 16, "height": 400})
+    page = b.new_page(viewport={"width": 6 * (THUMB + 8) + 16, "height": 400})
     page.goto(page_html.as_uri(), wait_until="load")
-    page.screenshot(path=str(out), full_page=True)
+    png(page, out)
     page.close()
     return out
 
 
-@pytest.fixture(scope="session")
-def sweep(html_dir):
-    """Open every page in every view once; record what was measured (and save the screenshots)."""
-    record = {"views": {}, "sheets": []}
-    names = pages(html_dir)
-    with serve(html_dir) as base, browser() as b:
-        for view, (width, height, scheme) in VIEWS.items():
-            (SCREENS / view).mkdir(parents=True, exist_ok=True)
-            context = b.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
-            # every reading layer on: the gate reads all the editors' matter too
-            context.add_init_script("try { localStorage.setItem('edition-reading-layer', 'data'); } catch (e) {}")
-            page = context.new_page()
-            shots, results = [], {}
-            for name in names:
+def _untimed(phase: str):
+    return contextlib.nullcontext()
+
+
+def sweep_view(base: str, names: list[str], view: str, timed=_untimed) -> tuple[dict, Path]:
+    """One view: every page opened, measured, checked by axe and saved; (what was measured, the
+    contact sheet). Its own browser, so that views can run side by side, each in a thread (one
+    Playwright per thread, as Playwright asks). `timed(phase)` wraps each phase (tools/bench_sweep.py)."""
+    width, height, scheme = VIEWS[view]
+    (SCREENS / view).mkdir(parents=True, exist_ok=True)
+    with browser() as b:
+        context = b.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+        # every reading layer on: the gate reads all the editors' matter too
+        context.add_init_script("try { localStorage.setItem('edition-reading-layer', 'data'); } catch (e) {}")
+        page = context.new_page()
+        tops, results = [], {}
+        for name in names:
+            with timed("load, charts drawn"):
                 page.goto(f"{base}/{name}", wait_until="load")
                 page.wait_for_function(CHARTS_DRAWN, timeout=30000)
+            with timed("open everything, settled"):
                 page.evaluate(OPEN_EVERYTHING)
-                page.wait_for_timeout(600)  # let opened charts take their width
+                page.wait_for_function(SETTLED, timeout=30000)
+                with contextlib.suppress(PlaywrightTimeout):
+                    page.wait_for_function(THEME_MARKED, timeout=1500)
+            with timed("measure"):
                 measured = page.evaluate(MEASURE)
+            with timed("axe"):
                 measured["axe"] = _axe(page, COLOUR_RULES if scheme == "dark" else None)
-                results[name] = measured
-                shot = SCREENS / view / (Path(name).stem + ".png")
-                page.screenshot(path=str(shot), full_page=True)
-                shots.append((Path(name).stem, shot))
-            context.close()
+            results[name] = measured
+            with timed("full-page screenshot"):
+                shot = png(page, SCREENS / view / (Path(name).stem + ".png"))
+            with timed("top for the contact sheet"):
+                tops.append((Path(name).stem, png_top(shot, int(1.5 * height))))
+        context.close()
+        with timed("contact sheet"):
+            return results, _contact_sheet(b, view, tops)
+
+
+@pytest.fixture(scope="session")
+def sweep(html_dir):
+    """Open every page in every view once; record what was measured (and save the screenshots).
+    Two views side by side: much of a view's time is its browser waiting (loads, frames)."""
+    record = {"views": {}, "sheets": []}
+    names = pages(html_dir)
+    with serve(html_dir) as base, ThreadPoolExecutor(max_workers=2) as pool:
+        done = {view: pool.submit(sweep_view, base, names, view) for view in VIEWS}
+        for view, future in done.items():
+            results, sheet = future.result()
             record["views"][view] = results
-            record["sheets"].append(str(_contact_sheet(b, view, shots).relative_to(ROOT)))
+            record["sheets"].append(str(sheet.relative_to(ROOT)))
     (SCREENS / "report.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
     return record
 
