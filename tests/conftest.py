@@ -9,12 +9,14 @@ TIERS = ("check", "built", "book")
 
 # The modules that take longest, longest first (each module runs on one worker: make test's
 # --dist loadfile), so that the workers end together instead of one waiting for another's last long
-# module. Measured with --durations in a full fresh-clone run (the module's tests added up); the
-# kit on two Pythons, the classroom round trips and the claims took minutes but were started last.
-SLOW_FIRST = ("test_reliability.py", "test_fast_builds.py", "test_reading.py", "test_classroom_loop.py",
-              "test_grading.py", "test_student_edition.py", "test_student_matrix.py", "test_print_text.py",
-              "test_claims.py", "test_injection.py", "test_chart_touch.py", "test_stills.py", "test_pdf.py", "test_classroom.py",
-              "test_epub.py", "test_structure.py", "test_print_editions.py", "test_publish.py")
+# module. Measured in a full fresh-clone run (its --junitxml: each module's tests added up). The
+# check tier is not here: make test runs it beside the set-up builds.
+SLOW_FIRST = ("test_fast_builds.py", "test_reliability.py", "test_grading.py", "test_reading.py",
+              "test_student_matrix.py", "test_injection.py", "test_student_edition.py", "test_print_text.py",
+              "test_classroom_loop.py", "test_publish.py", "test_classroom.py", "test_chart_touch.py",
+              "test_notebooks.py", "test_apparatus.py", "test_stills.py", "test_anchors.py", "test_bundle.py",
+              "test_reader_pages.py", "test_pdf.py", "test_epub.py", "test_claims.py", "test_structure.py",
+              "test_print_editions.py")
 
 
 def pytest_collection_modifyitems(config, items):
