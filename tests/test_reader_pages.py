@@ -11,6 +11,7 @@ import re
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from playwright.sync_api import expect
 
 from browser import CHROMIUM, browser, serve
 from fidelity import HTML, ROOT
@@ -125,7 +126,9 @@ def test_notebook_code_folded_for_readers_open_with_the_code(chromium, html_dir)
     assert not page.locator("button.code-fold").first.is_visible()
     page.goto((html_dir / "chapters" / "repression.html").as_uri())
     page.wait_for_load_state("load")
-    assert page.locator(".bd-article div.cell > div.cell_input").first.is_visible()
+    # edition.js opens the kept layer as it starts, which a loaded machine can put after "load":
+    # wait for it (up to 5 s) rather than look once
+    expect(page.locator(".bd-article div.cell > div.cell_input").first).to_be_visible()
     # the essay pages keep their own switch, and have no code switch
     page.goto((html_dir / "chapters" / "workers-group.html").as_uri())
     page.wait_for_load_state("load")
