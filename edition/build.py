@@ -624,9 +624,13 @@ def watch(edition: str, verbose: bool) -> int:
             os.execv(sys.executable, [sys.executable, "-m", "edition.build", edition, "--watch"]
                      + (["--verbose"] if verbose else []))
 
+    inputs = changes(edition)
+
     def build_once() -> str | None:
         """One build in a process forked from this one; the inputs as it read them (None if it
-        could not say)."""
+        could not say). It says first what it builds: a build that reads every page prints
+        nothing else for a while, and the editor (and a test) knows it is not idle."""
+        say(f"Building: {inputs.news()}")
         told_r, told_w = os.pipe()
         sys.stdout.flush()
         parent = os.getpid()
@@ -651,7 +655,7 @@ def watch(edition: str, verbose: bool) -> int:
         return said[-1] if said else None
 
     try:
-        watch_loop(changes(edition), build_once, restart_if_the_code_changed, poll=0.05)
+        watch_loop(inputs, build_once, restart_if_the_code_changed, poll=0.05)
     except KeyboardInterrupt:
         if running:  # the build got Ctrl-C too: let it say what it left
             signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -668,8 +672,10 @@ def watch(edition: str, verbose: bool) -> int:
 
 def changes(edition: str):
     """book_inputs(edition) as a function cheap enough to ask 20 times a second: the files' names,
-    times and sizes (3 ms), their content read again only when one of those differs."""
+    times and sizes (3 ms), their content read again only when one of those differs.
+    `state.news()` names the files changed since it was last asked (at each build's start)."""
     seen: list = [None, None]
+    built: list[dict] = [{}]
 
     def state() -> str:
         quick = []
@@ -683,6 +689,16 @@ def changes(edition: str):
             seen[:] = [quick, book_inputs(edition)]
         return seen[1]
 
+    def news() -> str:
+        now = {os.path.relpath(os.path.join(folder, name), ROOT): rest for folder, name, *rest in seen[0] or []}
+        before, built[0] = built[0], now
+        if not before:
+            return "the book."
+        names = sorted(name for name in now.keys() | before.keys() if now.get(name) != before.get(name))
+        more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+        return f"{', '.join(names[:3])}{more} changed." if names else "the book again."
+
+    state.news = news  # type: ignore[attr-defined]
     return state
 
 
