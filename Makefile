@@ -20,6 +20,7 @@
 #   make bench-grade  how long grading a class of 30 hand-ins takes
 #   make publish REMOTE=origin [BRANCH=gh-pages]  the built book to a gh-pages branch (ghp-import), for GitHub Pages
 #   make student-matrix  the students' kit on Python 3.10-3.13 with its lowest and pinned versions
+#   make screens  every page of the built book whole, as a PNG per view (phone, desktop; light, dark): _build/screens/
 #   make linkcheck [EXTERNAL=1]  every internal link and anchor of the built book resolves; external ones listed (EXTERNAL=1: fetched)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -50,7 +51,7 @@ GRADE_DEBS := bubblewrap
 TYPST_DEBS := fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri poppler-utils
 PRINT_DEBS := $(TYPST_DEBS) epubcheck
 
-.PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps grade-deps bench-grade publish linkcheck student-matrix
+.PHONY: book watch pdf epub handouts test check serve validate classroom grade bench lock clean system-deps print-deps browser-deps typst-deps grade-deps bench-grade publish linkcheck student-matrix screens
 
 # SOLUTIONS=show builds the teacher's edition (worked solutions open), SOLUTIONS=omit the students'
 # edition (no solutions at all); the default hides them in closed dropdowns.
@@ -219,6 +220,11 @@ publish: book
 export EXTERNAL
 linkcheck: book
 	@$(BIN)/python tools/linkcheck.py $(BUILD)/html $${EXTERNAL:+--external}
+
+# The reading sweep (tests/test_reading.py) with every page saved whole, in every view, for a person
+# to read: _build/screens/<view>/<page>.png. `make test` saves each page's first screen only.
+screens: book browser-deps
+	SCREENS=full $(BIN)/python -m pytest -q tests/test_reading.py -k "axe or screens"
 
 # The students' kit on Python 3.10 to 3.13 (pyenv), each with the lowest versions its ranges allow
 # and with the book's pins: every notebook must run (tools/student_matrix.py).

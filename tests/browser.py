@@ -51,14 +51,19 @@ _FULL_SIZE = """() => { const b = document.body, d = document.documentElement;
           Math.max(b.scrollHeight, d.scrollHeight, b.offsetHeight, d.offsetHeight, b.clientHeight, d.clientHeight)]; }"""
 
 
-def png(page, path: Path) -> bytes:
+def png(page, path: Path, full: bool = True) -> bytes:
     """A PNG of the whole page, as page.screenshot(full_page=True) takes it (the same pixels), with
     Chromium's PNG encoder set for speed (CDP's optimizeForSpeed, which Playwright does not offer):
-    on the book's tall pages (up to 55,000 px) about 40 % less CPU for files about 30 % bigger."""
-    width, height = page.evaluate(_FULL_SIZE)
+    on the book's tall pages (up to 55,000 px) about 40 % less CPU for files about 30 % bigger.
+    `full=False`: the first screen only (the page scrolled to its top), as a reader opens it."""
+    if full:
+        width, height = page.evaluate(_FULL_SIZE)
+    else:
+        page.evaluate("window.scrollTo(0, 0)")
+        width, height = page.viewport_size["width"], page.viewport_size["height"]
     cdp = page.context.new_cdp_session(page)
     try:
-        data = cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "optimizeForSpeed": True,
+        data = cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": full, "optimizeForSpeed": True,
                                                    "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})["data"]
     finally:
         cdp.detach()

@@ -11,9 +11,11 @@ system's colour scheme light and dark (the theme follows it), every box opened (
 - the page really is in the mode asked for, and every chart's text reads on its background
   (axe cannot see into a chart's SVG) at 4.5:1 or more.
 
-It saves a full-page screenshot of every view under `_build/screens/<view>/<page>.png`, a contact
-sheet of the tops of all pages per view (`_build/screens/contact-<view>.png`, drawn by Chromium from
-`contact-<view>.html`) and every number it measured in `_build/screens/report.json`.
+It saves a screenshot of every page's first screen in every view under
+`_build/screens/<view>/<page>.png`, a contact sheet of them per view
+(`_build/screens/contact-<view>.png`, drawn by Chromium from `contact-<view>.html`) and every number
+it measured in `_build/screens/report.json`. `make screens` (SCREENS=full) saves every page whole
+instead: no test reads those pixels, and they were a quarter of the sweep's CPU.
 The sweep runs once per session (each view its own browser, two views at a time); the tests read
 its record. tools/bench_sweep.py times it by phase.
 """
@@ -47,6 +49,7 @@ VIEWS = {  # name: (width, height, colour scheme)
 }
 MIN_PLOT_WIDTH = 200  # px of plot area a phone must keep for every chart
 SERIOUS = {"serious", "critical"}
+FULL_PAGES = os.environ.get("SCREENS") == "full"  # make screens: every page whole, for a person to read
 
 # Open every box a reader can open: <details>, sphinx-togglebutton dropdowns (editor's notes, data
 # boxes, solutions), hidden cell inputs/outputs.
@@ -160,8 +163,8 @@ THUMB = 240  # px: a page's width on the contact sheets
 
 
 def _contact_sheet(b, view: str, tops: list[tuple[str, bytes]]) -> Path:
-    """The tops of all pages side by side (the first screen and a half of each), drawn by the same
-    Chromium into one PNG, so a person sees the whole book in one mode at a glance."""
+    """The tops of all pages side by side (the first screen of each), drawn by the same Chromium
+    into one PNG, so a person sees the whole book in one mode at a glance."""
     cells = "".join(f'<figure><img src="data:image/png;base64,{base64.b64encode(top).decode()}" width="{THUMB}">'
                     f'<figcaption>{name}</figcaption></figure>' for name, top in tops)
     page_html = SCREENS / f"contact-{view}.html"
@@ -207,10 +210,10 @@ def sweep_view(base: str, names: list[str], view: str, timed=_untimed) -> tuple[
             with timed("axe"):
                 measured["axe"] = _axe(page, COLOUR_RULES if scheme == "dark" else None)
             results[name] = measured
-            with timed("full-page screenshot"):
-                shot = png(page, SCREENS / view / (Path(name).stem + ".png"))
+            with timed("screenshot"):
+                shot = png(page, SCREENS / view / (Path(name).stem + ".png"), full=FULL_PAGES)
             with timed("top for the contact sheet"):
-                tops.append((Path(name).stem, png_top(shot, int(1.5 * height))))
+                tops.append((Path(name).stem, png_top(shot, height)))
         context.close()
         with timed("contact sheet"):
             return results, _contact_sheet(b, view, tops)
