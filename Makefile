@@ -14,6 +14,7 @@
 #                   and the teacher's zip (plus hidden checks and the grader)
 #   make grade SUBMISSIONS=folder [ROSTER=roster.csv] [CHECKS=folder]  grade a folder of hand-ins, each
 #                in a sandbox (bubblewrap): grades.csv, canvas.csv, moodle.csv, feedback/, marking.html
+#                (LIMIT=180: seconds for a notebook; CELL=30: seconds for a cell)
 #   make book SOLUTIONS=show  the teacher's edition: every worked solution open
 #   make book SOLUTIONS=omit  the students' edition for a graded class: no worked solution anywhere
 #   make bench   build times, edit-to-browser time, script per page, first chart on an emulated phone
@@ -193,10 +194,10 @@ classroom: $(READY)
 # Grade the class's hand-ins (edition/grade/): into the folder, grades.csv, canvas.csv, moodle.csv,
 # feedback/ and marking.html. The folder names reach the grader as environment variables, never
 # inside a shell string, so no name can run a command.
-export SUBMISSIONS ROSTER CHECKS LIMIT
+export SUBMISSIONS ROSTER CHECKS LIMIT CELL
 grade: $(READY) grade-deps
 	@test -n "$$SUBMISSIONS" || { echo "Name the folder of hand-ins: make grade SUBMISSIONS=folder"; exit 1; }
-	@$(BIN)/python -m edition.grade "$$SUBMISSIONS" $${ROSTER:+--roster "$$ROSTER"} $${CHECKS:+--checks "$$CHECKS"} $${LIMIT:+--seconds "$$LIMIT"}
+	@$(BIN)/python -m edition.grade "$$SUBMISSIONS" $${ROSTER:+--roster "$$ROSTER"} $${CHECKS:+--checks "$$CHECKS"} $${LIMIT:+--seconds "$$LIMIT"} $${CELL:+--cell-seconds "$$CELL"}
 
 # Publish the book (built first if it changed, with the same SOLUTIONS=) to the gh-pages branch (or
 # BRANCH=) of REMOTE: a git remote's name, a URL or a path. One commit on top of what that branch

@@ -302,12 +302,37 @@ def sphinx_child(builder: str, folder: str, log_path: str, verbose: bool, orders
     return code
 
 
+EXIT_SECONDS = 10  # what the exit handlers get before the child ends without them
+
+
 def finish(code: int) -> None:
     """End the child: every file is written and closed; run the exit handlers (no kernel outlives
-    the build), then skip tearing down a build's 300,000 objects one by one (half a second)."""
+    the build), then skip tearing down a build's 300,000 objects one by one (half a second).
+
+    A handler can wait forever: after Ctrl-C, nbclient's clean-up of a kernel that had already
+    gone hung in zmq's Context.term (a fresh-clone CI run), and the build it served waited on it
+    with the lock held. After EXIT_SECONDS the child kills its own processes and ends anyway."""
+    import threading
+
+    watchdog = threading.Timer(EXIT_SECONDS, _end_now, (code,))
+    watchdog.daemon = True
+    watchdog.start()
     run_exit_handlers()
+    watchdog.cancel()
     sys.stdout.flush()
     sys.stderr.flush()
+    os._exit(code)
+
+
+def _end_now(code: int) -> NoReturn:
+    say("The build's clean-up did not finish; ending it (its kernels are stopped).")
+    for task in Path("/proc/self/task").glob("*"):  # Linux; elsewhere the kernels' own clean-up stands
+        with contextlib.suppress(OSError, ValueError):
+            for child in (task / "children").read_text().split():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(int(child), signal.SIGKILL)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
     os._exit(code)
 
 

@@ -28,7 +28,8 @@ from fidelity import ROOT
 pytestmark = pytest.mark.book  # make grade on a class of real hand-ins
 
 NOTEBOOKS = classroom.NOTEBOOKS
-LIMIT = 60  # seconds for a whole notebook in these tests (the default is 180)
+LIMIT = 40  # seconds for a whole notebook in these tests (the default is 180)
+CELL = 10  # seconds for a cell (the default is 30): the endless loop burns a core this long
 # A sleep of this many seconds is a process a hostile hand-in left behind, if found; one per test
 # process (its pid, fixed width), so that two test runs at once never see each other's hand-ins.
 MARKER = f"9876{os.getpid():07d}"
@@ -232,7 +233,7 @@ def graded(tmp_path_factory, listener):
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         started = time.monotonic()
-        done = subprocess.run(["make", "-s", "grade", f"SUBMISSIONS={folder}", f"ROSTER={roster}", f"LIMIT={LIMIT}"],
+        done = subprocess.run(["make", "-s", "grade", f"SUBMISSIONS={folder}", f"ROSTER={roster}", f"LIMIT={LIMIT}", f"CELL={CELL}"],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
         seconds = time.monotonic() - started
         alone_out, alone_err = alone_run.communicate(timeout=1200)
@@ -333,7 +334,7 @@ def test_an_impersonator_is_flagged_and_displaces_no_one(graded):
 
 def test_loops_and_floods_are_stopped_and_said(graded):
     rows_ = graded["rows"]
-    assert "ran longer than 30 s and were interrupted" in rows_["Endless Loop"]["notes"]
+    assert f"ran longer than {CELL} s and were interrupted" in rows_["Endless Loop"]["notes"]
     assert rows_["Endless Loop"]["total (of 50)"] == "8"  # every other cell ran: the worked answers count
     assert f"ran longer than {LIMIT} s in all" in rows_["Deaf Loop"]["notes"]
     assert "printed more than 20 million characters" in rows_["Loud Printer"]["notes"]
@@ -408,7 +409,7 @@ def test_marking_sheet_round_trip(graded, tmp_path):
     saved = (folder / "marks.csv").read_text(encoding="utf-8")
     assert '"chronology-right-answers.ipynb","chronology-ex-4","3.5","\'=HYPERLINK(""x"") fair, ""quoted"""' in saved, saved
     started = time.monotonic()
-    again = subprocess.run(["make", "-s", "grade", f"SUBMISSIONS={folder}", f"LIMIT={LIMIT}"], cwd=ROOT,
+    again = subprocess.run(["make", "-s", "grade", f"SUBMISSIONS={folder}", f"LIMIT={LIMIT}", f"CELL={CELL}"], cwd=ROOT,
                            capture_output=True, text=True)
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
     assert time.monotonic() - started < graded["seconds"] / 2, "the notebooks were run again"
@@ -423,6 +424,7 @@ def test_without_bubblewrap_the_same_grades_and_a_warning(graded, tmp_path, monk
     """On a machine without bubblewrap (a teacher's Mac), the same run in a plain child process: the
     same points, limits still kept, and every row says the isolation was partial."""
     from edition.grade import grade_folder, sandbox
+    from edition.grade.sandbox import Limits
     monkeypatch.setattr(sandbox, "isolation", lambda: "none (no bubblewrap in this test)")
     folder = tmp_path / "hand-ins"
     folder.mkdir()
@@ -432,10 +434,11 @@ def test_without_bubblewrap_the_same_grades_and_a_warning(graded, tmp_path, monk
     nbformat.write(handed(first_code(worked("chronology"), "import time\nwhile True:\n    time.sleep(1)"),
                           "chronology", "Endless Loop"), str(folder / "chronology-endless-loop.ipynb"))
     said = []
-    grade_folder(folder, folder, jobs=3, say=said.append)  # the loop waits: a third run beside the two that work
+    # the loop waits: a third run beside the two that work
+    grade_folder(folder, folder, limits=Limits(notebook_seconds=LIMIT, cell_seconds=CELL), jobs=3, say=said.append)
     got = rows(folder)
     exercises = {k: v for k, v in got["Right Answers"].items() if k.startswith("Exercise")}
     assert exercises == {k: v for k, v in graded["alone rows"]["Right Answers"].items() if k in exercises}
-    assert "ran longer than 30 s and were interrupted" in got["Endless Loop"]["notes"]
+    assert f"ran longer than {CELL} s and were interrupted" in got["Endless Loop"]["notes"]
     assert all("run without isolation" in r["notes"] for r in got.values())
     assert any("the hand-ins run without isolation" in line for line in said)

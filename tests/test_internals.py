@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -40,6 +41,31 @@ def test_exit_handlers_run_before_os_exit(tmp_path):
     """)
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parent.parent)
     assert mark.is_file(), f"Python {sys.version.split()[0]}'s atexit._run_exitfuncs no longer runs the exit handlers: see edition/sphinx/book/internals.py."
+
+
+def test_a_hung_exit_handler_does_not_keep_the_build(tmp_path):
+    """A build's Sphinx child ends within EXIT_SECONDS even if an exit handler never returns (as
+    zmq's Context.term did after Ctrl-C), and a process it started (a kernel) goes with it."""
+    code = textwrap.dedent("""
+        import atexit, subprocess, sys, time
+        from edition import build
+        build.EXIT_SECONDS = 1
+        kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        print(kernel.pid, flush=True)
+        atexit.register(lambda: time.sleep(600))
+        build.finish(3)
+    """)
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert run.returncode == 3 and time.monotonic() - started < 30, run.stdout + run.stderr
+    assert "The build's clean-up did not finish" in run.stdout
+    kernel = int(run.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{kernel}").exists() and Path(f"/proc/{kernel}/stat").read_text().split()[2] not in "ZX" \
+            and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{kernel}").exists() or Path(f"/proc/{kernel}/stat").read_text().split()[2] in "ZX"
 
 
 def _client(source: str, **settings):

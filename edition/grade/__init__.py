@@ -278,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--marks", type=Path, help="the hand marks saved from marking.html (default: SUBMISSIONS/marks.csv)")
     parser.add_argument("--checks", type=Path, help="a folder of further hidden checks (*.py), kept outside the repository")
     parser.add_argument("--seconds", type=int, default=Limits.notebook_seconds, help="time limit for one notebook")
+    parser.add_argument("--cell-seconds", type=int, default=Limits.cell_seconds,
+                        help="time limit for one cell; then it is interrupted and the next cell runs")
     parser.add_argument("--jobs", type=int, help="hand-ins run side by side (default: the cores, at most 4)")
     args = parser.parse_args(argv)
     folder = args.submissions
@@ -298,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or folder
     try:
         target = grade_folder(folder, out, args.roster, marks, args.checks,
-                              Limits(notebook_seconds=args.seconds), args.jobs)
+                              Limits(notebook_seconds=args.seconds, cell_seconds=args.cell_seconds), args.jobs)
     except identity.RosterError as error:
         print(error)
         return 1
