@@ -11,7 +11,8 @@
 5. Only a build that succeeded completely (no warning, no failed notebook cell, a PDF with every
    character printed, an EPUB that epubcheck accepts) replaces the published _build/html,
    _build/pdf or _build/epub. A failed or interrupted build leaves the last good one in place,
-   and the next build reads every page again, so nothing of it can slip through later.
+   and the next build reads again every page that warned (every page, after a failure it cannot
+   place on pages), so nothing of it can slip through later.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from edition.derived import fingerprint, write_atomic
 from edition.paths import BUILD, ROOT
 
 STAGE = BUILD / ".stage"
+WARNED = "edition-warned.json"  # edition.sphinx.book.warned.RECORD (not imported: this process imports no Sphinx)
 EDITIONS = {"html": ("html", "html"), "epub": ("epub", "epub"),  # name: (builder, folder)
             "pdf": ("typst", "pdf"), "reading": ("typst", "reading"), "handouts": ("typst", "handouts")}  # edition/sphinx/print/typst.py
 EXECUTED = re.compile(r"([\w./-]+)\.md: Executed notebook")
@@ -186,7 +188,9 @@ class SphinxChild:
         it was before the data was validated (or found validated): if the data's state differs
         from it when the child loads it, the child validates it again."""
         dirty = STAGE / f"{self.folder}.unfinished"  # there until this edition's build succeeds
-        fresh = dirty.exists()  # the last build of it failed or was stopped: read every page again
+        # The last build of it failed or was stopped: read every page again, unless it failed on
+        # warnings that each name their page (edition/sphinx/book/warned.py reads those again).
+        fresh = dirty.exists() and not (STAGE / f".doctrees-{self.folder}" / WARNED).is_file()
         dirty.touch()
         interrupted = []
         previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))

@@ -156,3 +156,23 @@ def test_the_students_notebook_has_the_exercise_and_its_check_but_no_solution(ht
     text = "\n".join(cell.source for cell in notebook.cells)
     assert "(Count the rows)**\n\nHow many rows are there?" in text and 'check("numbers-ex-1")' in text
     assert "count = len(rows)" not in text and "{solution" not in text
+
+
+def test_a_build_that_warns_records_the_pages_to_read_again(tmp_path):
+    """edition/sphinx/book/warned.py: every warning placed on its page, recorded for the next build
+    (edition/build.py reads every page again when there is no record)."""
+    import json
+
+    from edition.build import WARNED
+    from edition.sphinx.book.warned import RECORD
+
+    assert WARNED == RECORD
+
+    def broken_link(src: Path) -> None:
+        chapter = src / "chapters" / "workers-truth.md"
+        chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA broken link: {doc}`no-such-page`.\n", encoding="utf-8")
+
+    app = build(tmp_path, edit=broken_link)
+    assert "no-such-page" in app.warning.getvalue()
+    assert json.loads((Path(app.doctreedir) / RECORD).read_text(encoding="utf-8")) == {"pages": ["chapters/workers-truth"]}
+    assert not (Path(build(tmp_path / "clean").doctreedir) / RECORD).exists()  # no warning, no record

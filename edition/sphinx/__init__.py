@@ -22,6 +22,7 @@ PLUG_INS = [
     "edition.sphinx.web.vendored",             # plotly.js's basic bundle and Font Awesome's used icons, from npm
     "edition.sphinx.web.stills",               # each chart's still, shown until plotly.js has drawn it
     "edition.sphinx.book.freshness",           # a notebook runs again when what it read changes
+    "edition.sphinx.book.warned",              # after a failed build, the pages that warned are read again
     "edition.sphinx.book.datadict",            # the data dictionary
     "edition.sphinx.book.marking",             # the teacher's guide's table of exercises and points
     "sphinx_exercise",                         # exercises and solutions
