@@ -176,3 +176,26 @@ def test_a_build_that_warns_records_the_pages_to_read_again(tmp_path):
     assert "no-such-page" in app.warning.getvalue()
     assert json.loads((Path(app.doctreedir) / RECORD).read_text(encoding="utf-8")) == {"pages": ["chapters/workers-truth"]}
     assert not (Path(build(tmp_path / "clean").doctreedir) / RECORD).exists()  # no warning, no record
+
+
+def test_a_warning_with_no_page_leaves_no_record(tmp_path):
+    """A warning Sphinx cannot place on a page (none being read, no location) means every page is
+    read again: no record is written, however many warnings were placed."""
+    import logging
+    from types import SimpleNamespace
+
+    from edition.sphinx.book import warned
+
+    env = SimpleNamespace(temp_data={}, found_docs={"chapters/closing"},
+                          path2doc=lambda path: "chapters/closing" if path.endswith("closing.md") else None)
+    app = SimpleNamespace(env=env, doctreedir=str(tmp_path))
+    warned._started(app)
+    log = logging.getLogger("sphinx.edition-test")
+    log.warning("placed", extra={"location": f"{tmp_path}/chapters/closing.md:3"})
+    env.temp_data["docname"] = "chapters/closing"
+    log.warning("placed too: the page being read")
+    assert app.edition_placer.pages == {"chapters/closing"} and app.edition_placer.unplaced == 0
+    env.temp_data.clear()
+    log.warning("nowhere")
+    warned._finished(app, None)
+    assert app.edition_placer.unplaced == 1 and not (tmp_path / warned.RECORD).exists()
