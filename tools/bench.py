@@ -12,6 +12,8 @@ takes, measured in the same run) and the previous run's figures, kept in _build/
     edit to browser  the same, to the page open in Chromium reloaded by `make watch` with the edit
     essay edit       one of the author's paragraphs edited: only the notebooks that read the essay run
     CSV edit         one cell of data/happenings.csv edited: only the notebooks that read it run
+    after a failure  the build after one that failed on a broken link, the link mended: it reads
+                     again the page that warned, not every page (edition/sphinx/book/warned.py)
     cold             a first build (venv ready, nothing built)
     fresh clone      `make book` in a new clone of the committed tree (venv, pinned packages and
                      build), the packages' install time apart; once per run (--fresh 0 leaves it out)
@@ -186,6 +188,18 @@ def fresh_clone(tmp: Path) -> dict:
     return {"seconds": took, "pip": float(pip.read_text()) if pip.is_file() else None}
 
 
+def fail_then_fix(copy: Path, run: int) -> None:
+    """A broken link in a chapter: the build fails and publishes nothing; then the link is mended
+    (with a new sentence), ready for the build that follows a failure (edition/sphinx/book/warned.py)."""
+    chapter = copy / "chapters" / "closing.md"
+    source = chapter.read_text(encoding="utf-8")
+    chapter.write_text(source + "\nA broken link: {doc}`no-such-page`.\n", encoding="utf-8")
+    out = subprocess.run([*FRONT_DOOR, "html"], cwd=copy, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(copy)})
+    if out.returncode != 1:
+        sys.exit(f"the broken link did not fail the build:\n{out.stdout[-3000:]}")
+    chapter.write_text(source + f"\nMended {run}.\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
@@ -195,8 +209,8 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5, help="phone runs of tools/bench_pages.py on the built book (0: none)")
     parser.add_argument("--watch", type=int, default=5, help="edits under one make watch (its medians: watch edit, edit to browser)")
     args = parser.parse_args()
-    times = {k: [] for k in ("cold", "no change", "floor", "chapter edit", "watch edit", "edit to browser", "essay edit", "CSV edit", "pdf",
-                             "check")}
+    times = {k: [] for k in ("cold", "no change", "floor", "chapter edit", "watch edit", "edit to browser", "essay edit", "CSV edit",
+                             "after a failure", "pdf", "check")}
     executed, fresh = {}, []
 
     def timed(name, run):
@@ -224,6 +238,8 @@ def main() -> None:
             append_to_cell(copy / "data" / "happenings.csv", "title", " (edited)")  # one more word in the first title
             timed("CSV edit", lambda: build(copy))
             executed["CSV readers"] = expected
+            fail_then_fix(copy, run)
+            timed("after a failure", lambda: build(copy))
         for seconds, shown, nbs in watch_edits(copy, args.watch):  # make watch: the editors' loop
             times["watch edit"].append(seconds)
             times["edit to browser"].append(shown)
@@ -274,6 +290,7 @@ def main() -> None:
             ("  saved to reloaded in the browser", "edit to browser", ""),
             ("essay paragraph edited", "essay edit", notebooks("essay edit")),
             ("happenings.csv edited", "CSV edit", notebooks("CSV edit")),
+            ("mended after a failed build", "after a failure", notebooks("after a failure")),
             ("fresh clone make book", "fresh clone", ""),
             ("  of which installing packages", "fresh clone: pip", ""),
             ("make pdf after make book", "pdf", notebooks("pdf")),
