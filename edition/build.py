@@ -602,6 +602,7 @@ def build(edition: str, verbose: bool, fork: bool = False, report=lambda inputs:
                     f"the last good {edition.upper()} is still in _build/{folder}.")
                 return 1
             (STAGE / f"{folder}.unfinished").unlink(missing_ok=True)
+            (STAGE / f".doctrees-{folder}" / WARNED).unlink(missing_ok=True)  # what warned failed nothing
             target = publish(folder, in_place=fork)  # fork: make watch's builds
             write_atomic(STAGE / f"{folder}.inputs", inputs.encode("utf-8"))
     except KeyboardInterrupt:

@@ -195,6 +195,7 @@ def test_a_failed_build_keeps_the_last_good_book(book):
     fixed = front_door(book, "html")
     # the page that warned, not every page: the others were read well by the failed build
     assert fixed.returncode == 0 and "1 page(s) read" in fixed.stdout, fixed.stdout[-2000:]
+    assert not (book / "_build/.stage/.doctrees-html/edition-warned.json").exists()  # a success leaves no record
     assert "A sentence added in a test copy." in page.read_text(encoding="utf-8")
 
 

@@ -61,11 +61,17 @@ def test_a_hung_exit_handler_does_not_keep_the_build(tmp_path):
     assert run.returncode == 3 and time.monotonic() - started < 30, run.stdout + run.stderr
     assert "The build's clean-up did not finish" in run.stdout
     kernel = int(run.stdout.split()[0])
+
+    def alive() -> bool:
+        try:  # gone, or a zombie waiting to be reaped (its state Z or X)
+            return Path(f"/proc/{kernel}/stat").read_text().rpartition(")")[2].split()[0] not in ("Z", "X")
+        except OSError:
+            return False
+
     deadline = time.monotonic() + 10
-    while Path(f"/proc/{kernel}").exists() and Path(f"/proc/{kernel}/stat").read_text().split()[2] not in "ZX" \
-            and time.monotonic() < deadline:
+    while alive() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not Path(f"/proc/{kernel}").exists() or Path(f"/proc/{kernel}/stat").read_text().split()[2] in "ZX"
+    assert not alive(), "the process the build started outlived it"
 
 
 def _client(source: str, **settings):

@@ -15,13 +15,14 @@ import logging
 from pathlib import Path
 
 from docutils import nodes
-from sphinx.application import Sphinx
 from docutils.utils import get_source_line
+from sphinx.application import Sphinx
 
 from edition.derived import write_atomic
 from edition.sphinx.book import register
 
 RECORD = "edition-warned.json"  # {"pages": [docname, ...]}: edition/build.py reads whether it is there
+# (and removes it once a build has succeeded: a warning an editor suppressed is no failure)
 
 
 class _Placer(logging.Handler):
