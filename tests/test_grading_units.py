@@ -194,3 +194,16 @@ def test_the_marking_sheet_shows_what_students_wrote_as_text(tmp_path):
     assert "<img" not in body and "<script>alert" not in body and "alert(2)" in body
     assert "</script><script>" not in body and "example.com" not in body
     assert body.count("<script") == 3  # the chart's data and the two files beside the page
+
+
+@pytest.mark.parametrize("option, value", [("--seconds", "0"), ("--cell-seconds", "-5"), ("--cell-seconds", "ten"),
+                                           ("--seconds", "1e9")])
+def test_a_limit_that_is_not_seconds_is_refused_in_one_line(tmp_path, capsys, option, value):
+    """make grade LIMIT=0 or CELL=ten: one line naming the value, no traceback, nothing graded."""
+    from edition.grade import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main([str(tmp_path), option, value])
+    assert stopped.value.code == 2
+    said = capsys.readouterr().err.strip().splitlines()[-1]
+    assert option in said and repr(value) in said and "number of seconds" in said and "Traceback" not in said

@@ -270,6 +270,13 @@ def grade_folder(folder: Path, out: Path, roster: Path | None = None, marks: Pat
     return report.write(graded, out, people, flags, scores)
 
 
+def _seconds(text: str) -> int:
+    """A time limit as make passes it (LIMIT=, CELL=): a whole number of seconds, at least 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (a whole number, 1 or more)")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("submissions", type=Path, help="the folder of hand-ins")
@@ -277,8 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--roster", type=Path, help="a CSV of the class: id, name, email")
     parser.add_argument("--marks", type=Path, help="the hand marks saved from marking.html (default: SUBMISSIONS/marks.csv)")
     parser.add_argument("--checks", type=Path, help="a folder of further hidden checks (*.py), kept outside the repository")
-    parser.add_argument("--seconds", type=int, default=Limits.notebook_seconds, help="time limit for one notebook")
-    parser.add_argument("--cell-seconds", type=int, default=Limits.cell_seconds,
+    parser.add_argument("--seconds", type=_seconds, default=Limits.notebook_seconds, help="time limit for one notebook")
+    parser.add_argument("--cell-seconds", type=_seconds, default=Limits.cell_seconds,
                         help="time limit for one cell; then it is interrupted and the next cell runs")
     parser.add_argument("--jobs", type=int, help="hand-ins run side by side (default: the cores, at most 4)")
     args = parser.parse_args(argv)
